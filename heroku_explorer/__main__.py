@@ -1,0 +1,3 @@
+from heroku_explorer.cli import main
+
+raise SystemExit(main())
