@@ -85,7 +85,7 @@ class NetworkError(RequestError):
     """The connection failed: refused, name not resolved, TLS, reset."""
 
 
-class TimeoutError_(RequestError):  # noqa: N801 - avoid shadowing the builtin
+class TimeoutError_(RequestError):
     """No answer arrived within the timeout."""
 
 

@@ -1,0 +1,345 @@
+"""The wire rules of the Heroku Platform API v3, written once.
+
+Both the client and the sandbox import this module (and neither imports the
+other), so a rule such as how a ``Range`` header is written, what counts as an
+acceptable ``Accept`` header or what a 416 body says lives in one place.
+
+Range grammar (from the API overview)::
+
+    Range: <attr> [<start>]..[<end>][; max=<n>[, order=asc|desc]]
+
+``]`` before ``start`` makes the start exclusive, ``[`` after ``end`` makes the
+end exclusive. ``Content-Range`` and ``Next-Range`` use the same grammar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import Any, Literal
+
+__all__ = [
+    "ACCEPT_MEDIA_TYPE",
+    "ERROR_MESSAGES",
+    "KEY_HEADERS",
+    "RANGE_DEFAULT_MAX",
+    "RANGE_LIMIT",
+    "ErrorBody",
+    "H",
+    "RangeSpec",
+    "RangeSyntaxError",
+    "accept_header",
+    "accept_variant",
+    "compute_etag",
+    "error_body",
+    "etag_matches",
+    "parse_error_body",
+    "parse_range",
+    "parse_retry_after",
+    "reason_phrase",
+]
+
+ACCEPT_MEDIA_TYPE = "application/vnd.heroku+json"
+DEFAULT_VARIANT = "3"
+RANGE_DEFAULT_MAX = 200
+RANGE_LIMIT = 1000
+
+
+class H:
+    """Header names, in the spelling the API uses."""
+
+    ACCEPT = "Accept"
+    ACCEPT_RANGES = "Accept-Ranges"
+    AUTHORIZATION = "Authorization"
+    CONTENT_RANGE = "Content-Range"
+    CONTENT_TYPE = "Content-Type"
+    ETAG = "ETag"
+    IF_MATCH = "If-Match"
+    IF_NONE_MATCH = "If-None-Match"
+    METHOD_OVERRIDE = "X-Http-Method-Override"
+    NEXT_RANGE = "Next-Range"
+    RANGE = "Range"
+    RATELIMIT_REMAINING = "RateLimit-Remaining"
+    REQUEST_ID = "Request-Id"
+    RETRY_AFTER = "Retry-After"
+    TWO_FACTOR = "Heroku-Two-Factor-Code"
+    USER_AGENT = "User-Agent"
+    WARNING = "Warning"
+    X_HEROKU_WARNING = "X-Heroku-Warning"
+
+
+#: The response headers a person debugging a call wants to see first.
+KEY_HEADERS: tuple[str, ...] = (
+    H.ETAG,
+    H.RATELIMIT_REMAINING,
+    H.REQUEST_ID,
+    H.CONTENT_RANGE,
+    H.NEXT_RANGE,
+    H.ACCEPT_RANGES,
+    H.WARNING,
+    H.X_HEROKU_WARNING,
+    H.RETRY_AFTER,
+)
+
+
+# -- Accept -----------------------------------------------------------------
+
+_VARIANT_RE = re.compile(r"^3(\.[A-Za-z0-9_-]+)?$")
+
+
+def accept_header(variant: str = DEFAULT_VARIANT) -> str:
+    """``application/vnd.heroku+json; version=3`` (or ``version=3.sdk``...)."""
+    return f"{ACCEPT_MEDIA_TYPE}; version={variant}"
+
+
+def accept_variant(value: str | None) -> str | None:
+    """The API version variant an ``Accept`` header asks for (``3``, ``3.sdk``),
+    or ``None`` when the header is missing or asks for anything else."""
+    if not value:
+        return None
+    for media_range in value.split(","):
+        parts = [p.strip() for p in media_range.split(";")]
+        if parts[0].lower() != ACCEPT_MEDIA_TYPE:
+            continue
+        for param in parts[1:]:
+            key, _, val = param.partition("=")
+            if key.strip().lower() == "version":
+                version = val.strip().strip('"')
+                if _VARIANT_RE.match(version):
+                    return version
+    return None
+
+
+# -- Ranges -----------------------------------------------------------------
+
+
+class RangeSyntaxError(ValueError):
+    """A Range, Content-Range or Next-Range value that does not follow the grammar."""
+
+
+@dataclass(frozen=True, slots=True)
+class RangeSpec:
+    """One parsed (or to-be-written) range."""
+
+    attr: str = "id"
+    start: str | None = None
+    end: str | None = None
+    start_exclusive: bool = False
+    end_exclusive: bool = False
+    max: int | None = None
+    order: Literal["asc", "desc"] | None = None
+
+    def __str__(self) -> str:
+        start = ("]" if self.start_exclusive else "") + (self.start or "")
+        end = (self.end or "") + ("[" if self.end_exclusive else "")
+        text = f"{self.attr} {start}..{end}"
+        params = []
+        if self.max is not None:
+            params.append(f"max={self.max}")
+        if self.order is not None:
+            params.append(f"order={self.order}")
+        if params:
+            text += "; " + ", ".join(params)
+        return text
+
+    @property
+    def page_size(self) -> int:
+        return self.max if self.max is not None else RANGE_DEFAULT_MAX
+
+    def after(self, last: str) -> RangeSpec:
+        """The range of the next page, starting just after ``last``."""
+        return replace(self, start=last, start_exclusive=True)
+
+
+_ATTR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]*$")
+
+
+def parse_range(value: str, *, limit: int = RANGE_LIMIT) -> RangeSpec:
+    """Parse a ``Range`` / ``Content-Range`` / ``Next-Range`` value.
+
+    ``Next-Range`` values written by some servers omit nothing; the grammar is the
+    same. Raises :class:`RangeSyntaxError` with a plain sentence.
+    """
+    text = value.strip()
+    if not text:
+        raise RangeSyntaxError("the range is empty")
+    head, _, tail = text.partition(";")
+    head = head.strip()
+    attr, sep, bounds = head.partition(" ")
+    if not sep:
+        if ".." in attr:
+            raise RangeSyntaxError("a range starts with the attribute to sort on, e.g. 'id ..'")
+        bounds = ""
+    attr = attr.strip()
+    if not _ATTR_RE.match(attr):
+        raise RangeSyntaxError(f"{attr!r} is not an attribute name")
+    bounds = bounds.strip()
+    if bounds and ".." not in bounds:
+        raise RangeSyntaxError("the bounds must be written as [start]..[end]")
+    start, _, end = bounds.partition("..")
+    start_excl = start.startswith("]")
+    if start_excl:
+        start = start[1:]
+    end_excl = end.endswith("[")
+    if end_excl:
+        end = end[:-1]
+    max_: int | None = None
+    order: Literal["asc", "desc"] | None = None
+    for raw in re.split(r"[;,]", tail):
+        param = raw.strip()
+        if not param:
+            continue
+        key, eq, val = param.partition("=")
+        key, val = key.strip().lower(), val.strip()
+        if not eq:
+            raise RangeSyntaxError(f"{param!r} should be key=value (max=N or order=asc|desc)")
+        if key == "max":
+            if not val.isdigit() or int(val) < 1:
+                raise RangeSyntaxError(f"max must be a whole number from 1 to {limit}")
+            max_ = int(val)
+            if max_ > limit:
+                raise RangeSyntaxError(f"max={max_} is over the limit of {limit}")
+        elif key == "order":
+            if val.lower() not in ("asc", "desc"):
+                raise RangeSyntaxError("order must be asc or desc")
+            order = "asc" if val.lower() == "asc" else "desc"
+        else:
+            raise RangeSyntaxError(f"unknown range parameter {key!r} (use max or order)")
+    return RangeSpec(
+        attr=attr,
+        start=start.strip() or None,
+        end=end.strip() or None,
+        start_exclusive=start_excl,
+        end_exclusive=end_excl,
+        max=max_,
+        order=order,
+    )
+
+
+# -- ETags ------------------------------------------------------------------
+
+
+def compute_etag(body: bytes) -> str:
+    """A strong ETag for a representation."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def etag_matches(header: str | None, etag: str | None, *, weak: bool = True) -> bool:
+    """Does an ``If-None-Match`` / ``If-Match`` value name ``etag``?
+
+    ``*`` matches any existing representation. ``weak`` uses weak comparison (the
+    rule for ``If-None-Match``); ``If-Match`` uses strong comparison.
+    """
+    if header is None or etag is None:
+        return False
+    header = header.strip()
+    if header == "*":
+        return True
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if not candidate:
+            continue
+        if weak:
+            if _opaque(candidate) == _opaque(etag):
+                return True
+        elif not candidate.startswith("W/") and not etag.startswith("W/") and candidate == etag:
+            return True
+    return False
+
+
+# -- Errors -----------------------------------------------------------------
+
+#: Heroku's error ids and the plain sentence used when a server gives none.
+ERROR_MESSAGES: dict[str, str] = {
+    "bad_request": "The request could not be understood.",
+    "unauthorized": "Invalid credentials provided.",
+    "forbidden": "You do not have access to this resource.",
+    "two_factor": "A second authentication factor is required for this request.",
+    "not_found": "Couldn't find that resource.",
+    "not_acceptable": (
+        "An Accept header of 'application/vnd.heroku+json; version=3' is required."
+    ),
+    "precondition_failed": "The resource has changed since you last read it.",
+    "requested_range_not_satisfiable": "The Range header is not valid for this list.",
+    "invalid_params": "The parameters are invalid.",
+    "rate_limit": "Your account reached the API rate limit. Please wait a few minutes.",
+    "conflict": "The resource is in a conflicting state.",
+    "internal_server_error": "The server hit an internal error.",
+    "service_unavailable": "The API is temporarily unavailable.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorBody:
+    """A Heroku error body: ``{"id": ..., "message": ..., "url": ...}``."""
+
+    id: str | None
+    message: str
+    url: str | None = None
+
+
+def error_body(id: str, message: str | None = None, url: str | None = None) -> dict[str, Any]:
+    """The JSON object for an error response."""
+    body: dict[str, Any] = {"id": id, "message": message or ERROR_MESSAGES.get(id, id)}
+    if url:
+        body["url"] = url
+    return body
+
+
+def parse_error_body(content: bytes) -> ErrorBody | None:
+    """Read a Heroku error body; ``None`` when ``content`` is not one."""
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    message = data.get("message")
+    ident = data.get("id")
+    if not isinstance(message, str) and not isinstance(ident, str):
+        return None
+    url = data.get("url")
+    return ErrorBody(
+        id=ident if isinstance(ident, str) else None,
+        message=message if isinstance(message, str) else ERROR_MESSAGES.get(str(ident), ""),
+        url=url if isinstance(url, str) else None,
+    )
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        from datetime import datetime
+
+        now = datetime.now(UTC)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - now).total_seconds())
+    return seconds if seconds >= 0 else None
+
+
+def reason_phrase(status: int) -> str:
+    """``Not Found`` for 404; empty for unknown codes."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
