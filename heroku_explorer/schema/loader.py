@@ -56,7 +56,7 @@ def load_schema(
     lists what it dropped in ``spec.source.dropped``. Every failure is a
     :class:`SchemaError` naming ``origin`` and the place.
     """
-    from heroku_explorer.schema import jsontext
+    import heroku_explorer.schema.jsontext as jsontext
 
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_SCHEMA_BYTES:
