@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"reference data not found at {path} (it lives in ../shared beside the checkout)")
+        pytest.skip(f"reference data not found at {path} (../shared beside the checkout)")
     return path
 
 

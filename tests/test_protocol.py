@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -87,10 +89,8 @@ def test_range_round_trip_property(
 
 @given(st.text(max_size=60))
 def test_parse_range_never_raises_anything_else(text: str) -> None:
-    try:
+    with contextlib.suppress(RangeSyntaxError):
         parse_range(text)
-    except RangeSyntaxError:
-        pass
 
 
 def test_accept_variants() -> None:
@@ -99,7 +99,8 @@ def test_accept_variants() -> None:
     assert accept_variant("text/html, application/vnd.heroku+json; version=3") == "3"
     assert accept_variant('application/vnd.heroku+json; version="3"') == "3"
     for bad in (None, "", "*/*", "application/json", "application/vnd.heroku+json",
-                "application/vnd.heroku+json; version=2", "application/vnd.heroku+json; version=3x"):
+                "application/vnd.heroku+json; version=2",
+                "application/vnd.heroku+json; version=3x"):
         assert accept_variant(bad) is None
 
 

@@ -28,8 +28,10 @@ SMALL_HYPER: dict[str, Any] = {
             "stability": "production",
             "type": ["object"],
             "definitions": {
-                "id": {"type": ["string"], "format": "uuid", "example": "01234567-89ab-cdef-0123-456789abcdef"},
-                "name": {"type": ["string"], "example": "example", "pattern": "^[a-z][a-z0-9-]{1,28}[a-z0-9]$"},
+                "id": {"type": ["string"], "format": "uuid",
+                       "example": "01234567-89ab-cdef-0123-456789abcdef"},
+                "name": {"type": ["string"], "example": "example",
+                         "pattern": "^[a-z][a-z0-9-]{1,28}[a-z0-9]$"},
                 "identity": {"anyOf": [{"$ref": "#/definitions/app/definitions/id"},
                                        {"$ref": "#/definitions/app/definitions/name"}]},
             },
