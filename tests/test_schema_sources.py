@@ -59,7 +59,7 @@ def test_counts_slots_and_docs(
             # The modern schema leaves a few body fields undescribed (filter-apps "in");
             # the 2013 manifests describe every one.
             if spec.source.format == "resources-2013":
-                    assert described, f"{action.id}: body param {param.name} has no description"
+                assert described, f"{action.id}: body param {param.name} has no description"
     assert spec.overview, "the schema's own docs are part of the model"
 
 
