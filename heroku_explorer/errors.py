@@ -7,7 +7,9 @@ carries one plain sentence (``str(err)``) fit for a status line::
      +-- SchemaError           a schema file or URL could not be read or understood
      +-- ConfigError           the config file has wrong keys or values
      +-- ValidationError       a value typed for a parameter does not fit its docs
-     +-- RequestError          the request could not be sent or answered
+ +-- ReadOnlyRefused       --read-only is on and the request is not a GET
+     +-- RequestInvalid        every ValidationError of one request, collected
+     +-- RequestError          the request could not be sent or answered (``kind``)
      |    +-- NetworkError     refused, DNS, TLS, reset
      |    +-- TimeoutError_    no answer in time
      +-- ApiError              the API answered 4xx/5xx (``id``, ``message``, ``url``)
@@ -36,7 +38,9 @@ __all__ = [
     "PreconditionFailed",
     "RangeNotSatisfiable",
     "RateLimited",
+    "ReadOnlyRefused",
     "RequestError",
+    "RequestInvalid",
     "SchemaError",
     "ServerError",
     "TimeoutError_",
@@ -77,8 +81,40 @@ class ValidationError(ExplorerError):
         super().__init__(f"{field}: {message}")
 
 
+class RequestInvalid(ExplorerError):
+    """A request failed validation before anything was sent.
+
+    ``errors`` holds one :class:`ValidationError` per problem, each naming its field;
+    ``str(err)`` joins them into one line.
+    """
+
+    def __init__(self, errors: tuple[ValidationError, ...] | list[ValidationError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(str(e) for e in self.errors) or "the request is invalid")
+
+
+class ReadOnlyRefused(ExplorerError):
+    """``--read-only`` is on and the request would change something."""
+
+    def __init__(self, method: str, target: str) -> None:
+        self.method = method
+        self.target = target
+        super().__init__(
+            f"Read-only mode: {method} {target} was not sent. Start without --read-only "
+            "to send requests that change data."
+        )
+
+
 class RequestError(ExplorerError):
-    """The request could not be completed (no HTTP answer was received)."""
+    """The request could not be completed (no HTTP answer was received).
+
+    ``kind`` says why in one word: ``refused``, ``dns``, ``tls``, ``reset``,
+    ``timeout``, ``connect-timeout``, ``protocol`` or ``other``.
+    """
+
+    def __init__(self, message: str = "", *, kind: str = "other") -> None:
+        self.kind = kind
+        super().__init__(message)
 
 
 class NetworkError(RequestError):

@@ -1,0 +1,139 @@
+"""The live schema (``GET /schema``) and the plain sentences for network failures.
+
+The schema is fetched with the ``Accept`` header of the wanted variant and never
+with a token, written to the user cache directory with its ETag, revalidated
+with ``If-None-Match`` next time, and read from that copy when the network is
+down or the server fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import httpx
+
+from heroku_explorer.client.cache import CachedSchema, SchemaCache
+from heroku_explorer.errors import NetworkError, RequestError, SchemaError, TimeoutError_
+from heroku_explorer.protocol import H, accept_header
+
+__all__ = ["SchemaDocument", "fetch_schema", "network_error"]
+
+SchemaSource = Literal["network", "revalidated", "cache"]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaDocument:
+    """Schema bytes and where they came from.
+
+    ``source``: ``network`` (fetched now), ``revalidated`` (the server said the
+    cached copy is current: 304) or ``cache`` (the server could not be asked;
+    ``notice`` says why, in one sentence for the UI).
+    """
+
+    url: str
+    variant: str
+    data: bytes
+    etag: str | None
+    source: SchemaSource
+    notice: str | None = None
+    path: Path | None = None
+
+
+def _doc(cached: CachedSchema, source: SchemaSource, notice: str | None = None) -> SchemaDocument:
+    return SchemaDocument(cached.url, cached.variant, cached.data, cached.etag, source, notice,
+                          cached.path)
+
+
+def _when(ts: float) -> str:
+    return _dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+async def fetch_schema(http: httpx.AsyncClient, url: str, variant: str, cache_dir: Path | None,
+                       user_agent: str) -> SchemaDocument:
+    """Fetch, cache and revalidate the schema at ``url`` (see the module docs)."""
+    cache = SchemaCache(cache_dir / "schema") if cache_dir is not None else None
+    cached = cache.load(url, variant) if cache is not None else None
+    headers = {H.ACCEPT: accept_header(variant), H.USER_AGENT: user_agent}
+    if cached is not None and cached.etag:
+        headers[H.IF_NONE_MATCH] = cached.etag
+    request = http.build_request("GET", url, headers=headers)
+    request.headers.pop(H.AUTHORIZATION, None)
+    try:
+        response = await http.send(request, follow_redirects=True)
+    except (httpx.HTTPError, OSError) as exc:
+        sentence = str(network_error(exc, request.url, http.timeout.read))
+        if cached is not None:
+            return _doc(cached, "cache", f"Offline: using the schema cached on "
+                        f"{_when(cached.fetched_at)}. {sentence}")
+        raise SchemaError(url, None, sentence) from None
+    if response.status_code == 304 and cached is not None:
+        if cache is not None:
+            with contextlib.suppress(OSError):
+                cached = cache.touch(cached)
+        return _doc(cached, "revalidated")
+    if response.status_code != 200:
+        why = f"the server answered {response.status_code} {response.reason_phrase}".rstrip()
+        if cached is not None:
+            return _doc(cached, "cache", f"Using the schema cached on "
+                        f"{_when(cached.fetched_at)}: {why}.")
+        raise SchemaError(url, None, why)
+    data = response.content
+    etag = response.headers.get(H.ETAG)
+    if cache is not None:
+        try:
+            return _doc(cache.store(url, variant, data, etag), "network")
+        except OSError as exc:
+            return SchemaDocument(url, variant, data, etag, "network",
+                                  f"The schema could not be cached ({exc.strerror or exc}).")
+    return SchemaDocument(url, variant, data, etag, "network")
+
+
+def _host(url: httpx.URL) -> str:
+    return f"{url.host}:{url.port}" if url.port else url.host
+
+
+def network_error(exc: BaseException, url: httpx.URL, timeout: float | None) -> RequestError:
+    """One plain sentence for a request that got no answer."""
+    host = _host(url)
+    detail = str(exc).strip() or type(exc).__name__
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(chain) < 8:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    low = " ".join(str(c) for c in chain).lower()
+    if any(isinstance(c, ConnectionRefusedError) for c in chain):
+        low += " refused"
+    secs = f"{timeout:g} seconds" if timeout else "the time allowed"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return TimeoutError_(f"Connecting to {host} took longer than {secs}; check the network "
+                             "and the API URL.", kind="connect-timeout")
+    if isinstance(exc, httpx.TimeoutException):
+        return TimeoutError_(f"{host} did not answer within {secs}; try again, or increase "
+                             "the timeout.", kind="timeout")
+    if isinstance(exc, ssl.SSLError) or any(w in low for w in ("ssl", "certificate", "tls")):
+        return NetworkError(f"The secure connection to {host} failed (TLS: {detail}).",
+                            kind="tls")
+    if isinstance(exc, httpx.ConnectError | ConnectionRefusedError | OSError):
+        if "refused" in low or isinstance(exc, ConnectionRefusedError):
+            return NetworkError(f"Could not connect to {host}: the connection was refused "
+                                "(is the server running?).", kind="refused")
+        if any(w in low for w in ("name or service", "nodename nor servname", "getaddrinfo",
+                                  "name resolution", "no address associated", "not known")):
+            return NetworkError(f"Could not find the host {url.host}: the name does not "
+                                "resolve; check the API URL and the network.", kind="dns")
+        if isinstance(exc, httpx.ConnectError):
+            return NetworkError(f"Could not connect to {host} ({detail}); check the API URL "
+                                "and try again.", kind="other")
+    if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError
+                  | ConnectionResetError):
+        return NetworkError(f"The connection to {host} was closed before the answer was "
+                            "complete; try again.", kind="reset")
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return NetworkError(f"The URL {url} cannot be requested ({detail}).", kind="other")
+    return NetworkError(f"The request to {host} failed ({detail}); try again.", kind="other")

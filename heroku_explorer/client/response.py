@@ -1,0 +1,273 @@
+"""The record of one request and its answer, as both front ends render it.
+
+An :class:`Exchange` is made for every send, successful or not: an HTTP error
+sets ``error`` to a typed :class:`~heroku_explorer.errors.ApiError`, a network
+failure sets it to a :class:`~heroku_explorer.errors.RequestError` and leaves
+``status`` at ``None``. Nothing here holds the token: request headers are
+redacted before the record is made.
+
+Body states::
+
+    json          parsed; ``json()`` returns it
+    empty         no bytes (204, 304, HEAD...)
+    text          UTF-8 text that is not JSON (text/plain, text/html...)
+    non-json      claims to be JSON but does not parse, or binary content
+    invalid-utf8  bytes that are not UTF-8
+    too-large     over the display cap: ``body`` holds the first bytes and
+                  ``body_path`` the whole body
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from heroku_explorer.errors import (
+    ApiError,
+    ExplorerError,
+    Forbidden,
+    InvalidParams,
+    NotFound,
+    PreconditionFailed,
+    RangeNotSatisfiable,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+)
+from heroku_explorer.protocol import (
+    ERROR_MESSAGES,
+    RangeSpec,
+    parse_error_body,
+    parse_retry_after,
+)
+from heroku_explorer.request import RequestSpec
+
+__all__ = ["DISPLAY_CAP", "BodyState", "Exchange", "Outgoing", "api_error", "classify_body"]
+
+BodyState = Literal["json", "empty", "text", "non-json", "invalid-utf8", "too-large"]
+
+#: Bytes of a response body kept in memory for display.
+DISPLAY_CAP = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """Exactly what goes on the wire for a request, minus the token: the input of
+    every export (an :class:`Exchange` offers the same four fields)."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: bytes | None
+    authenticated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request as sent and the answer as received."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    """As sent, with ``Authorization`` redacted."""
+    request_body: bytes | None
+    status: int | None = None
+    """``None`` when no HTTP answer arrived (see ``error``)."""
+    reason: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    """The body, capped at :data:`DISPLAY_CAP` bytes."""
+    body_state: BodyState = "empty"
+    size: int = 0
+    """Bytes in the whole body."""
+    body_path: str | None = None
+    """A file holding the whole body when it is over the display cap."""
+    elapsed_ms: float = 0.0
+    request_id: str | None = None
+    etag: str | None = None
+    ratelimit_remaining: int | None = None
+    content_range: str | None = None
+    next_range: str | None = None
+    accept_ranges: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """``Warning`` and ``X-Heroku-Warning`` values."""
+    not_modified: bool = False
+    """A 304: ``body`` is the cached representation, unchanged."""
+    from_cache: bool = False
+    error: ExplorerError | None = None
+    action_id: str | None = None
+    spec: RequestSpec | None = field(default=None, repr=False, compare=False)
+    authenticated: bool = False
+    """The request carried the token (redacted in ``request_headers``)."""
+    started_at: float = 0.0
+    data: Any = field(default=None, repr=False, compare=False)
+    """The parsed JSON body when ``body_state == "json"``."""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def summary(self) -> str:
+        """``200 OK``, ``unchanged (304)``, ``206 Partial Content`` or the error."""
+        if self.not_modified:
+            return "unchanged (304)"
+        if self.status is None:
+            return str(self.error) if self.error else "no answer"
+        return f"{self.status} {self.reason}".strip()
+
+    def header(self, name: str) -> str | None:
+        """A response header (first value), by case-insensitive name."""
+        folded = name.lower()
+        for key, value in self.headers:
+            if key.lower() == folded:
+                return value
+        return None
+
+    def request_header(self, name: str) -> str | None:
+        folded = name.lower()
+        for key, value in self.request_headers:
+            if key.lower() == folded:
+                return value
+        return None
+
+    def full_body(self) -> bytes:
+        """The whole body, read back from ``body_path`` when it was too large."""
+        if self.body_path is not None:
+            return Path(self.body_path).read_bytes()
+        return self.body
+
+    def json(self) -> Any:
+        """The parsed JSON body. Raises :class:`ValueError` when it is not JSON."""
+        if self.body_state == "json":
+            return self.data
+        if self.body_state == "too-large":
+            return json.loads(self.full_body())
+        raise ValueError(f"the body is not JSON ({self.body_state})")
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def content_range_spec(self) -> RangeSpec | None:
+        from heroku_explorer.client.ranges import parse_content_range
+
+        return parse_content_range(self.content_range)
+
+    @property
+    def next_range_spec(self) -> RangeSpec | None:
+        from heroku_explorer.client.ranges import parse_next_range
+
+        return parse_next_range(self.next_range)
+
+    @property
+    def is_partial(self) -> bool:
+        """A 206: more pages follow (``next_range``)."""
+        return self.status == 206
+
+    def raise_for_error(self) -> Exchange:
+        """Raise ``error`` when there is one; return ``self`` otherwise (for scripts)."""
+        if self.error is not None:
+            raise self.error
+        return self
+
+
+def classify_body(content: bytes, content_type: str | None, size: int,
+                  cap: int = DISPLAY_CAP) -> tuple[BodyState, Any]:
+    """The state of a body and its parsed JSON (``None`` unless state is json)."""
+    if size == 0:
+        return "empty", None
+    if size > cap:
+        return "too-large", None
+    ctype = (content_type or "").lower()
+    claims_json = "json" in ctype
+    first = content[:1]
+    if claims_json or (not ctype and first in (b"{", b"[")):
+        try:
+            return "json", json.loads(content)
+        except UnicodeDecodeError:
+            return "invalid-utf8", None
+        except ValueError:
+            pass
+        if claims_json:
+            try:
+                content.decode("utf-8")
+            except UnicodeDecodeError:
+                return "invalid-utf8", None
+            return "non-json", None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return "invalid-utf8", None
+    if ctype and not ctype.startswith("text/") and "xml" not in ctype:
+        return "non-json", None
+    return "text", None
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    412: PreconditionFailed,
+    416: RangeNotSatisfiable,
+    422: InvalidParams,
+}
+
+_STATUS_IDS = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    406: "not_acceptable", 409: "conflict", 412: "precondition_failed",
+    416: "requested_range_not_satisfiable", 422: "invalid_params", 429: "rate_limit",
+    500: "internal_server_error", 503: "service_unavailable",
+}
+
+
+#: What to do next, by error id or status.
+_HINTS = {
+    "two_factor": "Enter a second-factor code (the Heroku-Two-Factor-Code header).",
+    "401": "Check the API key (--api-key, HEROKU_API_KEY or ~/.netrc).",
+    "429": "Wait a few minutes, or retry with waiting turned on.",
+}
+
+
+def api_error(
+    status: int,
+    body: bytes,
+    *,
+    reason: str = "",
+    request_id: str | None = None,
+    retry_after: str | None = None,
+    remaining: int | None = None,
+    sent_range: str | None = None,
+    accept_ranges: tuple[str, ...] = (),
+) -> ApiError:
+    """The typed error for an error status, read from a Heroku error body when
+    there is one. 412 and 416 carry a sentence saying what they mean here."""
+    parsed = parse_error_body(body)
+    ident = parsed.id if parsed else None
+    message = parsed.message if parsed and parsed.message else ""
+    url = parsed.url if parsed else None
+    if not message:
+        default_id = _STATUS_IDS.get(status)
+        message = ERROR_MESSAGES.get(default_id or "", "") or reason or f"HTTP {status}"
+    message = " ".join(message.split())  # one line, fit for a status bar
+    if len(message) > 300:
+        message = message[:297] + "..."
+    if status == 412 and "changed" not in message.lower():
+        message = f"{message} (the resource changed since you last read it)"
+    if status == 416:
+        hint = f"the Range {sent_range!r} is not valid for this list" if sent_range else ""
+        if accept_ranges:
+            hint += ("; " if hint else "") + f"it can be sorted on {', '.join(accept_ranges)}"
+        if hint:
+            message = f"{message} ({hint})"
+    hint = _HINTS.get(ident or "") or _HINTS.get(str(status)) or (
+        "Try again later." if status >= 500 else "")
+    if hint and hint.lower() not in message.lower():
+        message = f"{message.rstrip('.')}. {hint}"
+    if status == 429:
+        return RateLimited(status, ident, message, url, request_id,
+                           retry_after=parse_retry_after(retry_after), remaining=remaining)
+    cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else ApiError)
+    return cls(status, ident, message, url, request_id)
