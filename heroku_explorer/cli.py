@@ -67,6 +67,13 @@ def _add_client_options(p: argparse.ArgumentParser) -> None:
         help="Accept header variant: 3 (default), 3.sdk, ...",
     )
     g.add_argument(
+        "--api-key",
+        metavar="TOKEN",
+        default=None,
+        help="API token to use ('-' reads it from stdin, which keeps it out of the shell "
+        "history); default: $HEROKU_API_KEY, then ~/.netrc",
+    )
+    g.add_argument(
         "--sandbox",
         action="store_true",
         help="use the built-in sandbox even when an API key is found",

@@ -1,0 +1,279 @@
+"""``heroku-explorer repl``: the read-eval-print loop around a :class:`Session`.
+
+Interactive: ``PromptSession.prompt_async`` under ``patch_stdout``, so the loop
+shares the event loop with the client. Ctrl-C at the prompt clears the line,
+Ctrl-C while a request is in flight cancels that request (not the REPL), Ctrl-D
+leaves. Command history lives in a file of mode 0600 and never holds a token
+(:mod:`.history`). When stdin is not a terminal (``heroku-explorer repl <
+script.txt``) the lines run without prompts; the exit status is then 1 when any
+of them failed.
+
+Start-up is a feature. ``spec`` may be an :class:`ApiSpec` or a zero-argument
+callable that loads one, and ``client`` an open :class:`HerokuClient` or a
+zero-argument callable returning an async context manager of one (the
+``HerokuClient`` constructor is such a callable). Given callables, the REPL draws
+its first prompt with nothing but prompt-toolkit imported, then loads the schema,
+the engine and httpx in the background; a line typed before that is done simply
+waits for it. The REPL closes a client it opened itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Union
+
+from heroku_explorer.repl.history import default_history_path, open_history
+
+if TYPE_CHECKING:
+    from prompt_toolkit.completion import Completer
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
+    from heroku_explorer.client.client import HerokuClient
+    from heroku_explorer.repl.session import Session
+    from heroku_explorer.schema.model import ApiSpec
+
+__all__ = ["ClientSource", "SpecSource", "default_history_path", "run_repl"]
+
+#: An open client, or a factory of one that the REPL opens and closes.
+ClientSource = Union["HerokuClient", Callable[[], AbstractAsyncContextManager["HerokuClient"]]]
+#: A loaded spec, or a function that loads it.
+SpecSource = Union["ApiSpec", Callable[[], "ApiSpec"]]
+
+
+class _Engine:
+    """Everything behind the prompt, made ready in the background on first need."""
+
+    def __init__(self, spec: SpecSource, client: ClientSource,
+                 stack: contextlib.AsyncExitStack, stdout: IO[str] | None,
+                 stderr: IO[str] | None, *, interactive: bool) -> None:
+        self.spec_source = spec
+        self.client_source = client
+        self.stack = stack
+        self.stdout = stdout
+        self.stderr = stderr
+        self.interactive = interactive
+        self.session: Session | None = None
+        self.completer: Completer | None = None
+        self.on_change: Callable[[], None] = lambda: None
+        """Called when the session or the client becomes ready (redraws the toolbar)."""
+        self._task: asyncio.Task[Session] | None = None
+        self._client_task: asyncio.Task[HerokuClient] | None = None
+
+    def start(self) -> None:
+        """Begin loading (called just after the first prompt is drawn)."""
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._build())
+        if self._client_task is None and callable(self.client_source):
+            self._client_task = asyncio.ensure_future(self._open_client())
+
+    async def ready(self) -> Session:
+        self.start()
+        assert self._task is not None
+        return await self._task
+
+    async def _build(self) -> Session:
+        spec = self.spec_source
+        if callable(spec):
+            spec = await asyncio.to_thread(spec)
+        await asyncio.to_thread(_import_engine, self.interactive)
+        from heroku_explorer.repl.render import Console, use_color
+        from heroku_explorer.repl.session import Session
+
+        out = self.stdout or sys.stdout
+        err = self.stderr or (out if self.interactive else sys.stderr)
+        session = Session(spec, self._client, Console(out, err, use_color(out)))
+        if self.interactive:
+            from heroku_explorer.repl.completer import ReplCompleter
+
+            self.completer = ReplCompleter(spec, session, session.parser)
+        self.session = session
+        self.on_change()
+        return session
+
+    async def _open_client(self) -> HerokuClient:
+        # Import httpx off the event loop's thread so the prompt stays responsive.
+        await asyncio.to_thread(__import__, "httpx")
+        factory = self.client_source
+        assert callable(factory)
+        client = await self.stack.enter_async_context(factory())
+        self.on_change()
+        return client
+
+    async def _client(self) -> HerokuClient:
+        if not callable(self.client_source):
+            return self.client_source
+        self.start()
+        assert self._client_task is not None
+        return await self._client_task
+
+    @property
+    def client_if_ready(self) -> HerokuClient | None:
+        if not callable(self.client_source):
+            return self.client_source
+        task = self._client_task
+        if task is None or not task.done() or task.cancelled() or task.exception():
+            return None
+        return task.result()
+
+    def secrets(self) -> tuple[str, ...]:
+        creds = getattr(self.client_if_ready, "credentials", None)
+        return tuple(getattr(creds, "secrets", ()) or ())
+
+
+def _import_engine(interactive: bool) -> None:
+    import heroku_explorer.repl.session
+
+    if interactive:
+        import heroku_explorer.repl.completer  # noqa: F401
+
+
+async def run_repl(
+    spec: SpecSource,
+    client: ClientSource,
+    *,
+    history_path: Path | str | None,
+    input: Input | None = None,
+    output: Output | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run the REPL until ``exit`` or Ctrl-D; the exit status.
+
+    ``spec`` and ``client`` may be given ready or as factories (see the module
+    docs). ``history_path`` is the history file (``None``: in memory only).
+    ``input``/``output`` are prompt-toolkit's (tests pass a pipe input and
+    ``DummyOutput``); ``stdout``/``stderr`` receive the results and messages
+    (default: the terminal, through ``patch_stdout``).
+    """
+    interactive = input is not None or _isatty(sys.stdin)
+    async with contextlib.AsyncExitStack() as stack:
+        engine = _Engine(spec, client, stack, stdout, stderr, interactive=interactive)
+        if not interactive:
+            return await _run_script(await engine.ready(), sys.stdin)
+        return await _interactive(engine, history_path, input, output)
+
+
+def _isatty(stream: IO[str] | None) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (ValueError, OSError):
+        return False
+
+
+async def _run_script(session: Session, lines: Iterable[str]) -> int:
+    failed = False
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        ok = await _guarded(session, line)
+        failed = failed or not ok
+        if session.exiting:
+            break
+    return 1 if failed else 0
+
+
+async def _guarded(session: Session, line: str) -> bool:
+    """Run one line; never lets an error end the REPL."""
+    try:
+        return await session.run_line(line)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # the REPL goes on, whatever happened
+        session.console.error(exc)
+        return False
+
+
+async def _cancellable(session: Session, line: str) -> bool:
+    """Run one line with Ctrl-C (SIGINT) bound to cancelling it."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(_guarded(session, line))
+    installed = False
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+        installed = True
+    try:
+        return await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+        session.console.message("cancelled")
+        return False
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+async def _interactive(engine: _Engine, history_path: Path | str | None,
+                       input: Input | None, output: Output | None) -> int:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.completion import DummyCompleter, DynamicCompleter
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    from heroku_explorer.repl.lexer import prompt_lexer
+
+    history = open_history(history_path, engine.secrets())
+    nothing = DummyCompleter()
+    patcher = patch_stdout(raw=True) if engine.stdout is None else contextlib.nullcontext()
+    with patcher:
+        prompt: PromptSession[str] = PromptSession(
+            message=lambda: _prompt_text(engine.session),
+            lexer=prompt_lexer(),
+            completer=DynamicCompleter(lambda: engine.completer or nothing),
+            complete_while_typing=True,
+            auto_suggest=AutoSuggestFromHistory(),
+            history=history,
+            input=input,
+            output=output,
+            bottom_toolbar=lambda: _toolbar(engine),
+        )
+        engine.on_change = prompt.app.invalidate
+        while engine.session is None or not engine.session.exiting:
+            try:
+                line = await prompt.prompt_async(pre_run=engine.start)
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                break
+            if not line.strip():
+                continue
+            try:
+                session = await engine.ready()
+            except Exception as exc:  # the schema could not be loaded
+                from heroku_explorer.repl.render import error_text
+
+                (engine.stderr or engine.stdout or sys.stderr).write(error_text(exc) + "\n")
+                return 2
+            if hasattr(history, "secrets"):
+                history.secrets = engine.secrets()
+            await _cancellable(session, line)
+    return 0
+
+
+def _prompt_text(session: Session | None) -> str:
+    app = session.defaults.get("app") if session is not None else None
+    return f"heroku {app}> " if app else "heroku> "
+
+
+def _toolbar(engine: _Engine) -> str:
+    parts = ["Tab completes", "help", "Ctrl-D exits"]
+    session = engine.session
+    if session is None:
+        return " loading… · " + " · ".join(parts)
+    client = engine.client_if_ready
+    if client is not None:
+        if client.ratelimit_remaining is not None:
+            parts.insert(0, f"RateLimit-Remaining {client.ratelimit_remaining}")
+        parts.insert(0, str(client.base_url.host))
+    if session.last is not None:
+        parts.insert(0, f"last: {session.last.summary}")
+    return " " + " · ".join(parts)

@@ -1,0 +1,83 @@
+"""``heroku-explorer call WORDS...``: one command of the REPL language, then exit.
+
+The body goes to stdout (pretty and coloured on a terminal, compact JSON with
+``--json``); with ``-v`` the status line and key headers go to stderr. Messages
+always go to stderr. Exit status::
+
+    0  the API answered 2xx (or a session command such as doc ran)
+    1  the API answered with an error status (4xx, 5xx)
+    2  the command could not be run: a parse or validation error
+    3  no answer: network failure or timeout
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import IO, TYPE_CHECKING
+
+from heroku_explorer.errors import ExplorerError
+from heroku_explorer.repl.commands import Call, Empty, Next, Raw, Revalidate
+from heroku_explorer.repl.render import Console, use_color
+from heroku_explorer.repl.tokens import ParseError
+from heroku_explorer.schema.model import ApiSpec
+
+if TYPE_CHECKING:
+    from heroku_explorer.client.client import HerokuClient
+
+__all__ = ["EXIT_HTTP_ERROR", "EXIT_NO_ANSWER", "EXIT_OK", "EXIT_USAGE", "run_call"]
+
+EXIT_OK = 0
+EXIT_HTTP_ERROR = 1
+EXIT_USAGE = 2
+EXIT_NO_ANSWER = 3
+
+
+async def run_call(
+    spec: ApiSpec,
+    client: HerokuClient,
+    argv_words: Sequence[str],
+    *,
+    verbose: bool = False,
+    as_json: bool = False,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run ``argv_words`` (``["app", "info", "app=my-app"]``) once; the exit status.
+
+    ``-v``/``--json`` may also appear among the words themselves.
+    """
+    from heroku_explorer.repl.session import Session
+
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    console = Console(out, err, use_color(out) and not as_json)
+    session = Session(spec, client, console, always_status=False)
+    line = shlex.join(argv_words)
+    try:
+        command = session.parser.parse(line)
+    except ParseError as exc:
+        console.error(exc, line)
+        return EXIT_USAGE
+    if isinstance(command, Empty):
+        console.message("usage: heroku-explorer call <resource> <action> [name=value ...] "
+                        "[-v] [--json]   (e.g. call app info app=my-app)")
+        return EXIT_USAGE
+    if isinstance(command, Call | Raw | Next | Revalidate):
+        options = replace(command.options, verbose=command.options.verbose or verbose,
+                          raw_json=command.options.raw_json or as_json)
+        command = replace(command, options=options)
+        if options.raw_json:
+            console.color = False
+    try:
+        ok = await session.execute(command)
+    except ExplorerError as exc:
+        console.error(exc)
+        return EXIT_USAGE
+    exchange = session.last
+    if exchange is None:
+        return EXIT_OK if ok else EXIT_USAGE
+    if exchange.status is None:
+        return EXIT_NO_ANSWER
+    return EXIT_OK if 200 <= exchange.status < 300 else EXIT_HTTP_ERROR

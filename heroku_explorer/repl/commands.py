@@ -1,0 +1,314 @@
+"""The REPL's command language: one line in, one typed command out.
+
+The parser is pure (no I/O, no session state) and raises nothing but
+:class:`ParseError`, which carries the position of the trouble and, for unknown
+names, the names that were probably meant::
+
+    app list                                  Call(app.list)
+    app info app=my-app  |  app info my-app   Call(app.info, app_id_or_name=my-app)
+    config-var update app=demo FOO=bar BAZ:=null
+    GET /apps/demo  |  PATCH /apps/demo maintenance:=true          Raw
+    ... -H 'If-Match: "etag"' --range 'name ..; max=10' -v --json --if-match
+    next | revalidate | headers | body | status | curl | httpie | python
+    history [filter] | doc [resource [action]] | example resource action
+    overview [topic] | set app=my-app | unset app | help [command] | exit
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from heroku_explorer.repl.arguments import (
+    Options,
+    Value,
+    parse_header,
+    parse_json,
+    parse_options,
+    split_assignment,
+)
+from heroku_explorer.repl.tokens import ParseError, Token, did_you_mean, tokenize
+from heroku_explorer.repl.vocab import Vocabulary, param_label
+from heroku_explorer.repl.words import (
+    EXPORT_FORMATS,
+    FLAG_OPTIONS,
+    HTTP_METHODS,
+    SESSION_COMMANDS,
+    VALUE_OPTIONS,
+)
+from heroku_explorer.schema.model import Action, ApiSpec, DocSection, Resource
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "FLAG_OPTIONS",
+    "HTTP_METHODS",
+    "SESSION_COMMANDS",
+    "VALUE_OPTIONS",
+    "Call",
+    "Command",
+    "Doc",
+    "Empty",
+    "Example",
+    "Exit",
+    "Export",
+    "Help",
+    "History",
+    "Next",
+    "Options",
+    "Overview",
+    "ParseError",
+    "Parser",
+    "Raw",
+    "Revalidate",
+    "SetDefaults",
+    "Show",
+    "UnsetDefaults",
+    "Value",
+    "parse_header",
+    "parse_json",
+    "parse_options",
+    "split_assignment",
+]
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    action: Action
+    values: tuple[Value, ...] = ()
+    options: Options = field(default_factory=Options)
+
+    def value(self, name: str) -> Value | None:
+        return next((v for v in self.values if v.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    method: str
+    path: str
+    values: tuple[Value, ...] = ()
+    options: Options = field(default_factory=Options)
+
+
+@dataclass(frozen=True, slots=True)
+class Next:
+    options: Options = field(default_factory=Options)
+
+
+@dataclass(frozen=True, slots=True)
+class Revalidate:
+    options: Options = field(default_factory=Options)
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    what: Literal["headers", "body", "status"]
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    format: Literal["curl", "httpie", "python"]
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    filter: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    resource: Resource | None = None
+    action: Action | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    resource: Resource
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    topic: DocSection | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetDefaults:
+    """``set``; no values means "show the defaults"."""
+
+    values: tuple[tuple[str, str, str], ...] = ()
+    """(group, name as typed, value)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnsetDefaults:
+    """``unset``; no groups means "forget them all"."""
+
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Empty:
+    pass
+
+
+Command = (
+    Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
+    | SetDefaults | UnsetDefaults | Help | Exit | Empty
+)
+
+
+class Parser:
+    """Parses lines against one spec; build it once and reuse it."""
+
+    def __init__(self, spec: ApiSpec, vocabulary: Vocabulary | None = None) -> None:
+        self.spec = spec
+        self.vocab = vocabulary or Vocabulary(spec)
+
+    def parse(self, line: str) -> Command:
+        """One line to one command; raises :class:`ParseError` and nothing else."""
+        tokens = tokenize(line)
+        if not tokens:
+            return Empty()
+        head = tokens[0]
+        word = head.text
+        if not head.quoted:
+            if word.casefold() in SESSION_COMMANDS:
+                from heroku_explorer.repl.session_parse import parse_session
+
+                return parse_session(self, word.casefold(), tokens, line)
+            if word.upper() in HTTP_METHODS and (
+                word.isupper() or (len(tokens) > 1 and tokens[1].text.startswith("/"))
+            ):
+                return self._raw(word.upper(), tokens[1:], line)
+            if word.startswith("/"):
+                return self._raw("GET", tokens, line)
+        resource = self.resource(head)
+        if len(tokens) == 1:
+            keys = [a.key for a in resource.actions]
+            raise ParseError(
+                f"'{resource.key}' needs an action: {', '.join(keys)}", len(line),
+            )
+        action = self.action(resource, tokens[1])
+        values, options = self._arguments(action, tokens[2:], line)
+        return Call(action, values, options)
+
+    # -- names ----------------------------------------------------------------
+
+    def resource(self, token: Token) -> Resource:
+        found = self.vocab.resource(token.text)
+        if found is None:
+            pool = [*self.vocab.resource_keys, *SESSION_COMMANDS]
+            raise ParseError(
+                f"unknown resource or command '{token.text}'",
+                token.start, end=token.end, suggestions=did_you_mean(token.text, pool),
+            )
+        return found
+
+    def action(self, resource: Resource, token: Token) -> Action:
+        found = self.vocab.action(resource, token.text)
+        if found is None:
+            keys = [a.key for a in resource.actions]
+            hint = did_you_mean(token.text, keys)
+            tail = "" if hint else f" (actions: {', '.join(keys)})"
+            raise ParseError(
+                f"'{resource.key}' has no action '{token.text}'{tail}",
+                token.start, end=token.end, suggestions=hint,
+            )
+        return found
+
+    # -- arguments ------------------------------------------------------------
+
+    def _arguments(
+        self, action: Action | None, tokens: list[Token], line: str
+    ) -> tuple[tuple[Value, ...], Options]:
+        values: list[Value] = []
+        positional: list[Token] = []
+        options, rest = parse_options(tokens, line)
+        for tok in rest:
+            value = split_assignment(tok)
+            if value is None:
+                if action is None:
+                    raise ParseError(
+                        f"unexpected word '{tok.text}' (use name=value or name:=json)",
+                        tok.start, end=tok.end,
+                    )
+                positional.append(tok)
+                continue
+            if action is not None:
+                value = self._bind(action, value, tok)
+            if any(v.name == value.name and v.subpath == value.subpath for v in values):
+                raise ParseError(f"'{value.name}' is given twice", tok.start, end=tok.end)
+            values.append(value)
+        if positional and action is not None:
+            values.extend(self._positional(action, values, positional))
+        return tuple(values), options
+
+    def _bind(self, action: Action, value: Value, tok: Token) -> Value:
+        param = self.vocab.param(action, value.name)
+        subpath: tuple[str, ...] = ()
+        if param is None:
+            head, sep, rest = _split_nested(value.name)
+            if sep:
+                parent = self.vocab.param(action, head)
+                if parent is not None and parent.location == "body":
+                    param, subpath = parent, tuple(re.split(r"[:.]", rest))
+        if param is not None:
+            return Value(param.name, value.text, value.is_json, value.data, param, subpath,
+                         value.start)
+        if action.body is not None and action.body.map_values is not None:
+            return value
+        names = self.vocab.param_names(action)
+        hint = did_you_mean(value.name, names)
+        listing = f" (parameters: {', '.join(names)})" if names and not hint else ""
+        if not names:
+            listing = " (it takes no parameters)"
+        raise ParseError(
+            f"'{action.id}' has no parameter '{value.name}'{listing}",
+            tok.start, end=tok.start + len(value.name), suggestions=hint,
+        )
+
+    def _positional(
+        self, action: Action, values: list[Value], words: list[Token]
+    ) -> list[Value]:
+        named = {v.name for v in values}
+        open_slots = [p for p in action.path_params if p.name not in named]
+        if len(words) > len(open_slots):
+            extra = words[len(open_slots)]
+            labels = ", ".join(param_label(p) for p in action.path_params) or "none"
+            raise ParseError(
+                f"unexpected word '{extra.text}' (path parameters of {action.id}: {labels};"
+                " other values are written name=value)",
+                extra.start, end=extra.end,
+            )
+        slots = open_slots[len(open_slots) - len(words):]
+        return [Value(p.name, t.text, False, t.text, p, (), t.start)
+                for p, t in zip(slots, words, strict=True)]
+
+    def _raw(self, method: str, tokens: list[Token], line: str) -> Raw:
+        if not tokens or not tokens[0].text.startswith("/"):
+            where = tokens[0].start if tokens else len(line)
+            raise ParseError(f"{method} needs a path that starts with '/': {method} /apps",
+                             where)
+        path = tokens[0].text
+        if any(ch.isspace() for ch in path):
+            raise ParseError("a path cannot contain spaces", tokens[0].start, end=tokens[0].end)
+        values, options = self._arguments(None, tokens[1:], line)
+        return Raw(method, path, values, options)
+
+
+def _split_nested(name: str) -> tuple[str, str, str]:
+    for sep in (":", "."):
+        head, found, rest = name.partition(sep)
+        if found and head and rest:
+            return head, found, rest
+    return name, "", ""

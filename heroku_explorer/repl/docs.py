@@ -1,0 +1,255 @@
+"""Text for ``doc``, ``example``, ``overview`` and ``help``, from the model alone.
+
+``example`` builds the request from the schema's own examples (through the same
+:func:`~heroku_explorer.request.build_request` a real call uses), exports it as
+curl with the token hidden, and shows the response the schema promises: its
+example when it gives one, otherwise one assembled from the attributes' examples.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from heroku_explorer.repl.commands import SESSION_COMMANDS
+from heroku_explorer.repl.render import format_json, paint
+from heroku_explorer.repl.vocab import param_label
+from heroku_explorer.schema.model import Action, ApiSpec, Attribute, DocSection, Param, Resource
+
+__all__ = [
+    "action_doc",
+    "example_request_values",
+    "example_response",
+    "example_text",
+    "help_text",
+    "index_doc",
+    "overview_text",
+    "resource_doc",
+]
+
+DEFAULT_BASE_URL = "https://api.heroku.com"
+_PLACEHOLDER = {"string": "string", "integer": 0, "number": 0, "boolean": True,
+                "array": [], "object": {}}
+
+
+def _wrap(text: str | None, indent: str = "  ", width: int = 88) -> str:
+    if not text:
+        return ""
+    return "\n".join(textwrap.fill(p, width, initial_indent=indent, subsequent_indent=indent)
+                     for p in text.strip().split("\n\n"))
+
+
+def index_doc(spec: ApiSpec, *, color: bool = False) -> str:
+    width = max((len(r.key) for r in spec.resources), default=0)
+    lines = [paint(spec.title, "bold", color), ""]
+    for res in sorted(spec.resources, key=lambda r: r.key):
+        summary = (res.description or res.name).strip().splitlines()[0]
+        lines.append(f"  {paint(res.key.ljust(width), 'cyan', color)}  {summary[:70]}")
+    lines += ["", "doc <resource> [action] for more; overview for the API's own docs."]
+    return "\n".join(lines)
+
+
+def _attr_lines(attrs: tuple[Attribute, ...], depth: int, color: bool) -> list[str]:
+    out: list[str] = []
+    for attr in attrs:
+        pad = "  " * (depth + 1)
+        flags = " read-only" if attr.read_only else ""
+        desc = f"  {attr.description}" if attr.description else ""
+        out.append(f"{pad}{paint(attr.name, 'cyan', color)}  "
+                   f"{paint(attr.type_label + flags, 'dim', color)}{desc}")
+        if depth < 3:
+            out.extend(_attr_lines(attr.children, depth + 1, color))
+            if attr.items is not None and attr.items.children:
+                out.extend(_attr_lines(attr.items.children, depth + 1, color))
+    return out
+
+
+def resource_doc(res: Resource, *, color: bool = False) -> str:
+    badge = f" [{res.stability}]" if res.stability and res.stability != "production" else ""
+    lines = [paint(f"{res.name} ({res.key}){badge}", "bold", color)]
+    if res.description:
+        lines.append(_wrap(res.description))
+    if res.actions:
+        lines += ["", paint("Actions", "bold", color)]
+        width = max(len(a.key) for a in res.actions)
+        for act in res.actions:
+            lines.append(f"  {paint(act.key.ljust(width), 'cyan', color)}  "
+                         f"{act.method:<6} {act.path}")
+    if res.attributes:
+        lines += ["", paint("Attributes", "bold", color), *_attr_lines(res.attributes, 0, color)]
+    if res.map_values is not None:
+        lines += ["", "  a free-form map: any KEY to a value"]
+    return "\n".join(lines)
+
+
+def _param_line(p: Param, color: bool) -> str:
+    name = param_label(p)
+    where = p.location if name == p.name else f"{p.location} {p.name}"
+    need = paint("required", "yellow", color) if p.required else "optional"
+    parts = [f"  {paint(name + '=', 'cyan', color)}  {need}, {p.doc.type_label} ({where})"]
+    if p.doc.description:
+        parts.append(_wrap(p.doc.description, "      "))
+    if p.doc.enum is not None:
+        parts.append("      one of: " + ", ".join(str(v) for v in p.doc.enum))
+    examples = dict.fromkeys(str(n.example) for n in (p.doc, *p.doc.alternatives)
+                             if n.has_example and n.example is not None)
+    if examples:
+        parts.append("      e.g. " + ", ".join(examples))
+    return "\n".join(parts)
+
+
+def action_doc(action: Action, *, color: bool = False) -> str:
+    head = f"{action.resource} {action.key}: {action.title}"
+    lines = [paint(head, "bold", color), f"  {action.method} {action.path}"]
+    if action.description:
+        lines.append(_wrap(action.description))
+    params = sorted(action.params, key=lambda p: not p.required)
+    if params:
+        lines += ["", paint("Parameters", "bold", color), *(_param_line(p, color) for p in params)]
+    if action.body is not None and action.body.map_values is not None:
+        lines.append(f"  {paint('KEY=', 'cyan', color)}  any key; KEY:=null removes it")
+    lines += ["", paint("Response", "bold", color)]
+    resp = action.response
+    what = {"object": "one", "list": "a list of", "empty": "no body", "unknown": "not documented"}
+    target = f" {resp.resource}" if resp.resource and resp.kind in ("object", "list") else ""
+    statuses = ", ".join(str(s) for s in action.statuses) or "not documented"
+    lines.append(f"  {what[resp.kind]}{target}; status {statuses}")
+    if action.is_list:
+        fields = ", ".join(action.sort_fields or ("id",))
+        lines.append(f"  pages with --range '<field> ..; max=N' (fields: {fields}), then next")
+    required = [p for p in action.params if p.required]
+    usage = " ".join([action.resource, action.key, *(f"{param_label(p)}=..." for p in required)])
+    lines += ["", f"  try: {usage}", f"  see: example {action.resource} {action.key}"]
+    return "\n".join(lines)
+
+
+# -- examples -------------------------------------------------------------------
+
+
+def _example_of(attr: Attribute) -> Any:
+    if attr.has_example:
+        return attr.example
+    for alt in attr.alternatives:
+        if alt.has_example:
+            return alt.example
+    if attr.children:
+        return {c.name: _example_of(c) for c in attr.children}
+    if attr.items is not None:
+        return [_example_of(attr.items)]
+    if attr.enum:
+        return attr.enum[0]
+    if attr.nullable and not attr.types:
+        return None
+    return _PLACEHOLDER.get(attr.types[0] if attr.types else "string", "string")
+
+
+def _path_example(p: Param) -> str:
+    named = [a for a in p.doc.alternatives if a.name == "name" and a.has_example]
+    value = _example_of(named[0]) if named else _example_of(p.doc)
+    return str(value) if value not in (None, "", {}, []) else f"${param_label(p).upper()}"
+
+
+def example_request_values(action: Action) -> dict[str, Any]:
+    """Values for every required parameter (and documented body example)."""
+    values: dict[str, Any] = {p.name: _path_example(p) for p in action.path_params}
+    if action.body is not None and isinstance(action.body.example, dict):
+        values.update(action.body.example)
+    for p in action.query_params + action.body_params:
+        if p.required and p.name not in values:
+            values[p.name] = _example_of(p.doc)
+    return values
+
+
+def example_response(spec: ApiSpec, action: Action) -> Any:
+    """The response body the schema promises, or ``None`` when it promises none."""
+    resp = action.response
+    if resp.has_example:
+        return resp.example
+    if resp.kind == "empty":
+        return None
+    shape: Any = None
+    res = spec.resource(resp.resource) if resp.resource else None
+    if res is not None:
+        if res.example is not None:
+            shape = res.example
+        elif res.attributes:
+            shape = {a.name: _example_of(a) for a in res.attributes}
+    elif resp.schema is not None:
+        shape = _example_of(resp.schema)
+    if shape is None:
+        return None
+    return [shape] if resp.kind == "list" and not isinstance(shape, list) else shape
+
+
+@dataclass(frozen=True, slots=True)
+class _Wire:
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: bytes | None
+    authenticated: bool = True
+
+
+def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_URL,
+                 color: bool = False) -> str:
+    from heroku_explorer.client.export import to_curl
+    from heroku_explorer.errors import RequestInvalid
+    from heroku_explorer.protocol import accept_header
+    from heroku_explorer.request import build_request
+
+    values = example_request_values(action)
+    lines = [paint(f"{action.resource} {action.key}: {action.title}", "bold", color), ""]
+    try:
+        req = build_request(action, values)
+    except RequestInvalid as exc:
+        lines.append(f"  (the schema's examples do not make a valid request: {exc})")
+    else:
+        headers = [("Accept", accept_header())]
+        if req.body is not None:
+            headers.insert(0, ("Content-Type", "application/json"))
+        wire = _Wire(req.method, base_url.rstrip("/") + req.target, tuple(headers),
+                     req.body_bytes())
+        lines += [paint("Request", "bold", color), to_curl(wire), ""]
+        words = [action.resource, action.key]
+        for name, value in values.items():
+            p = action.param(name)
+            label = param_label(p) if p is not None else name
+            words.append(f"{label}={value}" if isinstance(value, str) and " " not in value
+                         else f"{label}:='{format_json(value, color=False, indent=None)}'")
+        lines += [paint("In this REPL", "bold", color), "  " + " ".join(words), ""]
+    statuses = ", ".join(str(s) for s in action.statuses) or "2xx"
+    body = example_response(spec, action)
+    lines.append(paint(f"Response ({statuses})", "bold", color))
+    lines.append(format_json(body, color=color) if body is not None else "  (no body)")
+    return "\n".join(lines)
+
+
+def overview_text(spec: ApiSpec, topic: DocSection | None, *, color: bool = False) -> str:
+    if topic is None:
+        lines = [paint(spec.title, "bold", color)]
+        if spec.description:
+            lines.append(_wrap(spec.description))
+        lines += ["", "Topics (overview <topic>):"]
+        lines += [f"  {paint(s.title, 'cyan', color)}" for s in spec.overview]
+        return "\n".join(lines)
+    return f"{paint(topic.title, 'bold', color)}\n\n{topic.markdown.strip()}"
+
+
+_LANGUAGE = """\
+  <resource> <action> [name=value] [name:=json] [options]
+      app list · app info app=my-app · app create name=demo region=eu
+      config-var update app=demo FOO=bar BAZ:=null
+  METHOD /path [name=value] [name:=json] [options]
+      GET /apps/demo · PATCH /apps/demo maintenance:=true
+  options: -H 'Name: value'  --range 'name ..; max=10'  -v  --json  --if-match"""
+
+
+def help_text(topic: str | None = None, *, color: bool = False) -> str:
+    if topic is not None and topic in SESSION_COMMANDS:
+        return f"{paint(topic, 'cyan', color)}  {SESSION_COMMANDS[topic]}"
+    lines = [paint("Calls", "bold", color), _LANGUAGE, "", paint("Session", "bold", color)]
+    width = max(len(k) for k in SESSION_COMMANDS)
+    lines += [f"  {paint(k.ljust(width), 'cyan', color)}  {v}" for k, v in SESSION_COMMANDS.items()]
+    lines += ["", "Tab completes; Ctrl-C cancels a request in flight; Ctrl-D leaves."]
+    return "\n".join(lines)

@@ -1,0 +1,382 @@
+"""Running commands: one :class:`Session` per REPL (or per ``call``).
+
+The session owns what the REPL remembers between lines: the last exchange (for
+``next``, ``revalidate``, ``headers``, ``curl``...), the ``set`` defaults and the
+names and ids seen in responses (offered by the completer). It sends through the
+shared :class:`~heroku_explorer.client.client.HerokuClient` and prints through a
+:class:`~heroku_explorer.repl.render.Console`; it never reads the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
+
+from heroku_explorer.errors import ExplorerError, ValidationError
+from heroku_explorer.protocol import H
+from heroku_explorer.repl import docs
+from heroku_explorer.repl.arguments import place_value
+from heroku_explorer.repl.commands import (
+    SESSION_COMMANDS,
+    Call,
+    Command,
+    Doc,
+    Example,
+    Exit,
+    Export,
+    Help,
+    History,
+    Next,
+    Options,
+    Overview,
+    Parser,
+    Raw,
+    Revalidate,
+    SetDefaults,
+    Show,
+    UnsetDefaults,
+)
+from heroku_explorer.repl.render import Console, body_text, headers_text, paint, status_line
+from heroku_explorer.repl.tokens import ParseError
+from heroku_explorer.repl.vocab import default_group
+from heroku_explorer.schema.model import Action, ApiSpec
+
+if TYPE_CHECKING:
+    from heroku_explorer.client.client import HerokuClient
+    from heroku_explorer.client.response import Exchange
+    from heroku_explorer.request import RequestSpec
+
+__all__ = ["Session"]
+
+_SEEN_LIMIT = 50
+
+
+class _Problem(ExplorerError):
+    """A session command that cannot run now (nothing to page, no ETag...)."""
+
+
+class Session:
+    """Executes parsed commands against one spec and one client."""
+
+    def __init__(self, spec: ApiSpec,
+                 client: HerokuClient | Callable[[], Awaitable[HerokuClient]],
+                 console: Console, *, parser: Parser | None = None,
+                 always_status: bool = True) -> None:
+        self.spec = spec
+        self._client: HerokuClient | None = None
+        self._get_client: Callable[[], Awaitable[HerokuClient]] | None = None
+        if callable(client):
+            self._get_client = client
+        else:
+            self._client = client
+        self.console = console
+        self.parser = parser or Parser(spec)
+        self.vocab = self.parser.vocab
+        self.always_status = always_status
+        """Print the status line after every call (the REPL), or only with -v (``call``)."""
+        self.last: Exchange | None = None
+        self.exiting = False
+        self._defaults: dict[str, str] = {}
+        self._seen: dict[str, list[str]] = {}
+        self._recent: list[Exchange] = []
+
+    # -- the client ------------------------------------------------------------------
+
+    @property
+    def client(self) -> HerokuClient:
+        """The open client; only valid once :meth:`ready` has returned."""
+        if self._client is None:
+            raise RuntimeError("the client is not open yet; await Session.ready() first")
+        return self._client
+
+    @property
+    def client_if_ready(self) -> HerokuClient | None:
+        return self._client
+
+    async def ready(self) -> HerokuClient:
+        """The client, waiting for it to open when it is opened lazily."""
+        if self._client is None:
+            assert self._get_client is not None
+            self._client = await self._get_client()
+        return self._client
+
+    # -- what the completer reads -------------------------------------------------
+
+    def seen(self, resource_key: str) -> Sequence[str]:
+        return tuple(self._seen.get(resource_key, ()))
+
+    @property
+    def defaults(self) -> Mapping[str, str]:
+        return dict(self._defaults)
+
+    # -- running ------------------------------------------------------------------
+
+    async def run_line(self, line: str) -> bool:
+        """Parse and run one line; False when it failed (the message is printed)."""
+        try:
+            command = self.parser.parse(line)
+        except ParseError as exc:
+            self.console.error(exc, line)
+            return False
+        try:
+            return await self.execute(command)
+        except ExplorerError as exc:
+            self.console.error(exc)
+            return False
+
+    async def execute(self, command: Command) -> bool:
+        """Run one command. Raises :class:`ExplorerError` for problems found before
+        sending; HTTP and network failures are printed and give False."""
+        await self.ready()
+        match command:
+            case Call():
+                return await self._send(self._build_call(command), command.options)
+            case Raw():
+                return await self._send(self._build_raw(command), command.options)
+            case Next(options=options):
+                return await self._next(options)
+            case Revalidate(options=options):
+                last = self._need_last("revalidate")
+                if last.method != "GET" or last.spec is None:
+                    raise _Problem("revalidate repeats a GET; the last request was "
+                                   f"{last.method}")
+                return self._show(await self.client.revalidate(last), options)
+            case Show(what=what):
+                return self._show_part(what)
+            case Export(format=fmt):
+                from heroku_explorer.client.export import export
+
+                self.console.print(export(self._need_last(fmt), fmt))
+            case History(filter=text):
+                self._history(text)
+            case Doc(resource=res, action=act):
+                color = self.console.color
+                if act is not None:
+                    self.console.print(docs.action_doc(act, color=color))
+                elif res is not None:
+                    self.console.print(docs.resource_doc(res, color=color))
+                else:
+                    self.console.print(docs.index_doc(self.spec, color=color))
+            case Example(action=act):
+                self.console.print(docs.example_text(
+                    self.spec, act, base_url=str(self.client.base_url), color=self.console.color))
+            case Overview(topic=topic):
+                self.console.print(docs.overview_text(self.spec, topic, color=self.console.color))
+            case SetDefaults(values=values):
+                self._set(values)
+            case UnsetDefaults(groups=groups):
+                for group in groups or tuple(self._defaults):
+                    self._defaults.pop(group, None)
+                self._print_defaults()
+            case Help(topic=topic):
+                res = self.vocab.resource(topic) if topic else None
+                text = (docs.resource_doc(res, color=self.console.color) if res is not None
+                        and topic not in SESSION_COMMANDS
+                        else docs.help_text(topic, color=self.console.color))
+                self.console.print(text)
+            case Exit():
+                self.exiting = True
+        return True
+
+    # -- building requests ----------------------------------------------------------
+
+    def _build_call(self, command: Call) -> RequestSpec:
+        from heroku_explorer.request import build_request
+
+        action = command.action
+        values: dict[str, Any] = {}
+        for value in command.values:
+            place_value(values, value)
+        for p in action.path_params:
+            if p.name not in values and (d := self._defaults.get(default_group(p))) is not None:
+                values[p.name] = d
+        missing = [p for p in action.path_params if p.name not in values]
+        if missing:
+            from heroku_explorer.repl.vocab import param_label
+
+            names = ", ".join(f"{param_label(p)}=..." for p in missing)
+            raise ValidationError(missing[0].name,
+                                  f"required; give {names} (or set it once: set {names})")
+        spec = build_request(action, values, headers=command.options.headers,
+                             range=command.options.range)
+        return self._if_match(spec, command.options)
+
+    def _build_raw(self, command: Raw) -> RequestSpec:
+        from heroku_explorer.request import raw_request
+
+        fields = {v.name: (v.data if v.is_json else v.text) for v in command.values}
+        path, body = command.path, None
+        if fields and command.method in ("GET", "HEAD", "DELETE"):
+            pairs = [(k, v if isinstance(v, str) else _json(v)) for k, v in fields.items()]
+            path += ("&" if "?" in path else "?") + urlencode(pairs)
+        elif fields:
+            body = fields
+        headers = list(command.options.headers)
+        if command.options.range is not None:
+            headers.append((H.RANGE, str(command.options.range)))
+        spec = raw_request(command.method, path, body, headers)
+        return self._if_match(spec, command.options)
+
+    def _if_match(self, spec: RequestSpec, options: Options) -> RequestSpec:
+        if not options.if_match:
+            return spec
+        etag = self.client.etag_for(spec)
+        if etag is None and self.last is not None and self.last.etag:
+            etag = self.last.etag
+        if etag is None:
+            raise _Problem(f"no ETag known for {spec.path}: read it first, then --if-match")
+        return spec.with_header(H.IF_MATCH, etag)
+
+    # -- sending and showing ----------------------------------------------------------
+
+    async def _send(self, spec: RequestSpec, options: Options) -> bool:
+        exchange = await self.client.send(spec)
+        return self._show(exchange, options)
+
+    async def _next(self, options: Options) -> bool:
+        last = self._need_last("next")
+        spec = self.client.next_page(last)
+        if spec is None:
+            reason = ("that was the last page" if last.status in (200, 206)
+                      else "the last response was not a page of a list")
+            raise _Problem(f"no next page: {reason}")
+        return self._show(await self.client.send(spec), options)
+
+    def _show(self, exchange: Exchange, options: Options) -> bool:
+        self.last = exchange
+        self._recent = [*self._recent[-99:], exchange]
+        self._observe(exchange)
+        out, color = self.console, self.console.color
+        if exchange.status is None:
+            out.error(exchange.error or _Problem("no answer"))
+            return False
+        with_status = self.always_status or options.verbose
+        if with_status:
+            out.message(status_line(exchange, color=color))
+        if options.verbose:
+            key = headers_text(exchange, color=color, only_key=True)
+            if key:
+                out.message(key)
+        if exchange.error is not None:
+            out.error(exchange.error, request_id=not with_status)
+            if options.verbose or options.raw_json:
+                out.print(body_text(exchange, color=color, raw=options.raw_json))
+            return False
+        if exchange.not_modified and self.always_status and not options.raw_json:
+            out.message(paint("(unchanged since the last read; 'body' shows it)", "dim", color))
+            return True
+        text = body_text(exchange, color=color, raw=options.raw_json)
+        if text:
+            out.print(text)
+        return True
+
+    def _show_part(self, what: str) -> bool:
+        last = self._need_last(what)
+        color = self.console.color
+        if what == "status":
+            self.console.print(status_line(last, color=color))
+        elif what == "headers":
+            self.console.print(headers_text(last, color=color) or "(no headers)")
+        else:
+            self.console.print(body_text(last, color=color) or "(no body)")
+        return True
+
+    def _need_last(self, what: str) -> Exchange:
+        if self.last is None:
+            raise _Problem(f"nothing to {what} yet: send a request first (try 'app list')")
+        return self.last
+
+    # -- seen values ----------------------------------------------------------------
+
+    def _observe(self, exchange: Exchange) -> None:
+        if exchange.body_state != "json" or exchange.error is not None:
+            return
+        action = self.spec.action(exchange.action_id) if exchange.action_id else None
+        key = _response_resource(action)
+        if key is None:
+            for part in reversed([p for p in urlsplit(exchange.url).path.split("/") if p]):
+                if (res := self.vocab.resource(part)) is not None:
+                    key = res.key
+                    break
+        self._collect(exchange.data, key, 0)
+
+    def _collect(self, data: Any, key: str | None, depth: int) -> None:
+        if depth > 3:
+            return
+        if isinstance(data, list):
+            for item in data[:500]:
+                self._collect(item, key, depth + 1)
+            return
+        if not isinstance(data, dict):
+            return
+        if key is not None:
+            res = self.spec.resource(key)
+            idents = [a.name for a in res.identity] if res is not None and res.identity else []
+            for name in idents or ["name", "id"]:
+                if isinstance(data.get(name), str):
+                    self._remember(key, data[name])
+        for name, value in data.items():
+            if isinstance(value, dict) and (res := self.vocab.resource(name)) is not None:
+                self._collect(value, res.key, depth + 1)
+
+    def _remember(self, key: str, value: str) -> None:
+        bucket = self._seen.setdefault(key, [])
+        if value in bucket:
+            bucket.remove(value)
+        bucket.insert(0, value)
+        del bucket[_SEEN_LIMIT:]
+
+    # -- defaults and history ---------------------------------------------------------
+
+    def _set(self, values: tuple[tuple[str, str, str], ...]) -> None:
+        for group, _name, value in values:
+            self._defaults[group] = value
+            self._remember(group, value)
+        self._print_defaults()
+
+    def _print_defaults(self) -> None:
+        if not self._defaults:
+            self.console.print("(no defaults; set app=my-app fills every app path parameter)")
+            return
+        self.console.print("  ".join(f"{self.vocab.group_label(g)}={v}"
+                                     for g, v in self._defaults.items()))
+
+    def _history(self, text: str) -> None:
+        rows: list[tuple[str, str, str, str]] = []
+        store = self.client.history
+        if store is not None and store.enabled:
+            kwargs: dict[str, Any] = {}
+            if re.fullmatch(r"\d(xx|\d\d)", text.lower()):
+                kwargs["status"] = text.lower() if "x" in text.lower() else int(text)
+            elif text.upper() in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
+                kwargs["method"] = text.upper()
+            elif text:
+                kwargs["path"] = text
+            for e in reversed(store.search(limit=20, **kwargs)):
+                rows.append((e.method, e.path, str(e.status or e.error or ""),
+                             f"{e.elapsed_ms:.0f} ms"))
+        else:
+            for x in self._recent[-20:]:
+                line = f"{x.method} {urlsplit(x.url).path} {x.status}"
+                if text.casefold() in line.casefold():
+                    rows.append((x.method, urlsplit(x.url).path, str(x.status or x.error),
+                                 f"{x.elapsed_ms:.0f} ms"))
+        if not rows:
+            self.console.print("(no matching requests)")
+            return
+        for method, path, status, elapsed in rows:
+            self.console.print(f"  {method:<6} {path}  {status}  {elapsed}")
+
+
+def _response_resource(action: Action | None) -> str | None:
+    if action is None:
+        return None
+    return action.response.resource or action.resource
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value)

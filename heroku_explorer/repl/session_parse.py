@@ -1,0 +1,136 @@
+"""Parsing the session commands (``next``, ``doc``, ``set``...) for :class:`Parser`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from heroku_explorer.repl.commands import (
+    Command,
+    Doc,
+    Empty,
+    Example,
+    Exit,
+    Export,
+    Help,
+    History,
+    Next,
+    Overview,
+    Revalidate,
+    SetDefaults,
+    Show,
+    UnsetDefaults,
+    parse_options,
+    split_assignment,
+)
+from heroku_explorer.repl.tokens import ParseError, Token, did_you_mean
+from heroku_explorer.schema.model import DocSection
+
+if TYPE_CHECKING:
+    from heroku_explorer.repl.commands import Parser
+
+__all__ = ["parse_session"]
+
+
+def _no_more(word: str, tokens: list[Token], limit: int) -> None:
+    if len(tokens) > limit:
+        extra = tokens[limit]
+        raise ParseError(f"'{word}' takes no more words here; '{extra.text}' is extra",
+                         extra.start, end=extra.end)
+
+
+def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> Command:
+    """The session command ``word`` with its arguments ``tokens[1:]``."""
+    args = tokens[1:]
+    if word in ("next", "revalidate"):
+        options, rest = parse_options(args, line)
+        _no_more(word, [tokens[0], *rest], 1)
+        if options.headers or options.range is not None or options.if_match:
+            raise ParseError(f"'{word}' only takes -v and --json", args[0].start)
+        return Next(options) if word == "next" else Revalidate(options)
+    if word in ("headers", "body", "status"):
+        _no_more(word, tokens, 1)
+        return Show(word)  # type: ignore[arg-type]
+    if word in ("curl", "httpie", "python"):
+        _no_more(word, tokens, 1)
+        return Export(word)  # type: ignore[arg-type]
+    if word in ("exit", "quit"):
+        _no_more(word, tokens, 1)
+        return Exit()
+    if word == "history":
+        return History(" ".join(t.text for t in args))
+    if word == "help":
+        _no_more(word, tokens, 2)
+        return Help(args[0].text.casefold() if args else None)
+    if word == "overview":
+        return Overview(_topic(parser, args, line) if args else None)
+    if word in ("doc", "example"):
+        return _doc(parser, word, tokens, line)
+    if word == "set":
+        return _set(parser, args)
+    if word == "unset":
+        groups = []
+        for tok in args:
+            group = parser.vocab.default_group(tok.text)
+            if group is None:
+                raise ParseError(f"'{tok.text}' is not a path parameter",
+                                 tok.start, end=tok.end,
+                                 suggestions=did_you_mean(tok.text, parser.vocab.default_names))
+            groups.append(group)
+        return UnsetDefaults(tuple(groups))
+    return Empty()  # pragma: no cover - every SESSION_COMMANDS word is handled above
+
+
+def _doc(parser: Parser, word: str, tokens: list[Token], line: str) -> Command:
+    _no_more(word, tokens, 3)
+    if len(tokens) == 1:
+        if word == "example":
+            raise ParseError("example needs a resource and an action: example app info",
+                             len(line))
+        return Doc()
+    resource = parser.resource(tokens[1])
+    if len(tokens) == 2:
+        if word == "example":
+            keys = [a.key for a in resource.actions]
+            raise ParseError(f"example needs an action of {resource.key}: {', '.join(keys)}",
+                             len(line))
+        return Doc(resource)
+    action = parser.action(resource, tokens[2])
+    return Doc(resource, action) if word == "doc" else Example(resource, action)
+
+
+def _topic(parser: Parser, args: list[Token], line: str) -> DocSection:
+    wanted = " ".join(t.text for t in args)
+    sections = parser.spec.overview
+    folded = wanted.casefold()
+    for section in sections:
+        if section.title.casefold() == folded:
+            return section
+    starts = [s for s in sections if s.title.casefold().startswith(folded)]
+    if len(starts) == 1:
+        return starts[0]
+    titles = [s.title for s in sections]
+    hint = did_you_mean(wanted, titles)
+    listing = "" if hint else f" (topics: {', '.join(titles)})"
+    raise ParseError(f"no overview topic '{wanted}'{listing}", args[0].start, end=len(line),
+                     suggestions=hint)
+
+
+def _set(parser: Parser, args: list[Token]) -> SetDefaults:
+    values: list[tuple[str, str, str]] = []
+    for tok in args:
+        value = split_assignment(tok)
+        if value is None or value.is_json:
+            raise ParseError("set takes name=value pairs: set app=my-app",
+                             tok.start, end=tok.end)
+        group = parser.vocab.default_group(value.name)
+        if group is None:
+            raise ParseError(
+                f"'{value.name}' is not a path parameter of any action",
+                tok.start, end=tok.start + len(value.name),
+                suggestions=did_you_mean(value.name, parser.vocab.default_names),
+            )
+        if not value.text:
+            raise ParseError(f"{value.name}= needs a value (use 'unset {value.name}' to forget)",
+                             tok.end)
+        values.append((group, value.name, value.text))
+    return SetDefaults(tuple(values))

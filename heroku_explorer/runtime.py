@@ -1,0 +1,271 @@
+"""Wiring for the front ends: credentials, mode, schema, client, history.
+
+This is the only module (with the tests) that wires the sandbox into the client:
+with no credentials, requests go to the in-process sandbox through
+``httpx.ASGITransport``; with credentials, to the live API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from heroku_explorer.errors import ExplorerError, SchemaError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from heroku_explorer.client import Credentials, HerokuClient, History
+    from heroku_explorer.config import Config
+    from heroku_explorer.schema.model import ApiSpec
+
+__all__ = ["SANDBOX_BASE_URL", "Mode", "Setup", "fetch_schema_sync", "prepare", "run"]
+
+Mode = Literal["SANDBOX", "LIVE"]
+
+#: The in-process sandbox's base URL: requests never leave the process.
+SANDBOX_BASE_URL = "http://sandbox.heroku-explorer.invalid"
+
+
+@dataclass
+class Setup:
+    """Everything a front end needs, decided once; the schema, the history and the
+    client are made on first use so that the first frame or prompt comes early."""
+
+    mode: Mode
+    base_url: str
+    credentials: Credentials | None
+    config: Config
+    variant: str
+    timeout: float
+    read_only: bool
+    load: Callable[[], tuple[ApiSpec, bytes | None]]
+    notices: list[str] = field(default_factory=list)
+    _spec: tuple[ApiSpec, bytes | None] | None = None
+    _history: History | None = None
+    _history_opened: bool = False
+
+    @property
+    def spec(self) -> ApiSpec:
+        if self._spec is None:
+            self._spec = self.load()
+            if self._spec[0].source.dropped:
+                self.notices.append(
+                    f"The schema was cut off: {len(self._spec[0].source.dropped)} item(s) "
+                    "dropped (see `heroku-explorer schema --lenient`).")
+        return self._spec[0]
+
+    @property
+    def history(self) -> History | None:
+        if not self._history_opened:
+            self._history_opened = True
+            if self.config.history:
+                from heroku_explorer.client import History
+
+                history = History()
+                if history.enabled:
+                    self._history = history
+                else:
+                    self.notices.append(f"History is off: {history.disabled_reason}")
+        return self._history
+
+    def close(self) -> None:
+        if self._history is not None:
+            self._history.close()
+
+    def client_factory(self) -> Callable[[], HerokuClient]:
+        """A factory of the one shared client (called once, after the first paint)."""
+
+        def make() -> HerokuClient:
+            from heroku_explorer.client import HerokuClient
+
+            transport = None
+            credentials = self.credentials
+            if self.mode == "SANDBOX":
+                from heroku_explorer.client import Credentials
+                from heroku_explorer.sandbox import SANDBOX_TOKEN
+
+                spec = self.spec
+                assert self._spec is not None
+                transport = _sandbox_transport(spec, self._spec[1])
+                credentials = Credentials(SANDBOX_TOKEN)
+            return HerokuClient(
+                self.base_url,
+                credentials,
+                variant=self.variant,
+                timeout=self.timeout,
+                transport=transport,
+                history=self.history,
+                read_only=self.read_only,
+            )
+
+        return make
+
+
+def _sandbox_transport(spec: ApiSpec, schema_bytes: bytes | None) -> httpx.AsyncBaseTransport:
+    import httpx
+
+    from heroku_explorer.sandbox import create_app
+
+    seed = int(os.environ.get("HEROKU_EXPLORER_SANDBOX_SEED", "0") or 0)
+    return httpx.ASGITransport(app=create_app(spec, seed=seed, schema_bytes=schema_bytes))
+
+
+def _credentials(args: argparse.Namespace) -> Credentials | None:
+    from heroku_explorer.client import discover
+
+    if getattr(args, "sandbox", False):
+        return None
+    scheme: Literal["bearer", "basic"] = "basic" if getattr(args, "basic_auth", False) else "bearer"
+    explicit = getattr(args, "api_key", None)
+    if explicit == "-":
+        explicit = sys.stdin.readline().strip() or None
+    return discover(explicit, scheme=scheme)
+
+
+def _load_named(schema: str, args: argparse.Namespace) -> ApiSpec:
+    from heroku_explorer.schema import load_path
+
+    return load_path(schema, format=args.schema_format, lenient=args.lenient,
+                     variant=getattr(args, "variant", None))
+
+
+async def _fetch(args: argparse.Namespace, url: str | None, base_url: str,
+                 credentials: Credentials | None, variant: str) -> tuple[ApiSpec, bytes, str]:
+    """Fetch a schema over HTTP (``GET /schema`` or a URL), cached on disk."""
+    from heroku_explorer.client import HerokuClient
+    from heroku_explorer.schema import load_schema
+
+    async with HerokuClient(base_url, credentials, variant=variant,
+                            timeout=args.timeout) as client:
+        doc = await client.fetch_schema(variant, url=url)
+    spec = load_schema(doc.data, origin=doc.url, format=args.schema_format,
+                       lenient=args.lenient, variant=doc.variant)
+    return spec, doc.data, doc.notice or ""
+
+
+def fetch_schema_sync(args: argparse.Namespace) -> ApiSpec:
+    """For ``heroku-explorer schema --schema URL|live``: fetch and load."""
+    base = args.api_url or os.environ.get("HEROKU_API_URL") or "https://api.heroku.com"
+    url = None if args.schema == "live" else args.schema
+    spec, _, notice = asyncio.run(_fetch(args, url, base, None, getattr(args, "variant", None)
+                                         or "3"))
+    if notice:
+        print(f"heroku-explorer: {notice}", file=sys.stderr)
+    return spec
+
+
+def prepare(args: argparse.Namespace) -> Setup:
+    """Decide the mode and how the schema is loaded (a live schema is fetched now)."""
+    from heroku_explorer.client import describe
+    from heroku_explorer.config import load_config
+
+    config, notices = load_config()
+    variant = args.variant or config.variant
+    timeout = args.timeout if args.timeout != 30.0 else config.timeout
+    credentials = _credentials(args)
+    mode: Mode = "SANDBOX" if credentials is None else "LIVE"
+    if mode == "SANDBOX":
+        base_url = SANDBOX_BASE_URL
+        if not args.sandbox:
+            notices.append(describe(None) + " Set HEROKU_API_KEY to use the live API.")
+        if args.api_url:
+            notices.append(f"--api-url {args.api_url} is not used: there is no API key.")
+    else:
+        base_url = args.api_url or os.environ.get("HEROKU_API_URL") or "https://api.heroku.com"
+
+    schema = args.schema
+    if schema is None:
+        schema = "live" if mode == "LIVE" else "bundled"
+    load: Callable[[], tuple[ApiSpec, bytes | None]]
+    if schema == "bundled" or (schema == "live" and mode == "SANDBOX"):
+        load = _bundled
+    elif schema == "live" or schema.startswith(("http://", "https://")):
+        url = None if schema == "live" else schema
+        try:
+            spec, data, notice = asyncio.run(_fetch(args, url, base_url, credentials, variant))
+        except ExplorerError as exc:
+            if args.schema is not None:
+                raise
+            notices.append(f"The live schema could not be loaded ({exc}); "
+                           "using the bundled one.")
+            load = _bundled
+        else:
+            if notice:
+                notices.append(notice)
+            fetched: tuple[ApiSpec, bytes | None] = (spec, data)
+            load = lambda: fetched  # noqa: E731
+    else:
+        # A file is read now, so that its errors come before any screen opens.
+        from_file: tuple[ApiSpec, bytes | None] = (_load_named(schema, args),
+                                                   _read_bytes(schema))
+        load = lambda: from_file  # noqa: E731
+    return Setup(
+        mode=mode, base_url=base_url, credentials=credentials, config=config,
+        variant=variant, timeout=timeout, read_only=args.read_only or config.read_only,
+        load=load, notices=notices,
+    )
+
+
+def _bundled() -> tuple[ApiSpec, bytes | None]:
+    from heroku_explorer.schema import load_bundled
+
+    return load_bundled(), None
+
+
+def _read_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def run(command: str, args: argparse.Namespace) -> int:
+    """Start ``command`` (tui, repl, call) with everything wired."""
+    setup = prepare(args)
+    try:
+        if command == "tui":
+            from heroku_explorer.app import run_tui
+
+            return run_tui(
+                setup.spec, setup.client_factory(), mode=setup.mode,
+                base_url=setup.base_url, read_only=setup.read_only, history=setup.history,
+                notices=setup.notices, theme=setup.config.theme, keymap=setup.config.keys,
+                variant=setup.variant,
+            )
+        if command == "repl":
+            return asyncio.run(_repl(setup))
+        if command == "call":
+            return asyncio.run(_call(setup, args))
+        raise SchemaError(command, None, "unknown command")
+    finally:
+        setup.close()
+
+
+async def _repl(setup: Setup) -> int:
+    from heroku_explorer.repl.app import run_repl
+    from heroku_explorer.repl.history import default_history_path
+
+    for notice in setup.notices:
+        print(notice, file=sys.stderr)
+    def spec() -> ApiSpec:
+        return setup.spec
+
+    return await run_repl(spec, setup.client_factory(), history_path=default_history_path())
+
+
+async def _call(setup: Setup, args: argparse.Namespace) -> int:
+    from heroku_explorer.repl.call import run_call
+
+    for notice in setup.notices:
+        if args.verbose:
+            print(notice, file=sys.stderr)
+    async with setup.client_factory()() as client:
+        return await run_call(setup.spec, client, args.words, verbose=args.verbose,
+                              as_json=args.json)
