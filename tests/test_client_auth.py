@@ -67,3 +67,23 @@ def test_same_origin() -> None:
     assert not same_origin(httpx.URL("http://api.heroku.com/apps"), api)
     assert not same_origin(httpx.URL("https://api.heroku.com.evil.com/"), api)
     assert not same_origin(httpx.URL("https://api.heroku.com:8443/"), api)
+
+
+async def test_a_typed_authorization_header_replaces_the_token() -> None:
+    import httpx
+
+    from heroku_explorer.client import Credentials, HerokuClient
+    from heroku_explorer.request import raw_request
+
+    seen: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get_list("authorization"))
+        return httpx.Response(200, json={})
+
+    async with HerokuClient("https://api.heroku.com", Credentials("tok-1"),
+                            transport=httpx.MockTransport(handler), cache_dir=None) as client:
+        await client.send(raw_request("GET", "/account", headers=(("Authorization",
+                                                                    "Bearer other"),)))
+        await client.send(raw_request("GET", "/account"))
+    assert seen == [["Bearer other"], ["Bearer tok-1"]]

@@ -183,7 +183,9 @@ class HerokuClient:
         if body is not None and spec.header(H.CONTENT_TYPE) is None:
             headers.append((H.CONTENT_TYPE, _JSON))
         headers.extend(spec.wire_headers)
-        auth = self.credentials is not None and self._same_origin(url)
+        # An Authorization header typed by the person replaces ours (never both).
+        auth = (self.credentials is not None and self._same_origin(url)
+                and spec.header(H.AUTHORIZATION) is None)
         return Outgoing(spec.wire_method, url, tuple(headers), body, auth)
 
     def _key(self, out: Outgoing) -> CacheKey:
