@@ -343,3 +343,31 @@ def reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+# -- Warnings (added for the sandbox) ---------------------------------------
+#
+# The overview documents warnings as response headers carrying an id (such as
+# ``stack_deprecated``) and a message. They are written as a standard
+# ``Warning`` value (warn-code 299, "miscellaneous persistent warning") whose
+# text is ``<id>: <message>``; ``X-Heroku-Warning`` carries the message alone.
+
+__all__ += ["format_warning", "parse_warning"]
+
+_WARNING_RE = re.compile(r'^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"')
+
+
+def format_warning(id: str, message: str) -> str:
+    """A ``Warning`` header value: ``299 - "stack_deprecated: This stack is deprecated."``."""
+    text = f"{id}: {message}".replace("\\", "\\\\").replace('"', '\\"')
+    return f'299 - "{text}"'
+
+
+def parse_warning(value: str) -> tuple[str | None, str]:
+    """``(id, message)`` from a ``Warning`` value (or any plain warning text)."""
+    m = _WARNING_RE.match(value)
+    text = re.sub(r"\\(.)", r"\1", m.group(1)) if m else value.strip()
+    ident, sep, message = text.partition(": ")
+    if sep and re.fullmatch(r"[a-z][a-z0-9_]*", ident):
+        return ident, message
+    return None, text

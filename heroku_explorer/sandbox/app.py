@@ -1,0 +1,365 @@
+"""The sandbox as one raw ASGI application: the protocol around the handlers.
+
+Per request, in order: ``Accept`` (406), ``GET /schema`` (no token needed, as on
+the real API), the token (401), the token pool (429; the rate-limit endpoint is
+free), the route (404), the body (400 / 422), ``If-Match`` (412), the handler,
+then the representation: ``ETag``, ``If-None-Match`` (304) and ``Range`` on lists
+(206 / 416). Every answer carries ``Request-Id`` and ``RateLimit-Remaining``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import math
+import random
+import sys
+import time
+import traceback
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from heroku_explorer import protocol
+from heroku_explorer.protocol import H
+from heroku_explorer.sandbox import presets
+from heroku_explorer.sandbox.handlers import Engine, Outcome, Problem
+from heroku_explorer.sandbox.paging import RangeError, paginate
+from heroku_explorer.sandbox.routes import Route, Router
+from heroku_explorer.sandbox.seed import Factory, seed_store
+from heroku_explorer.sandbox.store import Record, Store, encode
+from heroku_explorer.sandbox.validate import ParamError, validate_body
+from heroku_explorer.schema.model import ApiSpec
+
+__all__ = ["SANDBOX_TOKEN", "RatePool", "SandboxApp", "create_app", "schema_source"]
+
+#: The token the sandbox accepts unless told otherwise: clearly not a real one.
+SANDBOX_TOKEN = "sandbox-token"
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+_BODY_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+_JSON = b"application/json; charset=utf-8"
+
+
+class RatePool:
+    """A token bucket: ``capacity`` tokens, refilled at ``per_hour`` an hour."""
+
+    def __init__(self, capacity: int, per_hour: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = capacity
+        self.rate = (per_hour if per_hour is not None else capacity) / 3600.0
+        self.clock = clock
+        self.tokens = float(capacity)
+        self._last = clock()
+
+    def _refill(self) -> None:
+        now = self.clock()
+        self.tokens = min(float(self.capacity), self.tokens + (now - self._last) * self.rate)
+        self._last = now
+
+    def take(self) -> bool:
+        self._refill()
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    @property
+    def remaining(self) -> int:
+        self._refill()
+        return int(self.tokens)
+
+    def retry_after(self) -> int:
+        if self.rate <= 0:
+            return 3600
+        return max(1, math.ceil((1 - self.tokens) / self.rate))
+
+
+class SandboxApp:
+    """A stateful Heroku Platform API built from ``spec``; an ASGI callable."""
+
+    def __init__(self, spec: ApiSpec, *, token: str = SANDBOX_TOKEN, seed: int = 0,
+                 state_path: str | Path | None = None, rate_limit: int = 1200,
+                 rate_refill_per_hour: float | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 schema_bytes: bytes | None = None) -> None:
+        self.spec = spec
+        self.token = token
+        self.seed = seed
+        self.router = Router(spec)
+        self.store = Store(state_path)
+        if self.store.count() == 0:
+            self.factory = seed_store(self.store, self.router, seed)
+        else:  # restored state: the seed only shapes objects made from now on
+            self.factory = Factory(self.router, self.store, random.Random(seed), seed)
+        made_for = self.store.meta("schema")
+        #: A sentence for the person serving, when restored state came from another schema.
+        self.state_note: str | None = None
+        if made_for and made_for not in (spec.source.sha256, spec.source.origin):
+            self.state_note = (f"the state in {state_path} was made from another schema; "
+                               "objects may lack newer fields")
+        self.engine = Engine(self.router, self.store, self.factory)
+        self.rate = RatePool(rate_limit, rate_refill_per_hour, clock)
+        self.schema_bytes = schema_bytes if schema_bytes is not None else schema_source(spec)
+        self._deprecated = set(presets.DEPRECATED_STACKS)
+        stack_key = self.factory.resource_for("stack")
+        self._stack_key = stack_key
+        if stack_key is not None:
+            self._deprecated.update(
+                str(r.data.get("name")) for r in self.store.records(stack_key)
+                if r.data.get("state") == "deprecated")
+
+    # -- helpers for tests and benchmarks -------------------------------------
+
+    def populate(self, resource: str, count: int, *, parent: str | None = None
+                 ) -> list[dict[str, Any]]:
+        """Add ``count`` generated objects of ``resource`` (under the object ``parent``
+        names, by id or name, when the resource is nested) and return them."""
+        res = self.spec.resource(resource)
+        if res is None:
+            raise KeyError(resource)
+        scope: dict[str, str] = {}
+        parent_keys = sorted(self.engine.parent_keys.get(res.key, frozenset()))
+        if parent_keys:
+            pkey = parent_keys[0]
+            found = None if parent is None else self.engine.find(pkey, parent, ("id", "name"), {})
+            if found is None and parent is None:
+                found = next(iter(self.store.records(pkey)), None)
+            if found is None:
+                raise KeyError(f"no {pkey} to put {resource} under")
+            scope = {pkey: found.id, **found.parents}
+        out = []
+        with self.store.transaction():
+            for _ in range(count):
+                data = self.factory.make(res, scope)
+                rec = Record(self.factory.uuid(), data, dict(scope))
+                if "id" in data:
+                    data["id"] = rec.id
+                if "name" in data:
+                    data["name"] = f"{res.key}-{rec.id[-12:]}"
+                self.store.put(res.key, rec)
+                out.append(data)
+        return out
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- ASGI ---------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        headers: dict[str, str] = {}
+        for raw_key, raw_value in scope.get("headers", ()):
+            key = raw_key.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        method = str(scope["method"]).upper()
+        override = headers.get("x-http-method-override")
+        if method == "POST" and override:
+            method = override.strip().upper()
+        body = b""
+        if method in _BODY_METHODS or scope["method"] == "POST":
+            more = True
+            while more:
+                message = await receive()
+                body += message.get("body", b"")
+                more = bool(message.get("more_body", False))
+        status, out_headers, payload = self.respond(method, scope.get("path", "/"), headers, body)
+        await send({"type": "http.response.start", "status": status, "headers": [
+            (k.encode("latin-1"), v.encode("latin-1")) for k, v in out_headers]})
+        await send({"type": "http.response.body",
+                    "body": b"" if scope["method"] == "HEAD" else payload})
+
+    def respond(self, method: str, path: str, headers: dict[str, str], body: bytes
+                ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Answer one request synchronously: ``(status, headers, body)``."""
+        request_id = str(uuid.uuid4())
+        try:
+            status, out, payload = self._respond(method, path, headers, body)
+        except Problem as exc:
+            status, out = exc.status, []
+            payload = encode(protocol.error_body(exc.id, exc.message))
+            if exc.status == 429:
+                out.append((H.RETRY_AFTER, str(self.rate.retry_after())))
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            status, out = 500, []
+            payload = encode(protocol.error_body("internal_server_error"))
+        base = [(H.REQUEST_ID, request_id),
+                (H.RATELIMIT_REMAINING, str(self.rate.remaining))]
+        if status != 304:
+            base.append((H.CONTENT_TYPE, _JSON.decode()))
+        base.append(("Content-Length", str(len(payload))))
+        return status, base + out, payload
+
+    def _respond(self, method: str, path: str, headers: dict[str, str], body: bytes
+                 ) -> tuple[int, list[tuple[str, str]], bytes]:
+        if protocol.accept_variant(headers.get("accept")) is None:
+            raise Problem(406, "not_acceptable")
+        if path.rstrip("/") == "/schema" and method in ("GET", "HEAD") and self.schema_bytes:
+            return self._representation(method, headers, self.schema_bytes, [])
+        if not self._authorized(headers.get("authorization")):
+            raise Problem(401, "unauthorized")
+        match = self.router.match(method, path)
+        # Rate Limits does not count against the limit, as the overview documents.
+        counted = match is None or match.route.kind != "rate-limit"
+        if counted and not self.rate.take():
+            raise Problem(429, "rate_limit")
+        if match is None:
+            raise Problem(404, "not_found", f"No route for {method} {path}.")
+        route = match.route
+        if route.kind == "rate-limit":
+            return self._representation(method, headers, encode(
+                {"remaining": self.rate.remaining}), [])
+        data: Any = None
+        if body.strip():
+            try:
+                data = json.loads(body)
+            except ValueError:
+                raise Problem(400, "bad_request", "The request body is not valid JSON.") from None
+        route, checked = _choose(match.routes, data)
+        with self.store.transaction():
+            if_match = headers.get("if-match")
+            if if_match is not None:
+                current = self.engine.current(route, match.values)
+                if current is not None and not protocol.etag_matches(
+                        if_match, protocol.compute_etag(encode(current)), weak=False):
+                    raise Problem(412, "precondition_failed")
+            try:
+                outcome = self.engine.handle(route, match.values, checked)
+            except ParamError as exc:
+                raise _invalid(exc) from None
+        return self._render(method, headers, route, outcome)
+
+    def _authorized(self, value: str | None) -> bool:
+        if not value:
+            return False
+        scheme, _, cred = value.strip().partition(" ")
+        cred = cred.strip()
+        if scheme.lower() == "bearer":
+            given = cred
+        elif scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(cred, validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                return False
+            given = decoded.partition(":")[2]  # the login (an email, or nothing) is not checked
+        else:
+            return False
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def _render(self, method: str, headers: dict[str, str], route: Route, outcome: Outcome
+                ) -> tuple[int, list[tuple[str, str]], bytes]:
+        extra = list(outcome.headers)
+        if outcome.items is not None:
+            try:
+                page = paginate(outcome.items, headers.get("range"), route.sort_fields,
+                                _data)
+            except RangeError as exc:
+                raise Problem(416, "requested_range_not_satisfiable", str(exc)) from None
+            payload = b"[" + b",".join(rec.json() for rec in page.items) + b"]"
+            extra += page.headers
+            extra += self._warnings(route, payload, [rec.data for rec in page.items])
+            return self._representation(method, headers, payload, extra, page.status)
+        body = outcome.body if outcome.body is not None else {}
+        payload = encode(body)
+        extra += self._warnings(route, payload, [body] if isinstance(body, dict) else [])
+        return self._representation(method, headers, payload, extra, outcome.status)
+
+    def _representation(self, method: str, headers: dict[str, str], payload: bytes,
+                        extra: list[tuple[str, str]], status: int = 200
+                        ) -> tuple[int, list[tuple[str, str]], bytes]:
+        etag = protocol.compute_etag(payload)
+        out = [(H.ETAG, etag), *extra]
+        if method in ("GET", "HEAD") and protocol.etag_matches(headers.get("if-none-match"), etag):
+            return 304, out, b""
+        return status, out, payload
+
+    def _warnings(self, route: Route, payload: bytes, objects: list[Any]
+                  ) -> list[tuple[str, str]]:
+        """A deprecated stack in the answer carries a warning, as the overview shows."""
+        if not any(f'"{name}"'.encode() in payload for name in self._deprecated):
+            return []
+        for obj in objects:
+            if not isinstance(obj, dict):
+                continue
+            names = [obj.get("stack"), obj.get("build_stack")]
+            if route.resource == self._stack_key:
+                names.append(obj.get("name"))
+            for value in names:
+                name = value.get("name") if isinstance(value, dict) else value
+                if isinstance(name, str) and name in self._deprecated:
+                    code, message = presets.STACK_WARNING
+                    return [(H.WARNING, protocol.format_warning(code, message)),
+                            (H.X_HEROKU_WARNING, message)]
+        return []
+
+
+def _data(rec: Record) -> dict[str, Any]:
+    return rec.data
+
+
+def _invalid(exc: ParamError) -> Problem:
+    text = exc.message if exc.message[:1].isupper() else f"'{exc.field}' {exc.message}"
+    return Problem(422, "invalid_params", f"Invalid params: {text.rstrip('.')}.")
+
+
+def schema_source(spec: ApiSpec) -> bytes | None:
+    """The original bytes of ``spec``'s schema, when its origin can still be read
+    unchanged (the bundled file, or a path whose content has the same hash)."""
+    origin = spec.source.origin
+    try:
+        if origin.startswith("bundled:"):
+            from importlib import resources
+
+            name = origin.partition(":")[2]
+            data = resources.files("heroku_explorer.schema").joinpath("bundled", name).read_bytes()
+        else:
+            data = Path(origin).read_bytes()
+    except (OSError, ValueError):
+        return None
+    if spec.source.sha256 and hashlib.sha256(data).hexdigest() != spec.source.sha256:
+        return None
+    return data
+
+
+def _choose(routes: tuple[Route, ...], data: Any) -> tuple[Route, dict[str, Any]]:
+    """The first route whose body rules the request satisfies (Create vs Rollback)."""
+    first: ParamError | None = None
+    for route in routes:
+        try:
+            return route, validate_body(route.action, data if route.action.method in (
+                "POST", "PATCH", "PUT") else None)
+        except ParamError as exc:
+            first = first or exc
+    assert first is not None
+    raise _invalid(first)
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def create_app(spec: ApiSpec, *, token: str = SANDBOX_TOKEN, seed: int = 0,
+               state_path: str | Path | None = None, rate_limit: int = 1200,
+               rate_refill_per_hour: float | None = None,
+               clock: Callable[[], float] = time.monotonic,
+               schema_bytes: bytes | None = None) -> SandboxApp:
+    """The sandbox for ``spec``: seeded with ``seed`` unless ``state_path`` holds state."""
+    return SandboxApp(spec, token=token, seed=seed, state_path=state_path,
+                      rate_limit=rate_limit, rate_refill_per_hour=rate_refill_per_hour,
+                      clock=clock, schema_bytes=schema_bytes)

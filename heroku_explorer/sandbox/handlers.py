@@ -1,0 +1,204 @@
+"""What each kind of route does to the store: resolve identities, then list,
+create, read, update or delete, the same way for every resource.
+
+Hand-written behaviour is limited to the documented special cases, each marked:
+the current account (``~``), free-form config var maps (``null`` deletes a key)
+and the rate-limit endpoint (answered by the app, which owns the token pool).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from heroku_explorer.sandbox.routes import Route, Slot
+from heroku_explorer.sandbox.store import Record
+from heroku_explorer.sandbox.writes import SELF, Problem, Writer, has_value
+from heroku_explorer.schema.model import Resource
+
+__all__ = ["Engine", "Outcome", "Problem"]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A successful answer before encoding: one object, a list to page, or nothing."""
+
+    status: int
+    body: Any = None
+    items: list[Record] | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Resolved:
+    """The objects a request path names: one per slot (``None`` when unresolvable)."""
+
+    records: list[Record | None]
+    scope: dict[str, str]
+
+    @property
+    def last(self) -> Record | None:
+        return self.records[-1] if self.records else None
+
+
+class Engine(Writer):
+    """Generic semantics for every route kind, over one :class:`Store`."""
+
+    def find(self, resource: str, value: str, alternatives: tuple[str, ...],
+             scope: dict[str, str]) -> Record | None:
+        if resource == self.account_key:
+            # The current account: ``~`` (the documented ``self``), its id or email.
+            acc = self.account()
+            if acc is not None and (value == SELF or value in (
+                    acc.id, acc.data.get("email"))):
+                return acc
+            return None
+        scope = self.scoped(resource, scope)
+        rec = self.store.get(resource, value)
+        if rec is not None and rec.within(scope):
+            return rec
+        for rec in self.store.collection(resource).values():
+            if scope and not rec.within(scope):
+                continue
+            for alt in alternatives:
+                if has_value(rec.data, alt, value):
+                    return rec
+        return None
+
+    def resolve(self, route: Route, values: tuple[str, ...], *, strict: bool) -> Resolved:
+        """Resolve every slot in order; each narrows the scope of the next."""
+        records: list[Record | None] = []
+        scope: dict[str, str] = {}
+        for slot, value in zip(route.slots, values, strict=False):
+            rec = self._resolve_slot(slot, value, scope, strict)
+            records.append(rec)
+            if rec is not None and slot.resource and value != SELF and (
+                    slot.resource != self.account_key):
+                scope[slot.resource] = rec.id
+        return Resolved(records, scope)
+
+    def _resolve_slot(self, slot: Slot, value: str, scope: dict[str, str],
+                      strict: bool) -> Record | None:
+        if slot.resource is None:
+            return None
+        if value == SELF and "self" in slot.alternatives:
+            return self.account()  # ``~``: the current user, whatever the resource
+        res = self.spec.resource(slot.resource)
+        rec = self.find(slot.resource, value, slot.alternatives, scope)
+        if rec is None:
+            known = _attribute_names(res) if res is not None else set()
+            if strict or any(a in known for a in slot.alternatives) or value == SELF:
+                name = res.name if res is not None else slot.resource
+                raise Problem(404, "not_found", f"Couldn't find that {name.lower()}.")
+        return rec
+
+    # -- handlers ------------------------------------------------------------------
+
+    def handle(self, route: Route, values: tuple[str, ...], body: dict[str, Any]) -> Outcome:
+        kind = route.kind
+        resolved = self.resolve(route, values, strict=kind not in ("other",))
+        if kind == "list":
+            return self._list(route, resolved)
+        if kind in ("info", "update", "delete"):
+            rec = resolved.last
+            if rec is None:
+                raise Problem(404, "not_found")
+            if kind == "info":
+                return Outcome(route.status, rec.data)
+            if kind == "delete":
+                self.store.delete(route.resource, rec.id)
+                return Outcome(route.status, rec.data)
+            return Outcome(route.status, self.update(route, rec, body, resolved.scope).data)
+        if kind == "create":
+            return Outcome(route.status, self.create(route, body, resolved.scope).data)
+        if kind == "singleton":
+            return Outcome(route.status, self.singleton(route, resolved).data)
+        if kind == "singleton-update":
+            rec = self.singleton(route, resolved)
+            return Outcome(route.status, self.update(route, rec, body, resolved.scope).data)
+        if kind == "map-info":
+            return Outcome(route.status, dict(self._map(route, resolved).data))
+        if kind == "map-update":
+            return Outcome(route.status, dict(self._map_update(route, resolved, body).data))
+        return self._other(route, resolved, body)
+
+    def current(self, route: Route, values: tuple[str, ...]) -> Any:
+        """The representation a write would change (for ``If-Match``), if any."""
+        rec: Record | None = None
+        if route.kind in ("update", "delete"):
+            rec = self.resolve(route, values, strict=True).last
+        elif route.kind == "singleton-update":
+            rec = self.singleton(route, self.resolve(route, values, strict=True))
+        elif route.kind == "map-update":
+            rec = self._map(route, self.resolve(route, values, strict=True))
+        return rec.data if rec is not None else None
+
+    def _list(self, route: Route, resolved: Resolved) -> Outcome:
+        scope = self.scoped(route.resource, resolved.scope)
+        return Outcome(route.status, items=self.store.records(route.resource, scope))
+
+    def singleton(self, route: Route, resolved: Resolved) -> Record:
+        """The one object a literal path names (``/account``), made on first use."""
+        if route.resource == self.account_key:
+            acc = resolved.last or self.account()
+            if acc is None:
+                raise Problem(404, "not_found")
+            return acc
+        scope = self.scoped(route.resource, resolved.scope)
+        found = self.store.records(route.resource, scope)
+        if found:
+            return found[0]
+        res = self._resource(route.resource)
+        with self._runtime() as factory:
+            data = factory.make(res, scope)
+        return self.store.put(res.key, Record(self._new_id(data), data, dict(scope)))
+
+    def _map(self, route: Route, resolved: Resolved) -> Record:
+        # Config vars: one free-form map per parent (a documented special case).
+        scope = self.scoped(route.resource, resolved.scope) or {
+            k: v for k, v in list(resolved.scope.items())[:1]}
+        found = self.store.records(route.resource, scope)
+        if found:
+            return found[0]
+        key = next(iter(scope.values()), "global")
+        return self.store.put(route.resource, Record(key, {}, dict(scope)))
+
+    def _map_update(self, route: Route, resolved: Resolved, body: dict[str, Any]) -> Record:
+        # A null value deletes the key, as the Config Var docs say; others are set.
+        rec = self._map(route, resolved)
+        data = dict(rec.data)
+        for key, value in body.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        return self.store.put(route.resource, Record(rec.id, data, dict(rec.parents)))
+
+    def _other(self, route: Route, resolved: Resolved, body: dict[str, Any]) -> Outcome:
+        """Actions beyond CRUD (restart, stop, enable...): accepted, state unchanged,
+        except a batch update, which updates each object its body names."""
+        response = route.action.response
+        changed = self.batch_update(route, resolved.scope, body) if body else None
+        if changed is not None:
+            if response.kind == "list":
+                return Outcome(route.status, items=changed)
+            return Outcome(route.status, [rec.data for rec in changed])
+        if response.kind == "list":
+            return self._list(route, resolved)
+        if response.kind == "empty":
+            return Outcome(route.status, {})
+        for rec, slot in zip(reversed(resolved.records), reversed(route.slots), strict=False):
+            if rec is not None and slot.resource == route.resource:
+                return Outcome(route.status, rec.data)
+        res = self.spec.resource(route.resource)
+        if res is None or not res.attributes:
+            return Outcome(route.status, {})
+        with self._runtime() as factory:
+            return Outcome(route.status, factory.make(res, resolved.scope))
+
+
+def _attribute_names(res: Resource) -> set[str]:
+    names = {a.name for a in res.attributes}
+    for attr in res.attributes:
+        names.update(c.name for c in attr.children)
+    return names

@@ -1,0 +1,234 @@
+"""Routes compiled from the model's actions: method + path template -> handler kind.
+
+Every action becomes a :class:`Route`. Its kind is derived from the method, the
+shape of the path (does it end in a placeholder?), whether the action returns a
+list, and the documented statuses, never from the schema format or a title:
+
+========  ============================  =================
+method    path ends with                kind
+========  ============================  =================
+GET       a literal, list action        ``list``
+GET       a placeholder                 ``info``
+GET       a literal, one object         ``singleton`` (``/account``)
+POST      a literal, answers 201        ``create``
+PATCH     a placeholder                 ``update``
+PATCH     a literal                     ``singleton-update``
+DELETE    a placeholder, an object      ``delete``
+anything  else                          ``other`` (restart, stop...: echoes)
+========  ============================  =================
+
+Two documented special cases get their own kinds: a free-form map resource
+(Config Var) and the rate-limit endpoint, which does not count against the limit.
+
+Paths are matched with a segment trie: literal segments win over placeholders,
+with backtracking, so ``/account/features`` beats ``/account/{x}``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import unquote
+
+from heroku_explorer.schema.model import Action, ApiSpec, Param
+
+__all__ = ["Kind", "Match", "Route", "Router", "Slot", "classify"]
+
+Kind = Literal[
+    "list", "create", "info", "update", "delete", "singleton", "singleton-update",
+    "map-info", "map-update", "rate-limit", "other",
+]
+
+_SLOT_RE = re.compile(r"^\{([^{}]+)\}$")
+#: The path the API overview names for the rate-limit endpoint.
+RATE_LIMIT_SUFFIX = "/rate-limits"
+#: The path of the current account, which ``~`` also names.
+ACCOUNT_PATH = "/account"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A path placeholder: the resource it names and the attributes that may name it."""
+
+    name: str
+    resource: str | None
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    action: Action
+    kind: Kind
+    resource: str
+    """Key of the resource the handler reads or writes."""
+    slots: tuple[Slot, ...]
+    sort_fields: tuple[str, ...]
+    segments: tuple[str | None, ...]
+    """Literal segments, ``None`` for placeholders."""
+
+    @property
+    def status(self) -> int:
+        """The success status the schema documents for this route."""
+        statuses = self.action.statuses
+        if self.kind == "create":
+            return 201 if (201 in statuses or not statuses) else statuses[0]
+        if statuses:
+            return 200 if 200 in statuses else statuses[0]
+        return 200
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A request path matched to one or more routes (same method and template)."""
+
+    routes: tuple[Route, ...]
+    values: tuple[str, ...]
+
+    @property
+    def route(self) -> Route:
+        return self.routes[0]
+
+
+@dataclass(slots=True)
+class _Node:
+    literals: dict[str, _Node] = field(default_factory=dict)
+    slot: _Node | None = None
+    routes: dict[str, list[Route]] = field(default_factory=dict)
+
+
+def _segments(path: str) -> list[str]:
+    return [seg for seg in path.strip("/").split("/") if seg]
+
+
+def _slot_alternatives(param: Param) -> tuple[str, ...]:
+    names = tuple(alt.name for alt in param.doc.alternatives if alt.name)
+    if names:
+        return names
+    # No documented alternatives: read them from the placeholder's own name,
+    # ``app_id_or_name`` -> ("id", "name").
+    chunks = param.name.split("_or_")
+    first = chunks[0].rsplit("_", 1)[-1]
+    return (first, *chunks[1:])
+
+
+def _sortable(spec: ApiSpec, action: Action, resource: str) -> tuple[str, ...]:
+    if action.sort_fields:
+        return tuple(action.sort_fields)
+    res = spec.resource(resource)
+    names = {a.name for a in res.attributes} if res is not None else set()
+    found = tuple(name for name in ("id", "name") if name in names)
+    return found or ("id",)
+
+
+def classify(spec: ApiSpec, action: Action) -> Route:
+    """Compile one action into a route."""
+    segments = tuple(None if _SLOT_RE.match(s) else s for s in _segments(action.path))
+    by_name = {p.name: p for p in action.path_params}
+    slots: list[Slot] = []
+    for seg in _segments(action.path):
+        m = _SLOT_RE.match(seg)
+        if m is None:
+            continue
+        param = by_name.get(m.group(1))
+        if param is None:
+            slots.append(Slot(m.group(1), None, ("id", "name")))
+        else:
+            slots.append(Slot(param.name, param.identifies, _slot_alternatives(param)))
+    ends_with_slot = bool(segments) and segments[-1] is None
+    method = action.method.upper()
+    res = spec.resource(action.resource)
+    target = action.response.resource or action.resource
+    if ends_with_slot and method != "POST" and slots[-1].resource:
+        target = slots[-1].resource
+    kind: Kind = "other"
+    is_map = (res is not None and res.map_values is not None) or (
+        action.body is not None and action.body.map_values is not None
+    )
+    if method == "GET" and action.path.rstrip("/").endswith(RATE_LIMIT_SUFFIX):
+        kind = "rate-limit"
+    elif is_map and not ends_with_slot:
+        if method in ("GET", "HEAD"):
+            kind = "map-info"
+        elif method in ("PATCH", "PUT"):
+            kind = "map-update"
+    elif method in ("GET", "HEAD"):
+        if action.is_list or action.response.kind == "list":
+            kind = "list"
+            target = action.response.resource or action.resource
+        else:
+            kind = "info" if ends_with_slot else "singleton"
+    elif method == "POST":
+        creates = 201 in action.statuses or action.rel == "create"
+        if not ends_with_slot and creates and action.response.kind in ("object", "unknown"):
+            kind = "create"
+    elif method in ("PATCH", "PUT"):
+        if action.response.kind in ("object", "unknown"):
+            kind = "update" if ends_with_slot else "singleton-update"
+    elif method == "DELETE" and ends_with_slot and action.response.kind in ("object", "unknown"):
+        kind = "delete"
+    return Route(
+        action=action,
+        kind=kind,
+        resource=target,
+        slots=tuple(slots),
+        sort_fields=_sortable(spec, action, target),
+        segments=segments,
+    )
+
+
+class Router:
+    """Every action of a spec, matched by method and path."""
+
+    def __init__(self, spec: ApiSpec) -> None:
+        self.spec = spec
+        self.routes: tuple[Route, ...] = tuple(classify(spec, a) for a in spec.actions())
+        self._root = _Node()
+        for route in self.routes:
+            node = self._root
+            for seg in route.segments:
+                if seg is None:
+                    node.slot = node.slot or _Node()
+                    node = node.slot
+                else:
+                    node = node.literals.setdefault(seg, _Node())
+            node.routes.setdefault(route.action.method.upper(), []).append(route)
+        self.account_resource = self._find_account()
+
+    def _find_account(self) -> str | None:
+        # The Account resource is the one served at ``/account``: ``~`` names it.
+        for route in self.routes:
+            if route.kind == "singleton" and route.action.path.rstrip("/") == ACCOUNT_PATH:
+                return route.resource
+        return None
+
+    def match(self, method: str, path: str) -> Match | None:
+        """The routes for ``method`` at ``path`` (``HEAD`` falls back to ``GET``)."""
+        segs = [unquote(s) for s in _segments(path)]
+        method = method.upper()
+        found = self._walk(self._root, segs, 0, [], method)
+        if found is None and method == "HEAD":
+            found = self._walk(self._root, segs, 0, [], "GET")
+        return found
+
+    def _walk(
+        self, node: _Node, segs: list[str], i: int, values: list[str], method: str
+    ) -> Match | None:
+        if i == len(segs):
+            routes = node.routes.get(method)
+            return Match(tuple(routes), tuple(values)) if routes else None
+        child = node.literals.get(segs[i])
+        if child is not None:
+            found = self._walk(child, segs, i + 1, values, method)
+            if found is not None:
+                return found
+        if node.slot is not None and segs[i]:
+            values.append(segs[i])
+            found = self._walk(node.slot, segs, i + 1, values, method)
+            if found is not None:
+                return found
+            values.pop()
+        return None
+
+    def routes_for(self, resource: str, kind: Kind) -> list[Route]:
+        return [r for r in self.routes if r.resource == resource and r.kind == kind]
