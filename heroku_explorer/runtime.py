@@ -192,8 +192,8 @@ def prepare(args: argparse.Namespace) -> Setup:
         except ExplorerError as exc:
             if args.schema is not None:
                 raise
-            notices.append(f"The live schema could not be loaded ({exc}); "
-                           "using the bundled one.")
+            notices.append(f"The live schema could not be loaded: {exc} "
+                           "Using the bundled one.")
             load = _bundled
         else:
             if notice:
