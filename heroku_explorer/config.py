@@ -106,7 +106,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
                     f"{path}: general.{key} should be {_type_name(types)}; using the default"
                 )
             elif key == "timeout":
-                config = replace(config, timeout=float(value))
+                config = replace(config, timeout=float(value))  # type: ignore[arg-type]
             else:
                 config = replace(config, **{key: value})  # type: ignore[arg-type]
     return config, problems
