@@ -1,0 +1,223 @@
+"""The explorer screen: the resource tree on the left, the workbench on the right.
+
+The first frame holds only the tree and the status bar; the workbench (request
+tabs and response view, with the imports they need) and the footer are mounted
+right after it. The screen passes the tree's messages to the workbench,
+and the workbench's answers to the status bar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from heroku_explorer.messages import ActionRequested, ResendRequested
+from heroku_explorer.schema.model import Action, Resource
+from heroku_explorer.widgets.resource_tree import ResourceBrowser, ResourceTree
+from heroku_explorer.widgets.status_bar import RATE_LIMIT, StatusBar
+
+if TYPE_CHECKING:
+    from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.screens.workbench import Workbench
+
+__all__ = ["ExplorerScreen"]
+
+
+class ExplorerScreen(Screen[None]):
+    """Browse, read, fill, send and inspect."""
+
+    CSS_PATH = Path(__file__).with_name("explorer.tcss")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+e", "fill_examples", "Examples", id="fill-examples", priority=True,
+                tooltip="Fill every field from the schema's examples"),
+        Binding("ctrl+j", "send", "Send", id="send", priority=True,
+                tooltip="Send the request in the form"),
+        Binding("escape", "cancel", "Cancel", id="cancel-request", show=False,
+                tooltip="Cancel the request in flight (or restore a zoomed part)"),
+        Binding("ctrl+n", "next_page", "Next page", id="next-page",
+                tooltip="Follow Next-Range to the next page"),
+        Binding("ctrl+r", "revalidate", "Revalidate", id="revalidate",
+                tooltip="Ask again with If-None-Match"),
+        Binding("ctrl+o", "zoom", "Zoom", id="zoom",
+                tooltip="Fill the screen with the focused part (again to restore)"),
+        Binding("ctrl+b", "toggle_tree", "Tree", id="toggle-tree", show=False,
+                tooltip="Show or hide the resource tree"),
+        Binding("ctrl+l", "focus_tree", "Focus tree", id="focus-tree", show=False),
+        Binding("ctrl+t", "focus_form", "Focus form", id="focus-form", show=False),
+        Binding("ctrl+g", "focus_response", "Focus response", id="focus-response", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="explorer")
+        self.bench: Workbench | None = None
+        """The request and response side, once mounted."""
+        self._ready = asyncio.Event()
+        self._pending: Resource | Action | None = None
+        self._docs_timer: Timer | None = None
+
+    @property
+    def host(self) -> ExplorerApp:
+        from heroku_explorer.app import ExplorerApp
+
+        app = self.app
+        assert isinstance(app, ExplorerApp)
+        return app
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield ResourceBrowser(self.host.spec, id="browser")
+            yield Vertical(id="work")
+        yield StatusBar(id="status-bar")
+
+    def on_mount(self) -> None:
+        bar = self.query_one(StatusBar)
+        host = self.host
+        bar.mode = host.mode
+        bar.base_url = host.base_url
+        bar.account = host.account
+        bar.read_only = host.read_only
+        bar.limit = RATE_LIMIT if host.mode == "LIVE" else None
+        self.query_one(ResourceTree).focus()
+        self.call_after_refresh(self.set_timer, 0.1, self._start_bench)
+
+    def _start_bench(self) -> None:
+        # A moment after the first frame, so that the terminal shows it before the
+        # workbench's imports and widgets take the interpreter for a while.
+        self.run_worker(self._mount_bench(), group="build")
+
+    async def _mount_bench(self) -> None:
+        from heroku_explorer.screens.workbench import Workbench
+
+        self.host.load_deferred_css()
+        bench = Workbench(self.host.spec)
+        await self.query_one("#work").mount(bench)
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer draws its keys when the bindings change
+        self.bench = bench
+        self._ready.set()
+        if self._pending is not None:
+            bench.show_docs(self._pending)
+
+    async def workbench(self) -> Workbench:
+        """The workbench, once it is mounted."""
+        await self._ready.wait()
+        assert self.bench is not None
+        return self.bench
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 32, "-compact")
+
+    # -- from the tree, the palette and the history ---------------------------------------
+
+    @on(ResourceTree.ItemHighlighted)
+    def _highlighted(self, event: ResourceTree.ItemHighlighted) -> None:
+        # The docs follow the cursor a moment later, so that holding an arrow key or
+        # typing in the filter repaints the tree, not the docs, at every step.
+        self._pending = event.item
+        if self._docs_timer is not None:
+            self._docs_timer.stop()
+        self._docs_timer = self.set_timer(0.08, self._show_pending)
+
+    def _show_pending(self) -> None:
+        self._docs_timer = None
+        if self.bench is not None and self._pending is not None:
+            self.bench.show_docs(self._pending)
+
+    # Handlers never wait for the workbench themselves (that would hold this screen's
+    # message queue, which mounts it): they hand the wait to a worker.
+
+    @on(ResourceTree.ActionSelected)
+    def _selected(self, event: ResourceTree.ActionSelected) -> None:
+        self.run_worker(self._open(event.action, {}), group="open", exclusive=True)
+
+    @on(ActionRequested)
+    def _requested(self, event: ActionRequested) -> None:
+        action = self.host.spec.action(event.action_id)
+        if action is not None:
+            self.run_worker(self._open(action, event.values), group="open", exclusive=True)
+
+    async def _open(self, action: Action, values: dict[str, Any]) -> None:
+        await (await self.workbench()).open_action(action, values)
+
+    @on(ResendRequested)
+    def _resend(self, event: ResendRequested) -> None:
+        async def resend() -> None:
+            (await self.workbench()).resend(event.spec, event.action_id)
+
+        self.run_worker(resend(), group="resend")
+
+    # -- from the workbench ---------------------------------------------------------------
+
+    def on_workbench_action_opened(self, event: Any) -> None:
+        self.query_one(ResourceTree).select_action(event.action)
+
+    def on_workbench_exchange_shown(self, event: Any) -> None:
+        exchange = event.exchange
+        bar = self.query_one(StatusBar)
+        if exchange.ratelimit_remaining is not None:
+            bar.remaining = exchange.ratelimit_remaining
+        if exchange.request_id:
+            bar.request_id = exchange.request_id
+        bar.account = self.host.account
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def _not_ready(self) -> bool:
+        if self.bench is None:
+            self.notify("Still starting; try again in a moment.", severity="warning")
+            return True
+        return False
+
+    def action_send(self) -> None:
+        if not self._not_ready() and self.bench is not None:
+            self.bench.send_form()
+
+    def action_fill_examples(self) -> None:
+        if not self._not_ready() and self.bench is not None:
+            self.bench.fill_examples()
+
+    def action_cancel(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.bench is not None:
+            self.bench.cancel()
+
+    async def action_next_page(self) -> None:
+        if not self._not_ready() and self.bench is not None:
+            await self.bench.next_page()
+
+    def action_revalidate(self) -> None:
+        if not self._not_ready() and self.bench is not None:
+            self.bench.revalidate()
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)
+
+    def action_toggle_tree(self) -> None:
+        browser = self.query_one(ResourceBrowser)
+        browser.display = not browser.display
+
+    def action_focus_tree(self) -> None:
+        self.query_one(ResourceBrowser).display = True
+        self.query_one(ResourceTree).focus()
+
+    def action_focus_form(self) -> None:
+        if self.bench is not None:
+            self.bench.focus_form()
+
+    def action_focus_response(self) -> None:
+        if self.bench is not None:
+            self.bench.focus_response()

@@ -1,0 +1,231 @@
+"""The history screen: every exchange, filtered by status, path, method or Request-Id.
+
+With a history file (the default) it lists persisted exchanges too; without one,
+this session's. Enter inspects, ``r`` sends again, ``c`` / ``h`` / ``p`` copy the
+request as curl, HTTPie or Python.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label
+
+from heroku_explorer.errors import RequestInvalid
+from heroku_explorer.messages import ResendRequested
+from heroku_explorer.request import RequestSpec, raw_request
+
+if TYPE_CHECKING:
+    from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.client import Exchange, HistoryEntry
+
+__all__ = ["HistoryFilter", "HistoryScreen", "format_clock", "parse_filter"]
+
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+_RESEND_SKIP = {"authorization", "user-agent", "accept", "content-type", "content-length",
+                "host", "accept-encoding", "connection", "if-none-match"}
+
+
+def format_clock(ts: float) -> str:
+    """When an exchange happened, as the table shows it."""
+    return time.strftime("%H:%M:%S", time.localtime(ts)) if ts else "–"
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    status: str | None = None
+    method: str | None = None
+    path: str | None = None
+    request_id: str | None = None
+
+
+def parse_filter(text: str) -> HistoryFilter:
+    """``404``, ``4xx``, ``GET``, ``/apps`` or a Request-Id prefix, in any mix."""
+    status = method = path = request_id = None
+    for word in text.split():
+        if re.fullmatch(r"\d{3}|[1-5]xx", word, re.IGNORECASE):
+            status = word.lower()
+        elif word.upper() in _METHODS:
+            method = word.upper()
+        elif word.startswith("/"):
+            path = word
+        elif re.fullmatch(r"[0-9a-fA-F-]{4,}", word):
+            request_id = word
+        else:
+            path = word
+    return HistoryFilter(status, method, path, request_id)
+
+
+def _session_match(ex: Exchange, f: HistoryFilter) -> bool:
+    from urllib.parse import urlsplit
+
+    if f.method and ex.method != f.method:
+        return False
+    if f.path and f.path not in urlsplit(ex.url).path:
+        return False
+    if f.request_id and not (ex.request_id or "").startswith(f.request_id):
+        return False
+    if f.status:
+        code = ex.status or 0
+        if f.status.endswith("xx"):
+            return code // 100 == int(f.status[0])
+        return code == int(f.status)
+    return True
+
+
+class HistoryScreen(Screen[None]):
+    """Every exchange; inspect, send again or export."""
+
+    CSS_PATH = Path(__file__).with_name("screens.tcss")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="close-history"),
+        Binding("r", "resend", "Send again", id="resend"),
+        Binding("c", "export('curl')", "curl", id="export-curl"),
+        Binding("h", "export('httpie')", "HTTPie", id="export-httpie"),
+        Binding("p", "export('python')", "Python", id="export-python"),
+        Binding("slash", "focus_filter", "Filter", id="focus-history-filter"),
+    ]
+
+    HELP = """\
+## History
+
+Every exchange, newest first. Filter with a status (`404`, `4xx`), a method
+(`DELETE`), a path (`/apps`) or the start of a Request-Id. **Enter** shows an
+exchange in full, **r** sends it again, **c** / **h** / **p** copy it as curl,
+HTTPie or Python (the token is never included).
+"""
+
+    def __init__(self) -> None:
+        super().__init__(id="history")
+        self.rows: list[Any] = []
+
+    @property
+    def host(self) -> ExplorerApp:
+        from heroku_explorer.app import ExplorerApp
+
+        app = self.app
+        assert isinstance(app, ExplorerApp)
+        return app
+
+    def compose(self) -> ComposeResult:
+        yield Label(" History", classes="screen-title", id="history-title")
+        yield Input(placeholder="Filter: 404, 4xx, GET, /apps or a Request-Id prefix",
+                    compact=True, id="history-filter")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Time", width=8)
+        table.add_column("Method", width=6)
+        table.add_column("Path")
+        table.add_column("Status", width=13)
+        table.add_column("Size", width=9)
+        table.add_column("Request-Id")
+        self.refresh_rows("")
+        table.focus()
+
+    def refresh_rows(self, text: str) -> None:
+        from urllib.parse import urlsplit
+
+        host = self.host
+        f = parse_filter(text)
+        history = host.history
+        rows: list[Any]
+        if history is not None and history.enabled:
+            rows = list(history.search(path=f.path, status=f.status, method=f.method,
+                                       request_id=f.request_id, limit=500))
+            source = f"{history.count()} stored"
+        else:
+            rows = [ex for ex in reversed(host.session) if _session_match(ex, f)]
+            source = "this session"
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            ts = row.ts if hasattr(row, "ts") else row.started_at
+            status = row.status if row.status is not None else "—"
+            table.add_row(format_clock(ts), row.method, urlsplit(row.url).path,
+                          self._status(status, row), f"{row.size} B",
+                          row.request_id or "")
+        self.query_one("#history-title", Label).update(
+            f" History  ·  {len(rows)} shown ({source})")
+
+    def _status(self, status: Any, row: Any) -> Text:
+        colours = self.app.theme_variables
+        if not isinstance(status, int):
+            return Text("no answer", colours.get("error", ""))
+        level = ("success" if status < 300 else "accent" if status < 400
+                 else "warning" if status < 500 else "error")
+        text = "304 unchanged" if row.not_modified else f"{status} {row.reason}".strip()
+        return Text(text, colours.get(level, ""))
+
+    @on(Input.Changed, "#history-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.refresh_rows(event.value)
+
+    @on(Input.Submitted, "#history-filter")
+    def _to_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#history-filter", Input).focus()
+
+    def _selected(self) -> Any | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            self.notify("No exchange selected.", severity="warning")
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _inspect(self) -> None:
+        from heroku_explorer.screens.response_detail import ResponseDetailScreen, as_exchange
+
+        row = self._selected()
+        if row is not None:
+            self.app.push_screen(ResponseDetailScreen(as_exchange(row), self.host.spec))
+
+    def action_resend(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        spec = row.spec if getattr(row, "spec", None) is not None else _spec_of(row)
+        if spec is None:
+            self.notify("This exchange cannot be rebuilt as a request.", severity="error")
+            return
+        self.app.pop_screen()
+        self.app.screen.post_message(ResendRequested(spec, row.action_id))
+
+    def action_export(self, fmt: str) -> None:
+        from heroku_explorer.client.export import export
+        from heroku_explorer.screens.response_detail import as_exchange
+
+        row = self._selected()
+        if row is None:
+            return
+        text = export(as_exchange(row), "curl" if fmt == "curl" else
+                      "httpie" if fmt == "httpie" else "python")
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the request as {fmt}.")
+
+
+def _spec_of(entry: HistoryEntry) -> RequestSpec | None:
+    headers = [(k, v) for k, v in entry.request_headers if k.lower() not in _RESEND_SKIP]
+    try:
+        spec = raw_request(entry.method, entry.url, entry.request_body or None, headers)
+    except RequestInvalid:
+        return None
+    from dataclasses import replace
+
+    return replace(spec, action_id=entry.action_id)

@@ -1,0 +1,352 @@
+"""The workbench: the request tabs, the response view and the mediation between them.
+
+It builds requests (through :func:`heroku_explorer.request.build_request`), asks
+for confirmation, sends in an exclusive worker and hands the answer back down.
+Problems become one message in the response view plus a notification, in
+:meth:`Workbench._report`. The explorer screen mounts it right after the first
+frame, so that its imports and widgets do not delay the tree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static, TabbedContent, TabPane
+
+from heroku_explorer.errors import RequestInvalid, ValidationError
+from heroku_explorer.request import RequestSpec, build_request
+from heroku_explorer.schema.model import Action, ApiSpec, Resource
+from heroku_explorer.screens.confirm import ConfirmScreen, is_destructive
+from heroku_explorer.screens.drill import (
+    DrillScreen,
+    drill_targets,
+    identity_value,
+    param_resource,
+)
+from heroku_explorer.screens.wire import example_request, preview_wire
+from heroku_explorer.widgets.docs_panel import DocsPanel
+from heroku_explorer.widgets.headers_tab import HeadersTab
+from heroku_explorer.widgets.param_form import ParamForm, field_of
+from heroku_explorer.widgets.request_preview import ExampleView, RequestPreview
+from heroku_explorer.widgets.response_view import ResponseView, error_text
+
+if TYPE_CHECKING:
+    from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.client.response import Exchange
+
+__all__ = ["Workbench"]
+
+_HEADER_FIELDS = ("header", "range")
+
+
+class Workbench(Vertical):
+    """Docs, form, headers, preview and example above the response view."""
+
+    @dataclass
+    class ActionOpened(Message):
+        """An action was opened in the form (from the tree, the palette or a drill-down)."""
+
+        action: Action
+
+    @dataclass
+    class ExchangeShown(Message):
+        """An answer is on screen: the status bar picks up its facts."""
+
+        exchange: Exchange
+
+    def __init__(self, spec: ApiSpec) -> None:
+        super().__init__(id="workbench")
+        self.spec = spec
+        self.current: Action | None = None
+        self.last_exchange: Exchange | None = None
+        self.last_values: dict[str, Any] = {}
+        self.seen: dict[str, list[str]] = {}
+        """Identities seen in answers, by resource key: suggestions for path inputs."""
+
+    @property
+    def host(self) -> ExplorerApp:
+        from heroku_explorer.app import ExplorerApp
+
+        app = self.app
+        assert isinstance(app, ExplorerApp)
+        return app
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Open an action: Enter in the tree, or ctrl+p to search."),
+                     id="action-bar")
+        with TabbedContent(id="request-tabs", initial="tab-docs"):
+            with TabPane("Docs", id="tab-docs"):
+                yield DocsPanel(self.spec, id="docs")
+            with TabPane("Params", id="tab-params"):
+                yield ParamForm(id="form")
+            with TabPane("Headers", id="tab-headers-req"):
+                yield HeadersTab(id="headers")
+            with TabPane("Preview", id="tab-preview"):
+                yield RequestPreview(id="preview")
+            with TabPane("Example", id="tab-example"):
+                yield ExampleView(id="example")
+        yield ResponseView(id="response")
+
+    def show_docs(self, item: Resource | Action) -> None:
+        """Document the item under the tree's cursor (and its example)."""
+        self.query_one(DocsPanel).show(item)
+        self._example(item if isinstance(item, Action) else None)
+
+    def _example(self, action: Action | None) -> None:
+        view = self.query_one(ExampleView)
+        if action is None:
+            view.show(self.host.spec, None, None)
+            return
+        spec, problem = example_request(action)
+        curl = self._curl(spec) if spec is not None else None
+        view.show(self.host.spec, action, curl, problem)
+
+    async def open_action(self, action: Action, values: dict[str, Any] | None = None) -> None:
+        """Build the form for ``action``, fill ``values`` and show the Params tab."""
+        self.current = action
+        res = self.host.spec.resource(action.resource)
+        bar = self.query_one("#action-bar", Static)
+        bar.update(Content.assemble(
+            (f" {action.method} ", f"bold reverse {_method_style(action.method)}"), " ",
+            (f"{res.name if res else action.resource} {action.title}", "bold"), "  ",
+            (action.path, "dim"), ("   ctrl+j sends", "dim italic")))
+        self.query_one(DocsPanel).show(action)
+        self._example(action)
+        self.query_one(HeadersTab).set_action(action)
+        form = self.query_one(ParamForm)
+        suggestions = {p.name: self.seen.get(param_resource(self.host.spec, p) or "", [])
+                       for p in action.path_params}
+        await form.load(action, values, suggestions)
+        tabs = self.query_one("#request-tabs", TabbedContent)
+        tabs.active = "tab-params" if form.rows else "tab-docs"
+        self._refresh_preview()
+        self.post_message(self.ActionOpened(action))
+        if form.rows:
+            first = next(iter(form.rows.values()))
+            self.call_after_refresh(first.widget.focus)
+
+    # -- building ---------------------------------------------------------------------
+
+    def _build(self, *, everywhere: bool) -> tuple[RequestSpec | None, list[ValidationError]]:
+        action = self.current
+        if action is None:
+            return None, []
+        form = self.query_one(ParamForm)
+        tab = self.query_one(HeadersTab)
+        values, errors = form.collect()
+        headers, header_errors = tab.headers()
+        range_spec, range_errors = tab.range_spec()
+        errors += header_errors + range_errors
+        spec: RequestSpec | None = None
+        try:
+            spec = build_request(action, values, headers=headers, range=range_spec,
+                                 if_none_match=tab.if_none_match(), if_match=tab.if_match())
+        except RequestInvalid as exc:
+            bad = {field_of(e) for e in errors}
+            errors += [e for e in exc.errors if field_of(e) not in bad]
+        if errors:
+            spec = None
+        form.show_errors([e for e in errors if not e.field.startswith(_HEADER_FIELDS)],
+                         everywhere=everywhere)
+        tab.show_errors(errors)
+        self.last_values = values
+        return spec, errors
+
+    def _curl(self, spec: RequestSpec) -> str:
+        from heroku_explorer.client.export import to_curl
+
+        return to_curl(preview_wire(self.host, spec))
+
+    def _refresh_preview(self) -> None:
+        spec, errors = self._build(everywhere=False)
+        preview = self.query_one(RequestPreview)
+        if spec is None:
+            preview.show(None, None, errors)
+        else:
+            preview.show(preview_wire(self.host, spec), self._curl(spec))
+
+    @on(ParamForm.ValuesChanged)
+    @on(HeadersTab.ValuesChanged)
+    def _values_changed(self) -> None:
+        if self.current is not None:
+            self._refresh_preview()
+
+    @on(ParamForm.Submitted)
+    def _form_submitted(self) -> None:
+        self.send_form()
+
+    # -- sending ----------------------------------------------------------------------
+
+    def send_form(self) -> None:
+        """Send what the form holds, or show why it cannot be sent."""
+        if self.current is None:
+            self.notify("Open an action first: Enter on it in the tree.", severity="warning")
+            return
+        spec, errors = self._build(everywhere=True)
+        if spec is None:
+            count = len(errors)
+            self._report(f"Not sent: {count} problem{'s' if count != 1 else ''} to fix "
+                         f"({'; '.join(str(e) for e in errors[:3])})", severity="warning")
+            row = self.query_one(ParamForm).first_invalid()
+            if row is not None:
+                self.query_one("#request-tabs", TabbedContent).active = "tab-params"
+                row.widget.focus()
+            return
+        self.send(spec, self.current)
+
+    @work(exclusive=True, group="send")
+    async def send(self, spec: RequestSpec, action: Action | None, *,
+                   revalidate_from: Exchange | None = None) -> None:
+        """Check the safety rules, send, and show the answer (or why not)."""
+        host = self.host
+        view = self.query_one(ResponseView)
+        if host.read_only and spec.method != "GET":
+            self._report(f"Refused: read-only mode allows only GET requests; this is a "
+                         f"{spec.method}. Start without --read-only to send it.")
+            return
+        if host.mode == "LIVE" and action is not None and is_destructive(action):
+            target = self._target_name(action, spec)
+            summary = f"{spec.method} {spec.target} ({action.title}) changes live data."
+            if not await self.app.push_screen_wait(ConfirmScreen(summary, target)):
+                self._report("Cancelled: nothing was sent.", severity="information")
+                return
+        view.show_pending(spec.method, spec.target)
+        try:
+            client = await host.get_client()
+            if revalidate_from is not None:
+                exchange = await client.revalidate(revalidate_from)
+            else:
+                exchange = await client.send(spec)
+        except asyncio.CancelledError:
+            view.show_message("Cancelled: the answer, if any, was dropped.", error=False)
+            raise
+        except Exception as exc:  # the client should not raise; if it does, say so
+            self._report(error_text(exc))
+            return
+        self._received(exchange, action)
+
+    def _target_name(self, action: Action, spec: RequestSpec) -> str:
+        values = [self.last_values.get(p.name) for p in action.path_params]
+        named = [str(v) for v in values if v not in (None, "")]
+        return named[-1] if named else action.resource
+
+    def _received(self, exchange: Exchange, action: Action | None) -> None:
+        host = self.host
+        host.remember(exchange)
+        self.last_exchange = exchange
+        res = host.spec.resource(action.response.resource or action.resource) if action else None
+        self.query_one(ResponseView).show_exchange(exchange, res.attributes if res else ())
+        if exchange.etag and exchange.method == "GET":
+            self.query_one(HeadersTab).set_etag(exchange.etag)
+        if exchange.body_state == "json" and res is not None:
+            self._learn(res, exchange.data)
+        if action is not None and action.id == "account.info" and isinstance(exchange.data, dict):
+            email = exchange.data.get("email")
+            if isinstance(email, str):
+                host.account = email
+        self.post_message(self.ExchangeShown(exchange))
+        if exchange.error is not None:
+            self.notify(error_text(exchange.error), severity="error", timeout=6)
+        elif exchange.not_modified:
+            self.notify("304 Not Modified: unchanged since the last read.")
+        elif exchange.next_range:
+            self.notify("More pages: ctrl+n follows Next-Range.", timeout=3)
+
+    def _learn(self, res: Resource, data: Any) -> None:
+        items = data if isinstance(data, list) else [data]
+        seen = self.seen.setdefault(res.key, [])
+        for item in items[:500]:
+            if isinstance(item, dict):
+                for key in ("name", "id"):
+                    value = item.get(key)
+                    if isinstance(value, str) and value not in seen:
+                        seen.append(value)
+        del seen[:-200]
+
+    def _report(self, text: str, *, severity: str = "error") -> None:
+        """The one place a problem becomes a message on screen and a notification."""
+        self.query_one(ResponseView).show_message(text, error=severity != "information")
+        self.notify(text, severity="error" if severity == "error" else "warning"
+                    if severity == "warning" else "information", timeout=6)
+
+    def cancel(self) -> None:
+        """Cancel the request in flight, if any."""
+        running = [w for w in self.workers if w.group == "send" and w.is_running]
+        if running:
+            self.workers.cancel_group(self, "send")
+            self.notify("Cancelled the request in flight.")
+
+    def fill_examples(self) -> None:
+        if self.current is None:
+            self.notify("Open an action first: Enter on it in the tree.", severity="warning")
+            return
+        self.query_one("#request-tabs", TabbedContent).active = "tab-params"
+        self.query_one(ParamForm).action_fill_examples()
+
+    async def next_page(self) -> None:
+        ex = self.last_exchange
+        if ex is None:
+            self.notify("Send a list request first.", severity="warning")
+            return
+        client = await self.host.get_client()
+        spec = client.next_page(ex)
+        if spec is None:
+            self.notify("This is the last page: the answer has no Next-Range.")
+            return
+        action = self.host.spec.action(ex.action_id or "")
+        self.send(spec, action)
+
+    def revalidate(self) -> None:
+        ex = self.last_exchange
+        if ex is None or ex.spec is None:
+            self.notify("Send a request first, then revalidate it.", severity="warning")
+            return
+        if not ex.etag:
+            self.notify("The last answer has no ETag to revalidate with.", severity="warning")
+            return
+        self.send(ex.spec, self.host.spec.action(ex.action_id or ""), revalidate_from=ex)
+
+    def resend(self, spec: RequestSpec, action_id: str | None) -> None:
+        """Send ``spec`` again (from the history)."""
+        self.send(spec, self.host.spec.action(action_id or ""))
+
+    # -- drill-down -------------------------------------------------------------------
+
+    @on(ResponseView.ObjectSelected)
+    def _drill(self, event: ResponseView.ObjectSelected) -> None:
+        spec = self.host.spec
+        source = spec.action(event.exchange.action_id or "")
+        targets = drill_targets(spec, source, event.path, event.value, self.last_values)
+        if not targets:
+            self.notify("No action takes this object's identity.", severity="warning")
+            return
+        name = identity_value(None, event.value) or "this object"
+
+        async def chosen(target: Any) -> None:
+            if target is not None:
+                await self.open_action(target.action, target.values)
+
+        self.app.push_screen(DrillScreen(f"Actions for {name}", targets, spec), chosen)
+
+    # -- focus and layout -------------------------------------------------------------
+
+    def focus_form(self) -> None:
+        self.query_one("#request-tabs", TabbedContent).active = "tab-params"
+        form = self.query_one(ParamForm)
+        if form.rows:
+            next(iter(form.rows.values())).widget.focus()
+
+    def focus_response(self) -> None:
+        self.query_one("#body-view").focus()
+
+
+def _method_style(method: str) -> str:
+    return {"GET": "$success", "POST": "$primary", "PUT": "$warning", "PATCH": "$warning",
+            "DELETE": "$error"}.get(method, "$foreground")

@@ -1,0 +1,300 @@
+"""The resource tree: every resource and its actions, with a fuzzy filter above it.
+
+Actions show a coloured method, their title and a short path; resources show a
+stability badge when they are not in production. Typing in the filter keeps the
+actions whose resource, title, method or path match every word typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Tree
+from textual.widgets.tree import TreeNode
+
+from heroku_explorer.schema.model import Action, ApiSpec, Resource
+
+__all__ = ["ResourceBrowser", "ResourceTree", "action_haystack", "fuzzy_match", "short_path"]
+
+TreeItem = Resource | Action
+
+_PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+_SUFFIX = re.compile(r"(_id_or_[a-z_]+|_id|_or_[a-z_]+)$")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def short_path(path: str) -> str:
+    """``/apps/{app_id_or_name}/addons/{addon_id}`` -> ``/apps/{app}/addons/{addon}``."""
+    return _PLACEHOLDER.sub(lambda m: "{" + (_SUFFIX.sub("", m.group(1)) or m.group(1)) + "}", path)
+
+
+def action_haystack(action: Action, resource: Resource) -> tuple[str, str, str]:
+    """What a filter word is matched against: name, method and path (folded)."""
+    name = f"{resource.name} {action.title} {resource.key} {action.key}".casefold()
+    return name, action.method.casefold(), action.path.casefold()
+
+
+def _is_fuzzy(needle: str, text: str) -> bool:
+    """``needle`` is a subsequence of ``text`` that starts a word and stays compact."""
+    start = text.find(needle[0])
+    while start >= 0:
+        if start == 0 or not text[start - 1].isalnum():
+            pos, ok = start, True
+            for ch in needle[1:]:
+                pos = text.find(ch, pos + 1)
+                if pos < 0 or pos - start > 2 * len(needle) + 2:
+                    ok = False
+                    break
+            if ok:
+                return True
+        start = text.find(needle[0], start + 1)
+    return False
+
+
+def fuzzy_match(query: str, haystack: tuple[str, str, str]) -> bool:
+    """Every word of ``query`` matches: a method word the method, a word with ``/``
+    or ``{`` the path, any other word the resource and action names (as a substring
+    or, fuzzily, as a subsequence)."""
+    name, method, path = haystack
+    for word in query.casefold().split():
+        if word.upper() in METHODS:
+            ok = word == method
+        elif "/" in word or "{" in word:
+            ok = word in path
+        else:
+            ok = word in name or _is_fuzzy(word, name)
+        if not ok:
+            return False
+    return True
+
+
+class ResourceTree(Tree[TreeItem]):
+    """Resources and their actions; select an action to open it in the form."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="focus-filter", tooltip="Filter actions"),
+        Binding("right", "open_node", "Expand", show=False),
+        Binding("left", "close_node", "Collapse", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "resource-tree--get",
+        "resource-tree--post",
+        "resource-tree--put",
+        "resource-tree--patch",
+        "resource-tree--delete",
+        "resource-tree--path",
+        "resource-tree--badge",
+        "resource-tree--count",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `resource-tree--get` ... `--delete` | The method of an action. |
+    | `resource-tree--path` | The short path after an action's title. |
+    | `resource-tree--badge` | A resource's stability or deprecation badge. |
+    | `resource-tree--count` | The action count beside a resource. |
+    """
+
+    HELP = """\
+## Resource tree
+
+Every resource of the schema and its actions. Move with the arrow keys: the docs
+follow the highlighted item. **Enter** on an action opens it in the form;
+**/** jumps to the filter (words match the resource, title, method or path).
+"""
+
+    @dataclass
+    class ActionSelected(Message):
+        """An action was chosen (Enter or click): ``on_resource_tree_action_selected``."""
+
+        action: Action
+        """The chosen action."""
+
+    @dataclass
+    class ItemHighlighted(Message):
+        """The cursor moved to a resource or an action."""
+
+        item: TreeItem
+        """What the cursor is on."""
+
+    @dataclass
+    class FilterRequested(Message):
+        """The person pressed ``/`` in the tree."""
+
+    def __init__(self, spec: ApiSpec, *, id: str | None = None) -> None:
+        super().__init__("API", id=id)
+        self.spec = spec
+        self.show_root = False
+        self.guide_depth = 2
+        self.query_text = ""
+        self._haystacks = {
+            act.id: action_haystack(act, res) for res in spec.resources for act in res.actions
+        }
+        self._paths = {act.id: short_path(act.path) for act in spec.actions()}
+        self._styles: dict[str, Style] = {}
+
+    def on_mount(self) -> None:
+        self.rebuild()
+
+    def rebuild(self, query: str = "") -> int:
+        """Show the items matching ``query``; returns the number of actions shown."""
+        self.query_text = query.strip()
+        current = self.cursor_node.data if self.cursor_node is not None else None
+        self.clear()
+        shown = 0
+        first: TreeNode[TreeItem] | None = None
+        keep: TreeNode[TreeItem] | None = None
+        for res in self.spec.resources:
+            matches = [
+                act
+                for act in res.actions
+                if not self.query_text or fuzzy_match(self.query_text, self._haystacks[act.id])
+            ]
+            if self.query_text and not matches:
+                continue
+            node = self.root.add(Text(res.name), res, expand=bool(self.query_text))
+            for act in matches:
+                leaf = node.add_leaf(Text(act.title), act)
+                first = first or leaf
+                if current is act:
+                    keep = leaf
+            if current is res:
+                keep = node
+            shown += len(matches)
+        target = keep or (first if self.query_text else None)
+        if target is not None:
+            self.call_after_refresh(self._move_to, target)
+        return shown
+
+    def _move_to(self, node: TreeNode[TreeItem]) -> None:
+        if node.tree is self and node.parent is not None:
+            node.parent.expand()
+            self.move_cursor(node)
+
+    def select_action(self, action: Action) -> None:
+        """Move the cursor to ``action``, clearing a filter that hides it."""
+        for res_node in self.root.children:
+            for leaf in res_node.children:
+                if leaf.data is action:
+                    res_node.expand()
+                    self.call_after_refresh(self.move_cursor, leaf)
+                    return
+        if self.query_text:
+            self.rebuild("")
+            self.call_after_refresh(self.select_action, action)
+
+    def _part(self, name: str) -> Style:
+        """A component style, cached until the styles change (labels need them often)."""
+        found = self._styles.get(name)
+        if found is None:
+            found = self._styles[name] = self.get_component_rich_style(f"resource-tree--{name}")
+        return found
+
+    def notify_style_update(self) -> None:
+        self._styles = {}
+        super().notify_style_update()
+
+    def render_label(self, node: TreeNode[TreeItem], base_style: Style, style: Style) -> Text:
+        data = node.data
+        if isinstance(data, Action):
+            method = self._part(data.method.lower() if data.method in METHODS else "path")
+            path = self._part("path")
+            label = Text.assemble(
+                (f"{data.method:<6} ", method),
+                (data.title, style),
+                " ",
+                (self._paths.get(data.id) or short_path(data.path),
+                 path + style if style else path),
+            )
+            return label
+        if isinstance(data, Resource):
+            label = super().render_label(node, base_style, style)
+            badge = self._part("badge")
+            count = self._part("count")
+            label.append(f" {len(data.actions)}", count)
+            if data.deprecated:
+                label.append(" deprecated", badge)
+            elif data.stability and data.stability != "production":
+                label.append(f" {data.stability}", badge)
+            return label
+        return super().render_label(node, base_style, style)
+
+    def get_label_width(self, node: TreeNode[TreeItem]) -> int:
+        # Counted from the parts, without building the label: the tree asks for the
+        # width of every line on each rebuild, and a filter rebuilds on each key.
+        data = node.data
+        if isinstance(data, Action):
+            path = self._paths.get(data.id) or data.path
+            return 8 + len(data.title) + len(path)
+        if isinstance(data, Resource):
+            badge = data.stability if data.stability not in (None, "production") else ""
+            return 3 + len(data.name) + len(str(len(data.actions))) + len(badge or "") + 12
+        return super().get_label_width(node)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ItemHighlighted(event.node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[TreeItem]) -> None:
+        event.stop()
+        if isinstance(event.node.data, Action):
+            self.post_message(self.ActionSelected(event.node.data))
+
+    def action_open_node(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            node.expand()
+        else:
+            self.action_cursor_down()
+
+    def action_close_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def action_focus_filter(self) -> None:
+        self.post_message(self.FilterRequested())
+
+
+class ResourceBrowser(Vertical):
+    """The filter input above the resource tree."""
+
+    HELP = ResourceTree.HELP
+
+    def __init__(self, spec: ApiSpec, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter: name, path or method", id="tree-filter", compact=True)
+        yield ResourceTree(self.spec, id="resource-tree")
+
+    @on(Input.Changed, "#tree-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one(ResourceTree).rebuild(event.value)
+
+    @on(Input.Submitted, "#tree-filter")
+    def _to_tree(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(ResourceTree).focus()
+
+    @on(ResourceTree.FilterRequested)
+    def _focus_filter(self, event: ResourceTree.FilterRequested) -> None:
+        event.stop()
+        self.query_one("#tree-filter", Input).focus()

@@ -1,0 +1,362 @@
+"""The response view: status, timing, size, the headers that matter, body and tree.
+
+The status line says what happened in plain words (``304 Not Modified ·
+unchanged``); the key headers (ETag, RateLimit-Remaining, Request-Id,
+Content-Range / Next-Range, warnings) sit above the tabs; the Headers tab holds
+the full table with those rows first, and what was sent.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane, Tree
+
+from heroku_explorer.errors import (
+    ApiError,
+    ExplorerError,
+    RateLimited,
+    RequestError,
+    RequestInvalid,
+)
+from heroku_explorer.protocol import KEY_HEADERS, H
+from heroku_explorer.schema.model import Attribute
+from heroku_explorer.widgets.docs_panel import attribute_detail
+from heroku_explorer.widgets.json_text import pretty
+from heroku_explorer.widgets.json_tree import JsonNode, JsonTree
+from heroku_explorer.widgets.json_view import JsonBodyView
+from heroku_explorer.widgets.text import put
+
+if TYPE_CHECKING:  # the client package imports httpx: keep it off the start-up path
+    from heroku_explorer.client.response import Exchange
+
+__all__ = ["ResponseView", "error_text", "format_elapsed", "format_size"]
+
+
+#: The key headers in the order they are packed into lines; warnings go last.
+_KEY_GROUPS: tuple[tuple[str, ...], ...] = (
+    (H.RATELIMIT_REMAINING, H.REQUEST_ID, H.ETAG, H.CONTENT_RANGE, H.NEXT_RANGE),
+    (H.WARNING, H.X_HEROKU_WARNING, H.RETRY_AFTER),
+)
+
+
+def format_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def format_elapsed(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
+
+
+def error_text(error: BaseException) -> str:
+    """One plain sentence for any error the client or the request builder raises."""
+    if isinstance(error, RateLimited):
+        left = "" if error.remaining is None else f"; {error.remaining} requests left"
+        wait = "" if error.retry_after is None else f"; try again in {error.retry_after:.0f} s"
+        return f"Rate limited (429): {error.message}{left}{wait}"
+    if isinstance(error, ApiError):
+        ident = f" {error.id}" if error.id else ""
+        url = f" ({error.url})" if error.url else ""
+        return f"{error.status}{ident}: {error.message}{url}"
+    if isinstance(error, RequestInvalid):
+        return "Not sent: " + "; ".join(str(e) for e in error.errors)
+    if isinstance(error, RequestError):
+        kind = getattr(error, "kind", "other")
+        return f"Could not reach the API ({kind}): {error}"
+    if isinstance(error, ExplorerError):
+        return str(error)
+    return f"Unexpected error: {error!r}"
+
+
+def _status_class(exchange: Exchange) -> str:
+    if exchange.status is None:
+        return "-error"
+    if exchange.not_modified or 300 <= exchange.status < 400:
+        return "-redirect"
+    if exchange.status < 300:
+        return "-ok"
+    return "-client-error" if exchange.status < 500 else "-server-error"
+
+
+class ResponseView(Vertical):
+    """The answer to the last request, with its headers, body and body tree."""
+
+    ALLOW_MAXIMIZE = True
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"response-view--key-header"}
+    """The rows of the key headers in the full header table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="search-body", tooltip="Search in the body"),
+        Binding("y", "copy('body')", "Copy body", id="copy-body"),
+        Binding("c", "copy('curl')", "Copy curl", id="copy-curl"),
+        Binding("i", "copy('request-id')", "Copy Request-Id", id="copy-request-id"),
+        Binding("o", "pager", "Pager", id="open-pager", tooltip="Open the body in $PAGER"),
+        Binding("b", "show_tab('tab-body')", "Body", id="show-body", show=False),
+        Binding("t", "show_tab('tab-tree')", "Tree", id="show-tree", show=False),
+        Binding("h", "show_tab('tab-headers')", "Headers", id="show-headers", show=False),
+    ]
+
+    HELP = """\
+## Response
+
+Status, time and size of the last answer, then the headers that matter: ETag,
+RateLimit-Remaining, Request-Id, Content-Range / Next-Range and warnings.
+**Body** shows the JSON (press **/** to search, **n** / **N** to move between
+matches), **Tree** the same as a tree (Enter or **d** on an object offers the
+actions that take it), **Headers** the full table and what was sent; **b**,
+**t** and **h** switch between them.
+**y** copies the body, **c** the request as curl, **i** the Request-Id;
+**o** opens the body in `$PAGER`. **ctrl+n** follows Next-Range,
+**ctrl+r** revalidates with If-None-Match.
+"""
+
+    @dataclass
+    class ObjectSelected(Message):
+        """An object of the body was chosen, to drill into."""
+
+        exchange: Exchange
+        path: tuple[str | int, ...]
+        value: dict[str, object]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.exchange: Exchange | None = None
+        self.attributes: tuple[Attribute, ...] = ()
+        self._tree_stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("No response yet: choose an action, fill the form, press ctrl+j."),
+                     id="response-status")
+        yield Static("", id="key-headers", classes="-empty")
+        with TabbedContent(id="response-tabs"):
+            with TabPane("Body", id="tab-body"):
+                yield Input(placeholder="Search the body (Enter: next match)", compact=True,
+                            id="body-search")
+                yield JsonBodyView(id="body-view")
+            with TabPane("Tree", id="tab-tree"):
+                yield JsonTree(id="body-tree")
+                yield Static("", id="tree-doc", classes="-empty")
+            with TabPane("Headers", id="tab-headers"):
+                yield DataTable(id="header-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="sent-request")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#header-table", DataTable)
+        table.add_columns("Header", "Value")
+        self.query_one("#body-search", Input).display = False
+
+    # -- states -----------------------------------------------------------------
+
+    def _status(self, content: Content, state: str) -> None:
+        status = self.query_one("#response-status", Static)
+        status.update(content)
+        for name in ("-ok", "-redirect", "-client-error", "-server-error", "-error", "-pending"):
+            status.set_class(name == state, name)
+
+    def show_pending(self, method: str, target: str) -> None:
+        self._status(Content.assemble(("Sending ", "bold"), f"{method} {target}",
+                                      ("  Esc cancels", "dim")), "-pending")
+
+    def show_message(self, text: str, *, error: bool = True) -> None:
+        """A message instead of an answer (refused, cancelled, not sent)."""
+        self._status(Content(text), "-error" if error else "-pending")
+        put(self.query_one("#key-headers", Static), "")
+
+    def show_exchange(self, exchange: Exchange, attributes: tuple[Attribute, ...] = ()) -> None:
+        """Show ``exchange``; ``attributes`` document one object of its resource."""
+        self.exchange = exchange
+        self.attributes = attributes
+        state = _status_class(exchange)
+        if exchange.status is None:
+            line = Content(error_text(exchange.error) if exchange.error else "No answer")
+        else:
+            head = f" {exchange.status} {exchange.reason} ".replace("  ", " ")
+            parts: list[str | tuple[str, str]] = [(head, "bold reverse")]
+            if exchange.not_modified:
+                parts.append(("  unchanged since the last read", "bold"))
+            parts.append(f"  {format_elapsed(exchange.elapsed_ms)}")
+            parts.append(f" · {format_size(exchange.size)}")
+            parts.append((f"  {exchange.method} {exchange.url}", "dim"))
+            line = Content.assemble(*parts)
+            if exchange.error is not None:
+                line = line + Content("\n" + error_text(exchange.error))
+        self._status(line, state)
+        put(self.query_one("#key-headers", Static), self._key_headers(exchange))
+        self._fill_headers(exchange)
+        self._fill_body(exchange)
+
+    def _key_headers(self, exchange: Exchange) -> Content:
+        """The key headers, packed into as few lines as the width allows."""
+        width = max(20, self.size.width - 2)
+        key, warn = _KEY_GROUPS
+        lines: list[Content] = []
+        line: Content | None = None
+        for name in key:
+            value = exchange.header(name)
+            if value is None:
+                continue
+            item = Content.assemble((name, "$text-accent bold"), " ", value)
+            if line is not None and line.cell_length + 3 + item.cell_length <= width:
+                line = line + Content("   ") + item
+            else:
+                if line is not None:
+                    lines.append(line)
+                line = item
+        if line is not None:
+            lines.append(line)
+        warnings = [Content.assemble((name, "$text-warning bold"), " ", value)
+                    for name in warn if (value := exchange.header(name)) is not None]
+        if warnings:
+            lines.append(Content(" · ").join(warnings))
+        return Content("\n").join(lines)
+
+    def on_resize(self) -> None:
+        if self.exchange is not None and self.exchange.status is not None:
+            put(self.query_one("#key-headers", Static), self._key_headers(self.exchange))
+
+    def _fill_headers(self, exchange: Exchange) -> None:
+        table = self.query_one("#header-table", DataTable)
+        table.clear()
+        key = {h.lower() for h in KEY_HEADERS}
+        rows = sorted(exchange.headers, key=lambda kv: kv[0].lower() not in key)
+        strong = self.get_component_rich_style("response-view--key-header", partial=True)
+        for name, value in rows:
+            if name.lower() in key:
+                table.add_row(Text(name, strong), Text(value, strong))
+            else:
+                table.add_row(name, value)
+        sent = [f"{exchange.method} {exchange.url}"]
+        sent += [f"{k}: {v}" for k, v in exchange.request_headers]
+        if exchange.request_body:
+            sent += ["", exchange.request_body.decode("utf-8", errors="replace")]
+        self.query_one("#sent-request", Static).update(
+            Content.assemble(("Sent\n", "bold"), "\n".join(sent)))
+
+    def _fill_body(self, exchange: Exchange) -> None:
+        view = self.query_one(JsonBodyView)
+        state = exchange.body_state
+        if state == "json":
+            view.load(pretty(exchange.data))
+        elif state in ("text", "non-json"):
+            view.load(exchange.text(), highlighted=False)
+        elif state == "too-large":
+            view.load(exchange.text() + f"\n… ({format_size(exchange.size)} in all: o opens it)",
+                      highlighted=False)
+        elif state == "invalid-utf8":
+            view.load(f"(binary body, {format_size(exchange.size)})", highlighted=False)
+        else:
+            view.load("(no body)", highlighted=False)
+        self._tree_stale = True
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "tab-tree":
+            self._load_tree()
+
+    def _load_tree(self) -> None:
+        if not self._tree_stale or self.exchange is None:
+            return
+        self._tree_stale = False
+        tree = self.query_one(JsonTree)
+        ex = self.exchange
+        tree.load(ex.data if ex.body_state == "json" else ex.text(), self.attributes)
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-tree":
+            self._load_tree()
+
+    @on(Tree.NodeHighlighted, "#body-tree")
+    def _doc(self, event: Tree.NodeHighlighted[JsonNode]) -> None:
+        event.stop()
+        data = event.node.data
+        attr = self.query_one(JsonTree).doc_for(data) if data is not None else None
+        text = "" if attr is None else f"{'.'.join(attr.path)} · {attribute_detail(attr)}"
+        put(self.query_one("#tree-doc", Static), text)
+
+    @on(JsonTree.ObjectSelected)
+    def _object(self, event: JsonTree.ObjectSelected) -> None:
+        event.stop()
+        if self.exchange is not None:
+            self.post_message(self.ObjectSelected(self.exchange, event.path, event.value))
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show one of the tabs and focus what it holds."""
+        self.query_one(TabbedContent).active = tab
+        target = {"tab-body": "#body-view", "tab-tree": "#body-tree",
+                  "tab-headers": "#header-table"}.get(tab)
+        if target:
+            self.query_one(target).focus()
+
+    # -- search -----------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(TabbedContent).active = "tab-body"
+        field = self.query_one("#body-search", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#body-search")
+    def _search(self, event: Input.Changed) -> None:
+        event.stop()
+        found = self.query_one(JsonBodyView).search(event.value)
+        event.input.border_subtitle = f"{found} matches" if event.value else ""
+
+    @on(Input.Submitted, "#body-search")
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(JsonBodyView).action_next_match()
+
+    # -- copy and pager -----------------------------------------------------------
+
+    def action_copy(self, what: str) -> None:
+        ex = self.exchange
+        if ex is None:
+            self.notify("Nothing to copy yet.", severity="warning")
+            return
+        if what == "body":
+            text = ex.full_body().decode("utf-8", errors="replace")
+        elif what == "curl":
+            from heroku_explorer.client.export import to_curl
+
+            text = to_curl(ex)
+        else:
+            text = ex.request_id or ""
+        if not text:
+            self.notify(f"This answer has no {what}.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the {what.replace('-', ' ')} ({len(text)} characters).")
+
+    def action_pager(self) -> None:
+        ex = self.exchange
+        if ex is None:
+            return
+        body = ex.full_body()
+        if ex.body_state == "json":
+            body = pretty(ex.data).encode("utf-8")
+        pager = shlex.split(os.environ.get("PAGER") or "less -R")
+        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
+            handle.write(body)
+        try:
+            with self.app.suspend():
+                subprocess.run([*pager, handle.name], check=False)
+        except (OSError, Exception) as exc:  # no pager, or a driver that cannot suspend
+            self.notify(f"Could not open the pager: {exc}", severity="error")
+        finally:
+            os.unlink(handle.name)

@@ -1,0 +1,143 @@
+"""The explorer's parts without a terminal: filters, highlighting, drill-down, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from heroku_explorer.errors import (
+    InvalidParams,
+    NetworkError,
+    RateLimited,
+    RequestInvalid,
+    ValidationError,
+)
+from heroku_explorer.schema import load_bundled
+from heroku_explorer.schema.model import ApiSpec
+from heroku_explorer.screens.confirm import is_destructive
+from heroku_explorer.screens.drill import drill_targets, identity_value
+from heroku_explorer.screens.history import parse_filter
+from heroku_explorer.screens.overview import overview_markdown
+from heroku_explorer.screens.wire import example_request, example_values
+from heroku_explorer.widgets.json_text import tokenize
+from heroku_explorer.widgets.json_tree import attribute_at
+from heroku_explorer.widgets.param_form import field_of, ordered_params
+from heroku_explorer.widgets.resource_tree import action_haystack, fuzzy_match, short_path
+from heroku_explorer.widgets.response_view import error_text, format_size
+from heroku_explorer.widgets.status_bar import gauge
+
+
+@pytest.fixture(scope="module")
+def spec() -> ApiSpec:
+    return load_bundled()
+
+
+def _matches(spec: ApiSpec, query: str) -> list[str]:
+    return [a.id for r in spec.resources for a in r.actions
+            if fuzzy_match(query, action_haystack(a, r))]
+
+
+def test_short_path_drops_the_identity_suffixes() -> None:
+    assert short_path("/apps/{app_id_or_name}/addons/{addon_id}") == "/apps/{app}/addons/{addon}"
+
+
+def test_filter_words_match_names_methods_and_paths(spec: ApiSpec) -> None:
+    assert _matches(spec, "app list")[0] == "app.list"
+    assert "add-on.list" not in _matches(spec, "app list")
+    assert set(_matches(spec, "delete /apps")) >= {"app.delete", "domain.delete"}
+    assert all(spec.action(a).method == "DELETE" for a in _matches(spec, "delete"))  # type: ignore[union-attr]
+    assert "config-var.update" in _matches(spec, "cfg var upd")
+    assert _matches(spec, "zzzz") == []
+
+
+def test_tokenize_keeps_every_character() -> None:
+    line = '  "name": "a \\"b\\"", "n": -1.5e3, "ok": true, "x": null'
+    parts = tokenize(line)
+    assert "".join(text for text, _ in parts) == line
+    kinds = {text: kind for text, kind in parts}
+    assert kinds['"name"'] == "key" and kinds['"a \\"b\\""'] == "string"
+    assert kinds["-1.5e3"] == "number" and kinds["true"] == "literal" and kinds["null"] == "literal"
+
+
+def test_drill_from_an_app_offers_its_actions_with_the_path_filled(spec: ApiSpec) -> None:
+    app = {"id": "01234567-89ab-cdef-0123-456789abcdef", "name": "misty-coast"}
+    targets = drill_targets(spec, spec.action("app.list"), (0,), app)
+    ids = [t.action.id for t in targets]
+    assert ids[0] == "app.info"
+    assert {"add-on.list", "config-var.info", "release.list"} <= set(ids)
+    info = targets[0]
+    assert info.values == {"app_id_or_name": "misty-coast"} and not info.missing
+    addon_info = next(t for t in targets if t.action.id == "add-on.info")
+    assert addon_info.missing  # the add-on itself is still to be named
+
+
+def test_drill_from_a_nested_object_and_from_an_add_on_keeps_the_app(spec: ApiSpec) -> None:
+    region = drill_targets(spec, spec.action("app.info"), ("region",), {"name": "us", "id": "x"})
+    assert region and region[0].action.id == "region.info"
+    assert region[0].values == {"region_id_or_name": "us"}
+    addon = {"id": "01234567-89ab-cdef-0123-456789abcdef"}
+    targets = drill_targets(spec, spec.action("add-on.list"), (0,), addon,
+                            {"app_id_or_name": "misty-coast"})
+    info = next(t for t in targets if t.action.id == "add-on.info")
+    assert info.values["app_id_or_name"] == "misty-coast" and not info.missing
+    assert identity_value(None, {"id": "i"}) == "i"
+
+
+def test_history_filter_words() -> None:
+    f = parse_filter("4xx GET /apps 3f2a")
+    assert (f.status, f.method, f.path, f.request_id) == ("4xx", "GET", "/apps", "3f2a")
+    assert parse_filter("404").status == "404"
+
+
+def test_rate_limit_gauge_changes_level() -> None:
+    assert gauge(4500)[1] == "high"
+    assert gauge(1500)[1] == "medium"
+    assert gauge(100)[1] == "low"
+    assert len(gauge(0)[0]) == len(gauge(4500)[0])
+
+
+def test_destructive_actions(spec: ApiSpec) -> None:
+    assert is_destructive(spec.action("app.delete"))  # type: ignore[arg-type]
+    assert is_destructive(spec.action("account-password.update"))  # type: ignore[arg-type]
+    assert not is_destructive(spec.action("app.update"))  # type: ignore[arg-type]
+    assert not is_destructive(spec.action("app.list"))  # type: ignore[arg-type]
+
+
+def test_form_order_and_error_fields(spec: ApiSpec) -> None:
+    names = [p.name for p in ordered_params(spec.action("add-on.create"))]  # type: ignore[arg-type]
+    assert names[0] == "app_id_or_name"
+    required = [p.name for p in spec.action("add-on.create").params if p.required]  # type: ignore[union-attr]
+    assert names[: len(required)] == required
+    assert field_of(ValidationError("source_blob.url", "x")) == "source_blob"
+    assert field_of(ValidationError("items[2]", "x")) == "items"
+
+
+def test_examples_make_a_request(spec: ApiSpec) -> None:
+    action = spec.action("app.create")
+    assert action is not None
+    assert example_values(action)["name"] == "example"
+    request, problem = example_request(action)
+    assert problem is None and request is not None and request.body["name"] == "example"
+
+
+def test_every_error_is_one_plain_sentence() -> None:
+    assert error_text(RateLimited(429, "rate_limit", "Slow down.", remaining=0,
+                                  retry_after=30)).startswith("Rate limited (429)")
+    assert "422 invalid_params" in error_text(InvalidParams(422, "invalid_params", "Bad."))
+    assert error_text(NetworkError("connection refused", kind="refused")).startswith(
+        "Could not reach the API (refused)")
+    assert error_text(RequestInvalid([ValidationError("name", "required")])).startswith(
+        "Not sent: name: required")
+    assert format_size(2371) == "2.3 KB" and format_size(12) == "12 B"
+
+
+def test_attribute_at_follows_lists_and_nesting(spec: ApiSpec) -> None:
+    attrs = spec.resource("app").attributes  # type: ignore[union-attr]
+    owner_email = attribute_at(attrs, (3, "owner", "email"))
+    assert owner_email is not None and owner_email.path == ("owner", "email")
+    assert attribute_at(attrs, ("nope",)) is None
+
+
+def test_overview_has_every_section(spec: ApiSpec) -> None:
+    text = overview_markdown(spec)
+    for section in spec.overview:
+        assert f"## {section.title}" in text
