@@ -29,7 +29,7 @@ __all__ = ["SANDBOX_BASE_URL", "Mode", "Setup", "fetch_schema_sync", "prepare", 
 Mode = Literal["SANDBOX", "LIVE"]
 
 #: The in-process sandbox's base URL: requests never leave the process.
-SANDBOX_BASE_URL = "http://sandbox.heroku-explorer.invalid"
+SANDBOX_BASE_URL = "http://sandbox.invalid"
 
 
 @dataclass

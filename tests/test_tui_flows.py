@@ -274,7 +274,7 @@ async def test_history_resends_and_exports(tmp_path: Path) -> None:
         await pilot.press("f3")
         await settle(pilot)
         await pilot.press("c")
-        assert app.clipboard.startswith("curl -n https://api.heroku.com/regions")
+        assert app.clipboard.startswith("curl -n http://sandbox.invalid/regions")
         assert "sandbox-token" not in app.clipboard
         await pilot.press("r")
         await settle(pilot)
@@ -295,3 +295,15 @@ async def test_help_names_the_focused_part_and_the_binding_ids(tmp_path: Path) -
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_typing_in_the_tree_filters(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one(ResourceTree).focus()
+        await pilot.press(*"config var")
+        await settle(pilot)
+        assert app.screen.query_one("#tree-filter", Input).value == "config var"
+        tree = app.screen.query_one(ResourceTree)
+        assert [node.label.plain.split()[0] for node in tree.root.children] == ["Config"]

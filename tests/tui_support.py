@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from heroku_explorer.app import ExplorerApp, Mode
+from heroku_explorer.runtime import SANDBOX_BASE_URL
 from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
 
-BASE_URL = "https://api.heroku.com"
+LIVE_URL = "https://api.heroku.com"
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -53,6 +54,7 @@ def sandbox_factory(
     seed: int = 0,
     history_path: Path | None = None,
     cache_dir: Path | None = None,
+    base_url: str = SANDBOX_BASE_URL,
 ) -> Callable[[], Any]:
     """A client factory for the in-process sandbox, as the CLI makes it."""
 
@@ -66,7 +68,7 @@ def sandbox_factory(
         transport = httpx.ASGITransport(app=NumberedRequestIds(sandbox))
         history = History(history_path) if history_path is not None else None
         return HerokuClient(
-            BASE_URL,
+            base_url,
             Credentials(token=SANDBOX_TOKEN),
             transport=transport,
             history=history,
@@ -91,7 +93,9 @@ def build_app(
     spec = spec or load_bundled()
     history_path = tmp_path / "history.sqlite3" if tmp_path and with_history else None
     history = History(history_path) if history_path is not None else None
-    factory = sandbox_factory(spec, seed=seed, cache_dir=tmp_path)
+    # LIVE mode is the sandbox too, behind the address a live client would use.
+    base_url = SANDBOX_BASE_URL if mode == "SANDBOX" else LIVE_URL
+    factory = sandbox_factory(spec, seed=seed, cache_dir=tmp_path, base_url=base_url)
 
     def with_shared_history() -> Any:
         client = factory()
@@ -102,7 +106,7 @@ def build_app(
         spec,
         with_shared_history,
         mode=mode,
-        base_url=BASE_URL,
+        base_url=base_url,
         read_only=read_only,
         history=history,
     )
@@ -146,6 +150,12 @@ async def quiet(pilot: Any) -> None:
     """Settle and drop the notifications (their timeouts would make pictures differ)."""
     await settle(pilot)
     pilot.app.clear_notifications()
+    # A blinking cursor would be drawn or not depending on the moment of the picture.
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
     await pilot.pause()
 
 

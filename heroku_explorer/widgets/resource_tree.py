@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -129,7 +129,10 @@ follow the highlighted item. **Enter** on an action opens it in the form;
 
     @dataclass
     class FilterRequested(Message):
-        """The person pressed ``/`` in the tree."""
+        """The person pressed ``/`` (or started typing) in the tree."""
+
+        text: str = ""
+        """What was typed, to go into the filter."""
 
     def __init__(self, spec: ApiSpec, *, id: str | None = None) -> None:
         super().__init__("API", id=id)
@@ -137,6 +140,7 @@ follow the highlighted item. **Enter** on an action opens it in the form;
         self.show_root = False
         self.guide_depth = 2
         self.query_text = ""
+        self._typing = False
         self._haystacks = {
             act.id: action_haystack(act, res) for res in spec.resources for act in res.actions
         }
@@ -270,6 +274,23 @@ follow the highlighted item. **Enter** on an action opens it in the form;
     def action_focus_filter(self) -> None:
         self.post_message(self.FilterRequested())
 
+    def on_key(self, event: events.Key) -> None:
+        """Type to filter: a printable key in the tree goes to the filter."""
+        char = event.character
+        if not char or not event.is_printable or char == "/":
+            return
+        # Space toggles a node, unless the person is in the middle of typing a filter
+        # (keys can arrive before the focus has moved to the filter box).
+        if char.isspace() and not self._typing:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typing = True
+        self.post_message(self.FilterRequested(char))
+
+    def on_focus(self) -> None:
+        self._typing = False
+
 
 class ResourceBrowser(Vertical):
     """The filter input above the resource tree."""
@@ -281,7 +302,8 @@ class ResourceBrowser(Vertical):
         self.spec = spec
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter: name, path or method", id="tree-filter", compact=True)
+        yield Input(placeholder="Filter: name, path or method", id="tree-filter", compact=True,
+                    select_on_focus=False)
         yield ResourceTree(self.spec, id="resource-tree")
 
     @on(Input.Changed, "#tree-filter")
@@ -297,4 +319,7 @@ class ResourceBrowser(Vertical):
     @on(ResourceTree.FilterRequested)
     def _focus_filter(self, event: ResourceTree.FilterRequested) -> None:
         event.stop()
-        self.query_one("#tree-filter", Input).focus()
+        box = self.query_one("#tree-filter", Input)
+        if event.text:
+            box.insert_text_at_cursor(event.text)
+        box.focus()
