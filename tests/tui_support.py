@@ -120,13 +120,18 @@ async def settle(pilot: Any) -> None:
 
 
 def text_of(app: ExplorerApp, selector: str) -> str:
-    """The plain text a Static-like widget shows now."""
+    """The plain text a Static-like widget of the current screen shows now."""
+    return text_of_screen(app.screen, selector)
+
+
+def text_of_screen(screen: Any, selector: str) -> str:
+    """The plain text a Static-like widget of ``screen`` shows now."""
     import io
 
     from rich.console import Console
     from textual.content import Content
 
-    widget = app.screen.query_one(selector)
+    widget = screen.query_one(selector)
     shown = getattr(widget, "content", None)
     if shown is None or isinstance(shown, str | Content):
         return str(widget.render())

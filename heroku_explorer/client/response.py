@@ -227,7 +227,6 @@ _STATUS_IDS = {
 _HINTS = {
     "two_factor": "Enter a second-factor code (the Heroku-Two-Factor-Code header).",
     "401": "Check the API key (--api-key, HEROKU_API_KEY or ~/.netrc).",
-    "429": "Wait a few minutes, or retry with waiting turned on.",
 }
 
 
@@ -264,6 +263,12 @@ def api_error(
             message = f"{message} ({hint})"
     hint = _HINTS.get(ident or "") or _HINTS.get(str(status)) or (
         "Try again later." if status >= 500 else "")
+    if status == 429:
+        seconds = parse_retry_after(retry_after)
+        if seconds is not None:
+            hint = f"The server asks to wait {seconds:g} s (Retry-After) before sending again."
+        elif "wait" not in message.lower():
+            hint = "Wait for the budget to refill (RateLimit-Remaining), then send again."
     if hint and hint.lower() not in message.lower():
         message = f"{message.rstrip('.')}. {hint}"
     if status == 429:

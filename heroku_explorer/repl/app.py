@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Union
@@ -255,8 +255,26 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
                 return 2
             if hasattr(history, "secrets"):
                 history.secrets = engine.secrets()
+            if session.ask_code is None:
+                session.ask_code = _code_asker(input, output)
             await _cancellable(session, line)
     return 0
+
+
+def _code_asker(input: Input | None,
+                output: Output | None) -> Callable[[str], Awaitable[str | None]]:
+    """Asks for a second-factor code: hidden as typed, kept in no history."""
+    from prompt_toolkit import PromptSession
+
+    async def ask(message: str) -> str | None:
+        asker: PromptSession[str] = PromptSession(input=input, output=output)
+        try:
+            code = await asker.prompt_async(message, is_password=True)
+        except (EOFError, KeyboardInterrupt):
+            return None
+        return code.strip() or None
+
+    return ask
 
 
 def _prompt_text(session: Session | None) -> str:

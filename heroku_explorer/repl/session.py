@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from heroku_explorer.errors import ExplorerError, ValidationError
+from heroku_explorer.errors import ExplorerError, Forbidden, ValidationError
 from heroku_explorer.protocol import H
 from heroku_explorer.repl import docs
 from heroku_explorer.repl.arguments import place_value
@@ -81,6 +81,8 @@ class Session:
         self._defaults: dict[str, str] = {}
         self._seen: dict[str, list[str]] = {}
         self._recent: list[Exchange] = []
+        self.ask_code: Callable[[str], Awaitable[str | None]] | None = None
+        """Asks the person for a second-factor code (interactive sessions only)."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -233,7 +235,16 @@ class Session:
 
     async def _send(self, spec: RequestSpec, options: Options) -> bool:
         exchange = await self.client.send(spec)
-        return self._show(exchange, options)
+        shown = self._show(exchange, options)
+        error = exchange.error
+        if (isinstance(error, Forbidden) and error.id == "two_factor"
+                and self.ask_code is not None and spec.header(H.TWO_FACTOR) is None):
+            code = await self.ask_code(f"{spec.method} {spec.target} needs a second factor. "
+                                       "Code (empty to skip): ")
+            if code:
+                exchange = await self.client.send(spec.with_header(H.TWO_FACTOR, code))
+                shown = self._show(exchange, options)
+        return shown
 
     async def _next(self, options: Options) -> bool:
         last = self._need_last("next")

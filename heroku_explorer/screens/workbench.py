@@ -20,7 +20,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
-from heroku_explorer.errors import RequestInvalid, ValidationError
+from heroku_explorer.errors import Forbidden, RequestInvalid, ValidationError
+from heroku_explorer.protocol import H
 from heroku_explorer.request import RequestSpec, build_request
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
 from heroku_explorer.screens.confirm import ConfirmScreen, is_destructive
@@ -30,6 +31,7 @@ from heroku_explorer.screens.drill import (
     identity_value,
     param_resource,
 )
+from heroku_explorer.screens.two_factor import TwoFactorScreen
 from heroku_explorer.screens.wire import example_request, preview_wire
 from heroku_explorer.widgets.docs_panel import DocsPanel
 from heroku_explorer.widgets.headers_tab import HeadersTab
@@ -231,6 +233,23 @@ class Workbench(Vertical):
             self._report(error_text(exc))
             return
         self._received(exchange, action)
+        self._ask_second_factor(exchange, spec, action)
+
+    def _ask_second_factor(self, exchange: Exchange, spec: RequestSpec,
+                           action: Action | None) -> None:
+        """After ``403 two_factor``, ask for the code and send again with it."""
+        error = exchange.error
+        if not (isinstance(error, Forbidden) and error.id == "two_factor"):
+            return
+        if spec.header(H.TWO_FACTOR) is not None:
+            return  # a code was sent and refused: the answer on screen says why
+
+        def retry(code: str | None) -> None:
+            if code:
+                self.send(spec.with_header(H.TWO_FACTOR, code), action)
+
+        summary = f"{spec.method} {spec.target} needs a second authentication factor."
+        self.app.push_screen(TwoFactorScreen(summary), callback=retry)
 
     def _target_name(self, action: Action, spec: RequestSpec) -> str:
         values = [self.last_values.get(p.name) for p in action.path_params]
