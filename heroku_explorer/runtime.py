@@ -49,13 +49,20 @@ class Setup:
     _spec: tuple[ApiSpec, bytes | None] | None = None
     _history: History | None = None
     _history_opened: bool = False
+    on_notice: Callable[[str], None] | None = None
+    """Where notices made after start-up go (the REPL prints them as they come)."""
+
+    def add_notice(self, text: str) -> None:
+        self.notices.append(text)
+        if self.on_notice is not None:
+            self.on_notice(text)
 
     @property
     def spec(self) -> ApiSpec:
         if self._spec is None:
             self._spec = self.load()
             if self._spec[0].source.dropped:
-                self.notices.append(
+                self.add_notice(
                     f"The schema was cut off: {len(self._spec[0].source.dropped)} item(s) "
                     "dropped (see `heroku-explorer schema --lenient`).")
         return self._spec[0]
@@ -71,7 +78,7 @@ class Setup:
                 if history.enabled:
                     self._history = history
                 else:
-                    self.notices.append(f"History is off: {history.disabled_reason}")
+                    self.add_notice(history.disabled_reason or "History is off.")
         return self._history
 
     def close(self) -> None:
@@ -252,8 +259,13 @@ async def _repl(setup: Setup) -> int:
     from heroku_explorer.repl.app import run_repl
     from heroku_explorer.repl.history import default_history_path
 
+    def say(text: str) -> None:
+        print(text, file=sys.stderr)
+
     for notice in setup.notices:
-        print(notice, file=sys.stderr)
+        say(notice)
+    setup.on_notice = say
+
     def spec() -> ApiSpec:
         return setup.spec
 

@@ -12,8 +12,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from heroku_explorer.client import History
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,13 +75,6 @@ def test_two_processes_write_one_history(tmp_path: Path) -> None:
     assert os.stat(db).st_mode & 0o777 == 0o600
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "client/history.py History.__init__: when another process is writing a history "
-    "database that is still in rollback-journal mode (it has just created it, so two "
-    "front ends starting together hit this), 'PRAGMA journal_mode = WAL' fails at once "
-    "with 'database is locked' (SQLite does not wait on the busy timeout for it) and the "
-    "History turns itself off for good: every exchange of that process is lost. It "
-    "should wait for the lock (or retry) like any other write"))
 def test_history_opens_while_another_process_creates_it(tmp_path: Path) -> None:
     db = tmp_path / "data" / "history.sqlite3"
     db.parent.mkdir(mode=0o700)

@@ -119,12 +119,6 @@ def test_repl_script_goes_on_after_every_fault(faults: FaultServer, home: Path,
     assert _files_hold_token(home) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "runtime.py _repl prints setup.notices before the client factory first opens "
-    "Setup.history, so the 'History is off' notice that Setup.history appends is never "
-    "shown: the REPL runs with history silently off (and once shown it would read 'History "
-    "is off: History is off: cannot write ...', since History.disabled_reason already "
-    "starts with those words)"))
 def test_unwritable_data_directory_history_is_off(
     faults: FaultServer, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

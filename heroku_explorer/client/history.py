@@ -53,6 +53,19 @@ _COLUMNS = ("id, ts, method, url, path, status, reason, request_id, elapsed_ms, 
             "etag, not_modified, from_cache, content_range, next_range, error, action_id")
 
 
+def _set_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch to WAL. SQLite does not apply the busy timeout to this pragma, so a
+    database another process is creating right now is retried for up to ~5 s."""
+    for attempt in range(attempts):
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         if secret and secret in text:
@@ -117,7 +130,7 @@ class History:
             db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
                                  check_same_thread=False)
             db.execute("PRAGMA busy_timeout = 10000")
-            db.execute("PRAGMA journal_mode = WAL")
+            _set_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
