@@ -310,10 +310,9 @@ async def test_two_factor_retried_with_a_code(client: HerokuClient, faults: Faul
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "client.py _read: the temp file holding a body over the display cap "
-    "(heroku-explorer-body-*.bin) is never deleted, not even by aclose(): every 50 MB "
-    "response leaves 50 MB in the temp folder for good; they should go when the client "
-    "closes (or be bounded in number)"))
+    "client.py _read: temp files holding bodies over the display cap "
+    "(heroku-explorer-body-*.bin) are bounded (8 at once) and removed when the process "
+    "exits, not when the client closes; they should go with the client"))
 async def test_big_body_files_do_not_outlive_the_client(faults: FaultServer,
                                                         home: Path) -> None:
     async with make_client(faults.url, home) as c:

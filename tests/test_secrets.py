@@ -214,12 +214,6 @@ async def test_repl_and_tui_sessions_leak_nothing(world: tuple[Path, Path],
     assert_private([p for p in files if p.parent != shots], spool)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "client.py / response.py: when the server sends the token back (an echo, an error "
-    "message quoting the Authorization header, or GET /oauth/authorizations listing the "
-    "very token in use), Exchange.body and str(Exchange.error) hold it verbatim, so a "
-    "front end shows it; history redacts it but the exchange does not, although its "
-    "docstring says nothing in it holds the token"))
 async def test_token_echoed_by_the_server_is_not_shown(world: tuple[Path, Path]) -> None:
     with FaultServer() as faults:
         async with HerokuClient(faults.url, Credentials(token=TOKEN), timeout=2,

@@ -34,7 +34,7 @@ from heroku_explorer import __version__
 from heroku_explorer.client.auth import Credentials, same_origin
 from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache
 from heroku_explorer.client.export import AuthStyle, Format, export
-from heroku_explorer.client.history import History
+from heroku_explorer.client.history import History, redact_bytes
 from heroku_explorer.client.live_schema import SchemaDocument, fetch_schema, network_error
 from heroku_explorer.client.ranges import continue_range, parse_accept_ranges
 from heroku_explorer.client.ratelimit import RateLimitState, RetryPolicy
@@ -343,6 +343,10 @@ class HerokuClient:
                   response: httpx.Response, body: bytes, size: int, body_path: str | None,
                   elapsed: float, started: float, cached: CachedResponse | None,
                   key: CacheKey | None) -> Exchange:
+        if self._secrets:
+            # A server may send the token back (an echo, an error quoting the header,
+            # the OAuth authorization in use): nothing shown or kept holds it.
+            body = redact_bytes(body, self._secrets)
         h = response.headers
         pairs = _pairs(h)
         facts = {k.lower(): v for k, v in reversed(pairs)}
