@@ -40,7 +40,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from heroku_explorer.errors import RequestInvalid, ValidationError
 from heroku_explorer.protocol import RANGE_LIMIT, H, RangeSpec, RangeSyntaxError, parse_range
-from heroku_explorer.schema.model import Action, Attribute, MapSpec, Param
+from heroku_explorer.schema.model import Action, Attribute, MapSpec, Param, json_type
 
 __all__ = [
     "OMITTED",
@@ -198,24 +198,6 @@ def _pattern(text: str) -> re.Pattern[str] | None:
 # -- value checking -----------------------------------------------------------
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, list | tuple):
-        return "array"
-    return type(value).__name__
-
-
 def _type_ok(kind: str, value: Any) -> bool:
     if kind == "string":
         return isinstance(value, str)
@@ -272,7 +254,7 @@ def _conform(attr: Attribute, value: Any, field: str, errors: list[ValidationErr
             return _choose(attr, choices, value, field, errors)
     if attr.types and not any(_type_ok(t, value) for t in attr.types):
         errors.append(ValidationError(
-            field, f"expected {_expect(attr)}, got {_json_type(value)} {_short(value)}"))
+            field, f"expected {_expect(attr)}, got {json_type(value)} {_short(value)}"))
         return value
     if not attr.types and not isinstance(value, str | bool | int | float | list | tuple):
         return _check_json(value, field, errors)
@@ -434,7 +416,7 @@ def _query_pairs(name: str, value: Any) -> list[tuple[str, str]]:
 def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         errors.append(ValidationError(
-            param.name, f"expected {_expect(param.doc)}, got {_json_type(value)}"))
+            param.name, f"expected {_expect(param.doc)}, got {json_type(value)}"))
         return None
     text = str(value)
     try:

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from heroku_explorer.schema.model import Action, Attribute, MapSpec
+from heroku_explorer.schema.model import Action, Attribute, MapSpec, json_type
 
 __all__ = ["ParamError", "validate_body"]
 
@@ -94,7 +94,7 @@ def check_value(attr: Attribute, value: Any, field: str) -> None:
         if attr.children and isinstance(value, str):
             # An identity written as a scalar: "plan": "heroku-postgresql:dev".
             return
-        raise ParamError(field, f"must be {attr.type_label}, not {_json_type(value)}")
+        raise ParamError(field, f"must be {attr.type_label}, not {json_type(value)}")
     if attr.enum is not None and value not in attr.enum:
         allowed = ", ".join(repr(v) for v in attr.enum)
         raise ParamError(field, f"must be one of {allowed}")
@@ -137,22 +137,6 @@ def check_map(spec: MapSpec, value: dict[str, Any], field: str = "") -> None:
         check_value(spec.value, sub, name)
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def _flatten_colon(params: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     """Accept ``{"plan": {"name": x}}`` for a parameter documented as ``plan:name``."""
     out: dict[str, Any] = {}
@@ -173,7 +157,7 @@ def validate_body(action: Action, body: Any) -> dict[str, Any]:
     if body is None:
         body = {}
     if not isinstance(body, dict):
-        raise ParamError("body", f"must be a JSON object, not {_json_type(body)}")
+        raise ParamError("body", f"must be a JSON object, not {json_type(body)}")
     if spec is None:
         if body:
             raise ParamError(next(iter(body)), "is not a parameter of this action")

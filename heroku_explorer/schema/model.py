@@ -39,6 +39,7 @@ __all__ = [
     "SpecSource",
     "SpecWarning",
     "Stability",
+    "json_type",
 ]
 
 Location = Literal["path", "query", "body"]
@@ -48,6 +49,25 @@ Stability = Literal["production", "development", "prototype"]
 
 #: JSON type names used in :attr:`Attribute.types` ("null" lives in ``nullable``).
 JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array")
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a Python value, as the schema spells types."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list | tuple):
+        return "array"
+    return type(value).__name__
 
 
 @dataclass(frozen=True, slots=True)

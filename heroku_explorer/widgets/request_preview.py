@@ -9,7 +9,7 @@ the schema's examples as curl, and the answer the schema promises.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -18,25 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from heroku_explorer.client.export import WireRequest as Wire
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.protocol import reason_phrase
 from heroku_explorer.schema.model import Action, ApiSpec
 from heroku_explorer.widgets.json_text import KINDS, highlight, pretty
 
 __all__ = ["ExampleView", "RequestPreview", "Wire", "promised_response"]
-
-
-class Wire(Protocol):
-    """A request as it goes on the wire (the client's ``Outgoing`` fits)."""
-
-    @property
-    def method(self) -> str: ...
-    @property
-    def url(self) -> str: ...
-    @property
-    def request_headers(self) -> tuple[tuple[str, str], ...]: ...
-    @property
-    def request_body(self) -> bytes | None: ...
 
 
 def promised_response(spec: ApiSpec, action: Action) -> tuple[int, Any, bool]:
