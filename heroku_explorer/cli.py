@@ -88,7 +88,8 @@ def _add_client_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="refuse every request that is not a GET",
     )
-    g.add_argument("--timeout", type=float, default=30.0, help="seconds to wait (default 30)")
+    g.add_argument("--timeout", type=float, default=None,
+                   help="seconds to wait (default: the config file's, else 30)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -143,13 +143,14 @@ def _load_named(schema: str, args: argparse.Namespace) -> ApiSpec:
 
 
 async def _fetch(args: argparse.Namespace, url: str | None, base_url: str,
-                 credentials: Credentials | None, variant: str) -> tuple[ApiSpec, bytes, str]:
+                 credentials: Credentials | None, variant: str,
+                 timeout: float) -> tuple[ApiSpec, bytes, str]:
     """Fetch a schema over HTTP (``GET /schema`` or a URL), cached on disk."""
     from heroku_explorer.client import HerokuClient
     from heroku_explorer.schema import load_schema
 
     async with HerokuClient(base_url, credentials, variant=variant,
-                            timeout=args.timeout) as client:
+                            timeout=timeout) as client:
         doc = await client.fetch_schema(variant, url=url)
     spec = load_schema(doc.data, origin=doc.url, format=args.schema_format,
                        lenient=args.lenient, variant=doc.variant)
@@ -158,10 +159,12 @@ async def _fetch(args: argparse.Namespace, url: str | None, base_url: str,
 
 def fetch_schema_sync(args: argparse.Namespace) -> ApiSpec:
     """For ``heroku-explorer schema --schema URL|live``: fetch and load."""
-    base = args.api_url or os.environ.get("HEROKU_API_URL") or "https://api.heroku.com"
+    base = (getattr(args, "api_url", None) or os.environ.get("HEROKU_API_URL")
+            or "https://api.heroku.com")
     url = None if args.schema == "live" else args.schema
-    spec, _, notice = asyncio.run(_fetch(args, url, base, None, getattr(args, "variant", None)
-                                         or "3"))
+    variant = getattr(args, "variant", None) or "3"
+    timeout = getattr(args, "timeout", None) or 30.0
+    spec, _, notice = asyncio.run(_fetch(args, url, base, None, variant, timeout))
     if notice:
         print(f"heroku-explorer: {notice}", file=sys.stderr)
     return spec
@@ -174,7 +177,7 @@ def prepare(args: argparse.Namespace) -> Setup:
 
     config, notices = load_config()
     variant = args.variant or config.variant
-    timeout = args.timeout if args.timeout != 30.0 else config.timeout
+    timeout = args.timeout if args.timeout is not None else config.timeout
     credentials = _credentials(args)
     mode: Mode = "SANDBOX" if credentials is None else "LIVE"
     if mode == "SANDBOX":
@@ -195,7 +198,8 @@ def prepare(args: argparse.Namespace) -> Setup:
     elif schema == "live" or schema.startswith(("http://", "https://")):
         url = None if schema == "live" else schema
         try:
-            spec, data, notice = asyncio.run(_fetch(args, url, base_url, credentials, variant))
+            spec, data, notice = asyncio.run(_fetch(args, url, base_url, credentials, variant,
+                                                       timeout))
         except ExplorerError as exc:
             if args.schema is not None:
                 raise

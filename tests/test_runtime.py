@@ -71,3 +71,11 @@ def test_bad_schema_file_exits_2_without_traceback(
     assert main(["call", "--schema", str(bad), "app", "list"]) == 2
     err = capsys.readouterr().err
     assert "cut.json" in err and "--lenient" in err and "Traceback" not in err
+
+
+def test_timeout_comes_from_the_option_then_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "home" / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[general]\ntimeout = 7\n")
+    assert prepare(build_parser().parse_args(["repl"])).timeout == 7.0
+    assert prepare(build_parser().parse_args(["repl", "--timeout", "30"])).timeout == 30.0

@@ -185,15 +185,7 @@ goes, whether it is required, its type, description and example).
         text = Text(attr.type_label, self._s("muted"))
         if attr.read_only:
             text.append(" · read-only", self._s("badge"))
-        if attr.enum:
-            text.append(" · one of " + ", ".join(short_json(v, 20) for v in attr.enum))
-        if attr.description:
-            text.append("\n")
-            text.append_text(prose(attr.description, self._s("example")))
-        if attr.has_example:
-            text.append("\ne.g. ", self._s("muted"))
-            text.append(short_json(attr.example), self._s("example"))
-        return text
+        return self._described(text, attr)
 
     def _action(self, act: Action) -> RenderableType:
         res = self.spec.resource(act.resource)
@@ -263,12 +255,16 @@ goes, whether it is required, its type, description and example).
         text.append("required" if param.required else "optional",
                     self._s("required") if param.required else self._s("muted"))
         text.append(f" · {doc.type_label}", self._s("muted"))
-        if doc.enum:
-            text.append(" · one of " + ", ".join(short_json(v, 20) for v in doc.enum))
-        if doc.description:
+        return self._described(text, doc)
+
+    def _described(self, text: Text, attr: Attribute) -> Text:
+        """``text`` followed by the enum, description and example of ``attr``."""
+        if attr.enum:
+            text.append(" · one of " + ", ".join(short_json(v, 20) for v in attr.enum))
+        if attr.description:
             text.append("\n")
-            text.append_text(prose(doc.description, self._s("example")))
-        if doc.has_example:
+            text.append_text(prose(attr.description, self._s("example")))
+        if attr.has_example:
             text.append("\ne.g. ", self._s("muted"))
-            text.append(short_json(doc.example), self._s("example"))
+            text.append(short_json(attr.example), self._s("example"))
         return text
