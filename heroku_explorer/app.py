@@ -43,10 +43,9 @@ class ExplorerApp(App[int]):
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         _HERE / "app.tcss",
         _HERE / "widgets" / "chrome.tcss",
+        _HERE / "screens" / "explorer.tcss",
     ]
     COMMANDS = App.COMMANDS | {ActionCommands}
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"explore": ExplorerScreen}
-    DEFAULT_MODE = "explore"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
@@ -88,6 +87,11 @@ class ExplorerApp(App[int]):
         self._client_error: str | None = None
 
     # -- start and stop ---------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The explorer is the default screen rather than a mode: a mode's screen makes
+        # Textual parse every stylesheet again before the first frame.
+        return ExplorerScreen()
 
     def on_mount(self) -> None:
         if self._theme_name and self._theme_name != self.theme:

@@ -9,7 +9,6 @@ and the workbench's answers to the status bar.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -34,8 +33,6 @@ __all__ = ["ExplorerScreen"]
 
 class ExplorerScreen(Screen[None]):
     """Browse, read, fill, send and inspect."""
-
-    CSS_PATH = Path(__file__).with_name("explorer.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+e", "fill_examples", "Examples", id="fill-examples", priority=True,
