@@ -36,8 +36,8 @@ async def test_filter_open_send_app_list(tmp_path: Path) -> None:
         headers = text_of(app, "#key-headers")
         for name in ("ETag", "RateLimit-Remaining", "Request-Id"):
             assert name in headers
-        assert "Request-Id 00000000-0000-4000-8000-000000000001" in text_of(app, "#last-request-id")
-        assert "1199" in text_of(app, "#ratelimit")
+        assert "Request-Id 00000000-0000-4000-8000-000000000001" in text_of(app, "#status-bar")
+        assert "1199" in text_of(app, "#status-bar")
 
 
 async def test_drill_from_app_list_to_app_info(tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ async def test_history_lists_the_exchanges(tmp_path: Path) -> None:
 async def test_live_delete_asks_to_type_the_name(tmp_path: Path) -> None:
     app = build_app(tmp_path, mode="LIVE")
     async with app.run_test(size=SIZE) as pilot:
-        assert "LIVE" in text_of(app, "#mode-badge")
+        assert "LIVE" in text_of(app, "#status-bar")
         await open_action(pilot, "app.delete", {"app_id_or_name": "misty-coast-46941"})
         await pilot.press("ctrl+j")
         await pilot.pause()
@@ -188,7 +188,7 @@ async def test_live_delete_cancelled_sends_nothing(tmp_path: Path) -> None:
 async def test_read_only_refuses_a_delete(tmp_path: Path) -> None:
     app = build_app(tmp_path, mode="LIVE", read_only=True)
     async with app.run_test(size=SIZE) as pilot:
-        assert "READ-ONLY" in text_of(app, "#mode-badge")
+        assert "READ-ONLY" in text_of(app, "#status-bar")
         await open_action(pilot, "app.delete", {"app_id_or_name": "misty-coast-46941"})
         await pilot.press("ctrl+j")
         await settle(pilot)

@@ -23,7 +23,7 @@ from heroku_explorer.widgets.json_tree import attribute_at
 from heroku_explorer.widgets.param_form import field_of, ordered_params
 from heroku_explorer.widgets.resource_tree import action_haystack, fuzzy_match, short_path
 from heroku_explorer.widgets.response_view import error_text, format_size
-from heroku_explorer.widgets.status_bar import gauge
+from heroku_explorer.widgets.status_bar import StatusBar, gauge
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,37 @@ def test_rate_limit_gauge_changes_level() -> None:
     assert gauge(1500)[1] == "medium"
     assert gauge(100)[1] == "low"
     assert len(gauge(0)[0]) == len(gauge(4500)[0])
+
+
+async def test_status_bar_line_and_level() -> None:
+    from textual.app import App, ComposeResult
+
+    class Host(App[None]):
+        CSS_PATH = "../heroku_explorer/widgets/chrome.tcss"
+
+        def compose(self) -> ComposeResult:
+            yield StatusBar(mode="LIVE", base_url="https://api.heroku.com",
+                            account="me@example.com", read_only=True, limit=4500)
+            yield StatusBar(id="sandbox")
+
+    async with Host().run_test() as pilot:
+        bar, sandbox = pilot.app.query(StatusBar).results()
+        line = str(bar.render())
+        assert line.startswith(" LIVE · READ-ONLY ")
+        assert "https://api.heroku.com" in line and "me@example.com" in line
+        assert "RateLimit –" in line and line.endswith("Request-Id –")
+        assert bar.level == "unknown"
+        bar.remaining, bar.request_id = 4000, "abc-123"
+        assert bar.level == "high" and "4000" in str(bar.render())
+        assert str(bar.render()).endswith("Request-Id abc-123")
+        bar.remaining = 300
+        assert bar.level == "low"
+        # The gauge's colour follows the level, from the stylesheet.
+        assert bar.render().spans[-3].style == bar.get_component_rich_style("status-bar--low")
+        # Without a known budget, the highest value seen is the full gauge.
+        sandbox.remaining = 1200
+        sandbox.remaining = 1100
+        assert sandbox.level == "high" and str(sandbox.render()).startswith(" SANDBOX ")
 
 
 def test_destructive_actions(spec: ApiSpec) -> None:

@@ -74,16 +74,12 @@ class ExplorerScreen(Screen[None]):
         with Horizontal(id="main"):
             yield ResourceBrowser(self.host.spec, id="browser")
             yield Vertical(id="work")
-        yield StatusBar(id="status-bar")
+        host = self.host
+        yield StatusBar(mode=host.mode, base_url=host.base_url, account=host.account,
+                        read_only=host.read_only,
+                        limit=RATE_LIMIT if host.mode == "LIVE" else None, id="status-bar")
 
     def on_mount(self) -> None:
-        bar = self.query_one(StatusBar)
-        host = self.host
-        bar.mode = host.mode
-        bar.base_url = host.base_url
-        bar.account = host.account
-        bar.read_only = host.read_only
-        bar.limit = RATE_LIMIT if host.mode == "LIVE" else None
         self.query_one(ResourceTree).focus()
         self.call_after_refresh(self.set_timer, 0.1, self._start_bench)
 

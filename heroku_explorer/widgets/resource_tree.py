@@ -146,15 +146,20 @@ follow the highlighted item. **Enter** on an action opens it in the form;
         }
         self._paths = {act.id: short_path(act.path) for act in spec.actions()}
         self._styles: dict[str, Style] = {}
-
-    def on_mount(self) -> None:
-        self.rebuild()
+        self._fill("", None)  # before mounting, so that the first frame shows the tree
 
     def rebuild(self, query: str = "") -> int:
         """Show the items matching ``query``; returns the number of actions shown."""
-        self.query_text = query.strip()
         current = self.cursor_node.data if self.cursor_node is not None else None
         self.clear()
+        shown, target = self._fill(query, current)
+        if target is not None:
+            self.call_after_refresh(self._move_to, target)
+        return shown
+
+    def _fill(self, query: str, current: TreeItem | None) -> tuple[int, TreeNode[TreeItem] | None]:
+        """Add the items matching ``query``: the count of actions, and where the cursor goes."""
+        self.query_text = query.strip()
         shown = 0
         first: TreeNode[TreeItem] | None = None
         keep: TreeNode[TreeItem] | None = None
@@ -175,10 +180,7 @@ follow the highlighted item. **Enter** on an action opens it in the form;
             if current is res:
                 keep = node
             shown += len(matches)
-        target = keep or (first if self.query_text else None)
-        if target is not None:
-            self.call_after_refresh(self._move_to, target)
-        return shown
+        return shown, keep or (first if self.query_text else None)
 
     def _move_to(self, node: TreeNode[TreeItem]) -> None:
         if node.tree is self and node.parent is not None:

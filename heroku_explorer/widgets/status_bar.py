@@ -1,12 +1,17 @@
-"""The status bar: mode, base URL, account, rate-limit gauge and last Request-Id."""
+"""The status bar: mode, base URL, account, rate-limit gauge and last Request-Id.
+
+One widget drawing one line (rather than a row of labels): it is on the first
+frame, so it should cost no more than a line of text.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.content import Content
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Label
+from textual.widget import Widget
 
 __all__ = ["RATE_LIMIT", "StatusBar", "gauge"]
 
@@ -23,8 +28,30 @@ def gauge(remaining: int, limit: int = RATE_LIMIT) -> tuple[str, str]:
     return "▰" * full + "▱" * (_CELLS - full), level
 
 
-class StatusBar(Horizontal):
+class StatusBar(Widget):
     """One line of facts about the connection."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--sandbox",
+        "status-bar--live",
+        "status-bar--url",
+        "status-bar--account",
+        "status-bar--label",
+        "status-bar--high",
+        "status-bar--medium",
+        "status-bar--low",
+        "status-bar--unknown",
+        "status-bar--request-id",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `status-bar--sandbox`, `--live` | The mode badge. |
+    | `status-bar--url`, `--account` | Where requests go, and as whom. |
+    | `status-bar--label` | "RateLimit" and "Request-Id". |
+    | `status-bar--high` ... `--unknown` | The rate-limit gauge, by how much is left. |
+    | `status-bar--request-id` | The last Request-Id. |
+    """
 
     mode: reactive[str] = reactive("SANDBOX")
     """``SANDBOX`` or ``LIVE``."""
@@ -41,76 +68,60 @@ class StatusBar(Horizontal):
     limit: reactive[int | None] = reactive(None)
     """The full budget (Heroku's is 4500); ``None``: the highest value seen so far."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        mode: str = "SANDBOX",
+        base_url: str = "",
+        account: str | None = None,
+        read_only: bool = False,
+        limit: int | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self.set_reactive(StatusBar.mode, mode)
+        self.set_reactive(StatusBar.base_url, base_url)
+        self.set_reactive(StatusBar.account, account)
+        self.set_reactive(StatusBar.read_only, read_only)
+        self.set_reactive(StatusBar.limit, limit)
         self._peak = 0
+        self._styles: dict[str, Style] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Label(id="mode-badge")
-        yield Label(id="base-url")
-        yield Label(id="account")
-        yield Label(id="ratelimit")
-        yield Label(id="last-request-id")
+    def watch_remaining(self, remaining: int | None) -> None:
+        if remaining is not None:
+            self._peak = max(self._peak, remaining)
 
-    def on_mount(self) -> None:
-        self._update_mode()
-        self._update_url()
-        self._update_ratelimit()
-        self._update_request_id()
-
-    def _update_mode(self) -> None:
-        badge = self.query_one("#mode-badge", Label)
-        text = f" {self.mode} " + ("· READ-ONLY " if self.read_only else "")
-        badge.update(text)
-        badge.set_class(self.mode == "LIVE", "-live")
-        badge.set_class(self.mode != "LIVE", "-sandbox")
-
-    def _update_url(self) -> None:
-        self.query_one("#base-url", Label).update(self.base_url)
-        account = self.query_one("#account", Label)
-        account.update(self.account or "")
-        account.display = bool(self.account)
-
-    def _update_ratelimit(self) -> None:
-        label = self.query_one("#ratelimit", Label)
+    @property
+    def level(self) -> str:
+        """How much of the budget is left: ``high``, ``medium``, ``low`` or ``unknown``."""
         if self.remaining is None:
-            label.update(Content.assemble(("RateLimit ", "dim"), "–"))
-            level = "unknown"
+            return "unknown"
+        return gauge(self.remaining, self.limit or self._peak)[1]
+
+    def _part(self, name: str) -> Style:
+        found = self._styles.get(name)
+        if found is None:
+            found = self._styles[name] = self.get_component_rich_style(f"status-bar--{name}")
+        return found
+
+    def notify_style_update(self) -> None:
+        self._styles = {}
+        super().notify_style_update()
+
+    def render(self) -> Text:
+        live = self.mode == "LIVE"
+        badge = f" {self.mode} " + ("· READ-ONLY " if self.read_only else "")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(badge, self._part("live" if live else "sandbox"))
+        text.append(f" {self.base_url} ", self._part("url"))
+        if self.account:
+            text.append(f" {self.account} ", self._part("account"))
+        text.append(" RateLimit ", self._part("label"))
+        if self.remaining is None:
+            text.append("– ", self._part("unknown"))
         else:
-            self._peak = max(self._peak, self.remaining)
             bar, level = gauge(self.remaining, self.limit or self._peak)
-            label.update(Content.assemble(("RateLimit ", "dim"), bar, f" {self.remaining}"))
-        for name in ("high", "medium", "low", "unknown"):
-            label.set_class(name == level, f"-{name}")
-
-    def _update_request_id(self) -> None:
-        label = self.query_one("#last-request-id", Label)
-        label.update(Content.assemble(("Request-Id ", "dim"), self.request_id or "–"))
-
-    def watch_mode(self) -> None:
-        if self.is_mounted:
-            self._update_mode()
-
-    def watch_read_only(self) -> None:
-        if self.is_mounted:
-            self._update_mode()
-
-    def watch_base_url(self) -> None:
-        if self.is_mounted:
-            self._update_url()
-
-    def watch_account(self) -> None:
-        if self.is_mounted:
-            self._update_url()
-
-    def watch_limit(self) -> None:
-        if self.is_mounted:
-            self._update_ratelimit()
-
-    def watch_remaining(self) -> None:
-        if self.is_mounted:
-            self._update_ratelimit()
-
-    def watch_request_id(self) -> None:
-        if self.is_mounted:
-            self._update_request_id()
+            text.append(f"{bar} {self.remaining} ", self._part(level))
+        text.append(" Request-Id ", self._part("label"))
+        text.append(self.request_id or "–", self._part("request-id"))
+        return text
