@@ -307,3 +307,19 @@ async def test_typing_in_the_tree_filters(tmp_path: Path) -> None:
         assert app.screen.query_one("#tree-filter", Input).value == "config var"
         tree = app.screen.query_one(ResourceTree)
         assert [node.label.plain.split()[0] for node in tree.root.children] == ["Config"]
+
+
+async def test_typing_before_the_filter_box_is_mounted(tmp_path: Path) -> None:
+    # The first frame shows the filter's placeholder; keys typed at once still land,
+    # in order, in the input that replaces it.
+    app = build_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.screen.query("#tree-filter")
+        assert "Filter: name, path or method" in text_of(app, "#tree-filter-hint")
+        await pilot.press(*"app li")
+        await settle(pilot)
+        assert app.screen.query_one("#tree-filter", Input).value == "app li"
+        assert not app.screen.query("#tree-filter-hint")
+        tree = app.screen.query_one(ResourceTree)
+        shown = [leaf.data.id for node in tree.root.children for leaf in node.children]
+        assert shown[0] == "app.list" and "app.info" not in shown

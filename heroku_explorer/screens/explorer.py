@@ -1,9 +1,10 @@
 """The explorer screen: the resource tree on the left, the workbench on the right.
 
-The first frame holds only the tree and the status bar; the workbench (request
-tabs and response view, with the imports they need) and the footer are mounted
-right after it. The screen passes the tree's messages to the workbench,
-and the workbench's answers to the status bar.
+The first frame holds only the tree (under its filter's placeholder) and the
+status bar; the filter input, the workbench (request tabs and response view, with
+the imports they need) and the footer are mounted right after it. The screen
+passes the tree's messages to the workbench, and the workbench's answers to the
+status bar.
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ class ExplorerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield ResourceBrowser(self.host.spec, id="browser")
-            yield Vertical(id="work")
         host = self.host
         yield StatusBar(mode=host.mode, base_url=host.base_url, account=host.account,
                         read_only=host.read_only,
@@ -92,8 +92,9 @@ class ExplorerScreen(Screen[None]):
         from heroku_explorer.screens.workbench import Workbench
 
         self.host.load_deferred_css()
+        await self.query_one(ResourceBrowser).filter_box()
         bench = Workbench(self.host.spec)
-        await self.query_one("#work").mount(bench)
+        await self.query_one("#main").mount(Vertical(bench, id="work"))
         await self.mount(Footer())
         self.refresh_bindings()  # the footer draws its keys when the bindings change
         self.bench = bench

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Tree
+from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
@@ -295,18 +295,33 @@ follow the highlighted item. **Enter** on an action opens it in the form;
 
 
 class ResourceBrowser(Vertical):
-    """The filter input above the resource tree."""
+    """The filter input above the resource tree.
+
+    The first frame shows the filter's placeholder as plain text; the input itself
+    (whose styles and widget cost a first frame more than the tree does) replaces
+    it right after, or at once when the person starts typing.
+    """
 
     HELP = ResourceTree.HELP
+    PLACEHOLDER = "Filter: name, path or method"
 
     def __init__(self, spec: ApiSpec, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.spec = spec
+        self._box: Input | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter: name, path or method", id="tree-filter", compact=True,
-                    select_on_focus=False)
+        yield Static(self.PLACEHOLDER, id="tree-filter-hint", markup=False)
         yield ResourceTree(self.spec, id="resource-tree")
+
+    async def filter_box(self) -> Input:
+        """The filter input, mounted in place of the placeholder if it is not yet."""
+        if self._box is None:
+            self._box = Input(placeholder=self.PLACEHOLDER, id="tree-filter", compact=True,
+                              select_on_focus=False)
+            await self.mount(self._box, before=0)
+            await self.query_one("#tree-filter-hint").remove()
+        return self._box
 
     @on(Input.Changed, "#tree-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -319,9 +334,9 @@ class ResourceBrowser(Vertical):
         self.query_one(ResourceTree).focus()
 
     @on(ResourceTree.FilterRequested)
-    def _focus_filter(self, event: ResourceTree.FilterRequested) -> None:
+    async def _focus_filter(self, event: ResourceTree.FilterRequested) -> None:
         event.stop()
-        box = self.query_one("#tree-filter", Input)
+        box = await self.filter_box()
         if event.text:
             box.insert_text_at_cursor(event.text)
         box.focus()
