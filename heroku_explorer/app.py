@@ -74,6 +74,7 @@ class ExplorerApp(App[int]):
         self.base_url = base_url
         self.read_only = read_only
         self.history = history
+        """The history file: the one given, or the client's once it is open."""
         self.account = account
         self.variant = variant
         self.client: HerokuClient | None = None
@@ -116,6 +117,8 @@ class ExplorerApp(App[int]):
 
         try:
             self.client = await asyncio.to_thread(build)
+            if self.history is None:
+                self.history = self.client.history
         except Exception as exc:  # a client that cannot open must not end the app
             self._client_error = f"The HTTP client could not start: {exc}"
             self.notify(self._client_error, severity="error", timeout=10)

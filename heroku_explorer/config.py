@@ -20,7 +20,6 @@ plain sentence per problem for the front end to show.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -74,6 +73,8 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
         return Config(), problems
     except OSError as exc:
         return Config(), [f"{path}: cannot read the config file ({exc.strerror}); using defaults"]
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -244,9 +244,10 @@ def run(command: str, args: argparse.Namespace) -> int:
         if command == "tui":
             from heroku_explorer.app import run_tui
 
+            # The history file opens with the client, after the first frame.
             return run_tui(
                 setup.spec, setup.client_factory(), mode=setup.mode,
-                base_url=setup.base_url, read_only=setup.read_only, history=setup.history,
+                base_url=setup.base_url, read_only=setup.read_only,
                 notices=setup.notices, theme=setup.config.theme, keymap=setup.config.keys,
                 variant=setup.variant,
             )

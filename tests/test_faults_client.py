@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from heroku_explorer.client import Credentials, Exchange, HerokuClient, History, RetryPolicy
-from heroku_explorer.client.export import export
+from heroku_explorer.client.exports import export
 from heroku_explorer.client.history import HistoryEntry
 from heroku_explorer.errors import Forbidden, RateLimited, RequestError, Unauthorized
 from heroku_explorer.protocol import H

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from heroku_explorer.client import Credentials, Exchange, HerokuClient, History
-from heroku_explorer.client.export import export
+from heroku_explorer.client.exports import export
 from heroku_explorer.protocol import H
 from heroku_explorer.repl.history import default_history_path
 from heroku_explorer.request import RequestSpec, raw_request

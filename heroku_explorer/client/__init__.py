@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from heroku_explorer.client.auth import Credentials, describe, discover, same_origin
     from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache, SchemaCache
     from heroku_explorer.client.client import BASE_URL_ENV, DEFAULT_BASE_URL, HerokuClient
+    from heroku_explorer.client.exports import export, to_curl, to_httpie, to_python
     from heroku_explorer.client.history import History, HistoryEntry
     from heroku_explorer.client.live_schema import SchemaDocument, network_error
     from heroku_explorer.client.ranges import (
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
     )
     from heroku_explorer.client.ratelimit import RateLimitState, RetryPolicy
     from heroku_explorer.client.response import DISPLAY_CAP, BodyState, Exchange, Outgoing
-
-# Light (no httpx) and imported now: the function ``export`` must win over the
-# submodule of the same name.
-from heroku_explorer.client.export import export, to_curl, to_httpie, to_python
 
 __all__ = [
     "BASE_URL_ENV",
@@ -86,11 +83,15 @@ _LAZY: dict[str, str] = {
     "continue_range": "heroku_explorer.client.ranges",
     "describe": "heroku_explorer.client.auth",
     "discover": "heroku_explorer.client.auth",
+    "export": "heroku_explorer.client.exports",
     "network_error": "heroku_explorer.client.live_schema",
     "parse_accept_ranges": "heroku_explorer.client.ranges",
     "parse_content_range": "heroku_explorer.client.ranges",
     "parse_next_range": "heroku_explorer.client.ranges",
     "same_origin": "heroku_explorer.client.auth",
+    "to_curl": "heroku_explorer.client.exports",
+    "to_httpie": "heroku_explorer.client.exports",
+    "to_python": "heroku_explorer.client.exports",
 }
 
 

@@ -33,7 +33,7 @@ import httpx
 from heroku_explorer import __version__
 from heroku_explorer.client.auth import Credentials, same_origin
 from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache
-from heroku_explorer.client.export import AuthStyle, Format, export
+from heroku_explorer.client.exports import AuthStyle, Format, export
 from heroku_explorer.client.history import History, redact_bytes
 from heroku_explorer.client.live_schema import SchemaDocument, fetch_schema, network_error
 from heroku_explorer.client.ranges import continue_range, parse_accept_ranges

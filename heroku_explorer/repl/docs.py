@@ -193,7 +193,7 @@ class _Wire:
 
 def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_URL,
                  color: bool = False) -> str:
-    from heroku_explorer.client.export import to_curl
+    from heroku_explorer.client.exports import to_curl
     from heroku_explorer.errors import RequestInvalid
     from heroku_explorer.protocol import accept_header
     from heroku_explorer.request import build_request

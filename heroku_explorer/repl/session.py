@@ -148,7 +148,7 @@ class Session:
             case Show(what=what):
                 return self._show_part(what)
             case Export(format=fmt):
-                from heroku_explorer.client.export import export
+                from heroku_explorer.client.exports import export
 
                 self.console.print(export(self._need_last(fmt), fmt))
             case History(filter=text):

@@ -208,7 +208,7 @@ HTTPie or Python (the token is never included).
         self.app.screen.post_message(ResendRequested(spec, row.action_id))
 
     def action_export(self, fmt: str) -> None:
-        from heroku_explorer.client.export import export
+        from heroku_explorer.client.exports import export
         from heroku_explorer.screens.response_detail import as_exchange
 
         row = self._selected()

@@ -162,7 +162,7 @@ class Workbench(Vertical):
         return spec, errors
 
     def _curl(self, spec: RequestSpec) -> str:
-        from heroku_explorer.client.export import to_curl
+        from heroku_explorer.client.exports import to_curl
 
         return to_curl(preview_wire(self.host, spec))
 

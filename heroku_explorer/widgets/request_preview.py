@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from heroku_explorer.client.export import WireRequest as Wire
+from heroku_explorer.client.exports import WireRequest as Wire
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.protocol import reason_phrase
 from heroku_explorer.schema.model import Action, ApiSpec

@@ -332,7 +332,7 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         if what == "body":
             text = ex.full_body().decode("utf-8", errors="replace")
         elif what == "curl":
-            from heroku_explorer.client.export import to_curl
+            from heroku_explorer.client.exports import to_curl
 
             text = to_curl(ex)
         else:
