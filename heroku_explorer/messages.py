@@ -1,12 +1,13 @@
 """App-wide messages: what crosses from one screen (or the palette) to another.
 
 Widget messages live in the widget that posts them (``ResourceTree.ActionSelected``,
-``ParamForm.Submitted``); these are the few that travel between screens.
+``ParamForm.Submitted``); these are the few that travel between screens. Messages
+on the way to the first frame are plain classes: a dataclass costs a millisecond
+or more to create at import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -17,26 +18,29 @@ if TYPE_CHECKING:
 __all__ = ["ActionRequested", "ClientOpened", "ResendRequested"]
 
 
-@dataclass
 class ActionRequested(Message):
     """Open an action in the explorer (from the command palette or a drill-down)."""
 
-    action_id: str
-    """``<resource>.<action>``."""
-    values: dict[str, Any] = field(default_factory=dict)
-    """Values to put in the form."""
+    def __init__(self, action_id: str, values: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.action_id = action_id
+        """``<resource>.<action>``."""
+        self.values: dict[str, Any] = dict(values or {})
+        """Values to put in the form."""
 
 
-@dataclass
 class ResendRequested(Message):
     """Send this request again (from the history screen)."""
 
-    spec: RequestSpec
-    action_id: str | None = None
+    def __init__(self, spec: RequestSpec, action_id: str | None = None) -> None:
+        super().__init__()
+        self.spec = spec
+        self.action_id = action_id
 
 
-@dataclass
 class ClientOpened(Message):
     """The HTTP client is ready (or failed to open: ``error``)."""
 
-    error: str | None = None
+    def __init__(self, error: str | None = None) -> None:
+        super().__init__()
+        self.error = error

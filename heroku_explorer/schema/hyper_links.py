@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote
+
+from msgspec.structs import replace
 
 from heroku_explorer.schema.hyper_attrs import (
     AttrBuilder,

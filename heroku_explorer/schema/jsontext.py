@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from heroku_explorer.errors import SchemaError
 
@@ -144,8 +145,7 @@ def _repair(text: str, start: int, cut: _CutOff, origin: str) -> tuple[Any, tupl
     return doc, names
 
 
-@dataclass(slots=True)
-class _Frame:
+class _Frame(Struct):
     kind: str
     """``{`` or ``[``."""
     path: tuple[str, ...]
@@ -154,14 +154,12 @@ class _Frame:
     count: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Broken:
+class _Broken(Struct, frozen=True):
     pos: int
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class _CutOff:
+class _CutOff(Struct, frozen=True):
     pos: int
     stack: list[_Frame]
 

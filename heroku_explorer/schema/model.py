@@ -20,8 +20,9 @@ All collections are tuples, so a model can be shared between tasks freely.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 __all__ = [
     "Action",
@@ -70,8 +71,7 @@ def json_type(value: Any) -> str:
     return type(value).__name__
 
 
-@dataclass(frozen=True, slots=True)
-class MapSpec:
+class MapSpec(Struct, frozen=True):
     """A free-form map: any key (matching ``key_pattern`` when given) to ``value``.
 
     Config vars are the canonical case: ``{"FOO": "bar", "BAZ": null}`` where a
@@ -83,8 +83,7 @@ class MapSpec:
     null_deletes: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Attribute:
+class Attribute(Struct, frozen=True):
     """One node of a schema tree, with every ``$ref`` already resolved.
 
     ``path`` is the position from the resource root: ``("owner", "email")`` is the
@@ -168,8 +167,7 @@ class Attribute:
             yield from self.map_values.value.walk()
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(Struct, frozen=True):
     """A parameter of an action: a path slot, a query parameter or a body field."""
 
     name: str
@@ -181,8 +179,7 @@ class Param:
     """Resource key when the value names an instance of that resource."""
 
 
-@dataclass(frozen=True, slots=True)
-class Body:
+class Body(Struct, frozen=True):
     """A request body: named fields, or a free-form map (config vars)."""
 
     params: tuple[Param, ...] = ()
@@ -192,8 +189,7 @@ class Body:
     example: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(Struct, frozen=True):
     """What a successful call returns."""
 
     kind: ResponseKind
@@ -205,8 +201,7 @@ class Response:
     has_example: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(Struct, frozen=True):
     """One call: method, path template and everything documented about it."""
 
     resource: str
@@ -262,8 +257,7 @@ class Action:
         return self.method == "DELETE"
 
 
-@dataclass(frozen=True, slots=True)
-class Resource:
+class Resource(Struct, frozen=True):
     """A kind of thing the API manages (App, Add-on, Config Var...)."""
 
     key: str
@@ -302,8 +296,7 @@ class Resource:
             yield from attr.walk()
 
 
-@dataclass(frozen=True, slots=True)
-class DocSection:
+class DocSection(Struct, frozen=True):
     """One section of the schema's own prose docs (Authentication, Ranges...).
 
     ``markdown`` renders the whole section; when the section is a table (Statuses,
@@ -316,8 +309,7 @@ class DocSection:
     rows: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SpecWarning:
+class SpecWarning(Struct, frozen=True):
     """Something odd the loader survived: an unresolved ``$ref``, a missing title..."""
 
     where: str
@@ -327,8 +319,7 @@ class SpecWarning:
         return f"{self.where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class SpecSource:
+class SpecSource(Struct, frozen=True):
     """Where a spec came from and how it was read."""
 
     format: SchemaFormat
@@ -340,28 +331,68 @@ class SpecSource:
     """What a lenient load left out (cut-off resources and actions)."""
 
 
-@dataclass(frozen=True)
 class ApiSpec:
-    """A whole API: its docs, resources and the warnings met while loading it."""
+    """A whole API: its docs, resources and the warnings met while loading it.
+
+    Immutable like the rest of the model; it also indexes resources and actions.
+    """
+
+    __slots__ = ("_actions", "_by_key", "description", "overview", "resources", "source",
+                 "title", "warnings")
 
     source: SpecSource
     title: str
-    description: str | None = None
-    overview: tuple[DocSection, ...] = ()
-    resources: tuple[Resource, ...] = ()
-    warnings: tuple[SpecWarning, ...] = ()
-    _by_key: dict[str, Resource] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-    _actions: dict[str, Action] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    description: str | None
+    overview: tuple[DocSection, ...]
+    resources: tuple[Resource, ...]
+    warnings: tuple[SpecWarning, ...]
+    _by_key: dict[str, Resource]
+    _actions: dict[str, Action]
+    _FIELDS = ("source", "title", "description", "overview", "resources", "warnings")
 
-    def __post_init__(self) -> None:
-        for res in self.resources:
-            self._by_key[res.key] = res
+    def __init__(
+        self,
+        source: SpecSource,
+        title: str,
+        description: str | None = None,
+        overview: tuple[DocSection, ...] = (),
+        resources: tuple[Resource, ...] = (),
+        warnings: tuple[SpecWarning, ...] = (),
+    ) -> None:
+        values = (source, title, description, overview, resources, warnings)
+        for name, value in zip(self._FIELDS, values, strict=True):
+            object.__setattr__(self, name, value)
+        by_key: dict[str, Resource] = {}
+        actions: dict[str, Action] = {}
+        for res in resources:
+            by_key[res.key] = res
             for act in res.actions:
-                self._actions[act.id] = act
+                actions[act.id] = act
+        object.__setattr__(self, "_by_key", by_key)
+        object.__setattr__(self, "_actions", actions)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"ApiSpec is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"ApiSpec is immutable (cannot delete {name!r})")
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not ApiSpec:
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"ApiSpec(title={self.title!r}, resources={len(self.resources)}, "
+                f"actions={len(self._actions)}, source={self.source!r})")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ApiSpec, self._values())
 
     def resource(self, key: str) -> Resource | None:
         """The resource with this key (``app``) or display name (``App``)."""

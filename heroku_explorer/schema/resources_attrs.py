@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from heroku_explorer.errors import SchemaError
 from heroku_explorer.schema.model import Attribute, Location, MapSpec, Param, SpecWarning
@@ -55,8 +57,7 @@ _ARRAY = re.compile(r"array\[\s*([a-z_-]+)\s*\]")
 _MAP_KEY = re.compile(r"\{[^{}]*\}")
 
 
-@dataclass
-class LoadContext:
+class LoadContext(Struct):
     """What one load needs everywhere: strictness, the cut list, what went wrong."""
 
     origin: str

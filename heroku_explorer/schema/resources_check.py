@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from heroku_explorer.schema.model import Attribute, MapSpec, Param
 from heroku_explorer.schema.names import slugify
@@ -52,8 +53,7 @@ def display_noun(display: str) -> str:
                     for w in display.split())
 
 
-@dataclass
-class Prepared:
+class Prepared(Struct):
     """A resource after its attributes are read, before its actions are."""
 
     name: str
@@ -154,8 +154,7 @@ def identity_nodes(res: Prepared | None, members: Sequence[str], noun: str,
     return tuple(nodes)
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(Struct, frozen=True):
     """An action whose method, path, statuses and attribute names are usable."""
 
     name: str

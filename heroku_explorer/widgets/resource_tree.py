@@ -8,7 +8,6 @@ actions whose resource, title, method or path match every word typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -113,26 +112,31 @@ follow the highlighted item. **Enter** on an action opens it in the form;
 **/** jumps to the filter (words match the resource, title, method or path).
 """
 
-    @dataclass
+    # Plain classes, not dataclasses: they are created on the way to the first frame.
+
     class ActionSelected(Message):
         """An action was chosen (Enter or click): ``on_resource_tree_action_selected``."""
 
-        action: Action
-        """The chosen action."""
+        def __init__(self, action: Action) -> None:
+            super().__init__()
+            self.action = action
+            """The chosen action."""
 
-    @dataclass
     class ItemHighlighted(Message):
         """The cursor moved to a resource or an action."""
 
-        item: TreeItem
-        """What the cursor is on."""
+        def __init__(self, item: TreeItem) -> None:
+            super().__init__()
+            self.item = item
+            """What the cursor is on."""
 
-    @dataclass
     class FilterRequested(Message):
         """The person pressed ``/`` (or started typing) in the tree."""
 
-        text: str = ""
-        """What was typed, to go into the filter."""
+        def __init__(self, text: str = "") -> None:
+            super().__init__()
+            self.text = text
+            """What was typed, to go into the filter."""
 
     def __init__(self, spec: ApiSpec, *, id: str | None = None) -> None:
         super().__init__("API", id=id)
