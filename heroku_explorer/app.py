@@ -102,9 +102,14 @@ class ExplorerApp(App[int]):
                 self._notices.append(f"Unknown theme {self._theme_name!r}; using {self.theme}.")
         if self._keymap:
             self.set_keymap(self._keymap)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        # Notices (sandbox mode, a config problem...) are toasts over the first frame,
+        # not part of it: the tree comes first.
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=8)
-        self.call_after_refresh(self._start_client)
+        self._start_client()
 
     def _start_client(self) -> None:
         self.run_worker(self._open_client(), name="open-client", group="client", exclusive=True)
