@@ -18,7 +18,8 @@ Printed figures:
   sandbox have opened (target < 60 MiB);
 * a 1 MB JSON response put into the response view: how long the call blocks input
   and how long until it is painted (target < 300 ms);
-* one filter keystroke over about 300 actions, key to repaint (target < 50 ms).
+* one filter keystroke over about 300 actions, from the key to the frame that shows
+  the filtered tree, keys 120 ms apart (target < 50 ms).
 
 These are figures to read, not tests: the machine is shared and noisy, so compare
 the ratio more than the absolute times.
@@ -254,13 +255,23 @@ async def filter_keystrokes() -> None:
 
     def rebuild(self: ResourceTree, query: str = "") -> int:
         shown = original(self, query)
-        fut = state.get("future")
-        if fut is not None and not fut.done():
-            self.call_after_refresh(lambda: fut.done() or fut.set_result(time.perf_counter()))
+        state["rebuilt"] = True
         return shown
 
     ResourceTree.rebuild = rebuild  # type: ignore[method-assign]
     app = ExplorerApp(spec, lambda: (_ for _ in ()).throw(RuntimeError("no client")))
+    display = app._display
+
+    def shown(screen: Any, renderable: Any) -> None:
+        # The frame that carries the filtered tree: the first one composed after the
+        # rebuild (headless, so it is composed but not written).
+        display(screen, renderable)
+        fut = state.get("future")
+        if renderable is not None and state.get("rebuilt") and fut is not None \
+                and not fut.done():
+            fut.set_result(time.perf_counter())
+
+    app._display = shown  # type: ignore[method-assign]
     keys = [(c, c) for c in "app li"] + [("backspace", None)] * 6
     latencies: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
@@ -271,16 +282,17 @@ async def filter_keystrokes() -> None:
         loop = asyncio.get_running_loop()
         for round_ in range(4):
             for key, char in keys:
-                state["future"] = loop.create_future()
+                state["future"], state["rebuilt"] = loop.create_future(), False
                 t0 = time.perf_counter()
                 app.post_message(events.Key(key, char))
                 t1 = await asyncio.wait_for(state["future"], 10)
                 if round_:
                     latencies.append((t1 - t0) * 1000)
-                await pilot.pause(0.02)
+                # A quick typist's pace: the docs follow the cursor between keys.
+                await pilot.pause(0.12)
     ResourceTree.rebuild = original  # type: ignore[method-assign]
     latencies.sort()
-    print(f"filter keystroke over {spec.action_count} actions, key to repaint: median "
+    print(f"filter keystroke over {spec.action_count} actions, key to repainted frame: median "
           f"{statistics.median(latencies):.1f} ms, p90 {latencies[int(0.9 * len(latencies))]:.1f}"
           f" ms over {len(latencies)} keys (target < 50)")
 

@@ -157,8 +157,10 @@ follow the highlighted item. **Enter** on an action opens it in the form;
         current = self.cursor_node.data if self.cursor_node is not None else None
         self.clear()
         shown, target = self._fill(query, current)
-        if target is not None:
-            self.call_after_refresh(self._move_to, target)
+        # Lay the lines out now (last_line does) so that the cursor moves in the same
+        # frame as the new lines: one repaint per keystroke, not two.
+        if target is not None and self.last_line >= 0:
+            self._move_to(target)
         return shown
 
     def _fill(self, query: str, current: TreeItem | None) -> tuple[int, TreeNode[TreeItem] | None]:
@@ -188,7 +190,9 @@ follow the highlighted item. **Enter** on an action opens it in the form;
 
     def _move_to(self, node: TreeNode[TreeItem]) -> None:
         if node.tree is self and node.parent is not None:
-            node.parent.expand()
+            # expand() lays the whole screen out again even when the node is open.
+            if not node.parent.is_expanded:
+                node.parent.expand()
             self.move_cursor(node)
 
     def select_action(self, action: Action) -> None:
@@ -196,7 +200,8 @@ follow the highlighted item. **Enter** on an action opens it in the form;
         for res_node in self.root.children:
             for leaf in res_node.children:
                 if leaf.data is action:
-                    res_node.expand()
+                    if not res_node.is_expanded:
+                        res_node.expand()
                     self.call_after_refresh(self.move_cursor, leaf)
                     return
         if self.query_text:
