@@ -42,7 +42,7 @@ history.close()
 def test_two_processes_write_one_history(tmp_path: Path) -> None:
     db = tmp_path / "data" / "history.sqlite3"
     # The database exists before the writers start (as after the app's first run): two
-    # processes *creating* it at the same instant is the xfail test below.
+    # processes *creating* it at the same instant is the test below.
     History(db).close()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HEROKU_EXPLORER_HOME": str(tmp_path)}
     start_at = time.time() + 1.5  # after both interpreters have started

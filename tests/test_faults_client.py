@@ -190,10 +190,11 @@ async def test_big_body_memory_is_bounded(faults: FaultServer, home: Path, token
 async def test_big_body_is_kept_whole_on_disk(faults: FaultServer, home: Path) -> None:
     async with make_client(faults.url, home) as c:
         ex = await get(c, "/big", bound=30)
-    assert ex.body_path is not None
-    path = Path(ex.body_path)
-    assert path.is_absolute() and path.stat().st_size == BIG_SIZE
-    assert path.stat().st_mode & 0o777 == 0o600
+        assert ex.body_path is not None
+        path = Path(ex.body_path)
+        assert path.is_absolute() and path.stat().st_size == BIG_SIZE
+        assert path.stat().st_mode & 0o777 == 0o600
+    assert not path.exists(), "the file outlived its client"
 
 
 # -- redirects and schema URLs: the token stays with the API host ------------------------------
@@ -309,10 +310,6 @@ async def test_two_factor_retried_with_a_code(client: HerokuClient, faults: Faul
         assert "424242" not in text and TOKEN not in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "client.py _read: temp files holding bodies over the display cap "
-    "(heroku-explorer-body-*.bin) are bounded (8 at once) and removed when the process "
-    "exits, not when the client closes; they should go with the client"))
 async def test_big_body_files_do_not_outlive_the_client(faults: FaultServer,
                                                         home: Path) -> None:
     async with make_client(faults.url, home) as c:

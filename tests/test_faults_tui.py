@@ -129,6 +129,12 @@ async def test_big_body_shown_capped(spec: ApiSpec, faults: FaultServer,
         status = text_of(app, "#response-status")
         assert status.startswith(" 200 OK") and "50.0 MB" in status.replace("52.4 MB", "50.0 MB")
         assert elapsed < 20, f"{elapsed:.1f} s to receive and show a 50 MB body"
+        # The whole body lives in a file; if it is gone, copying says so plainly.
+        view = app.screen.query_one("ResponseView")
+        Path(view.exchange.body_path).unlink()
+        view.action_copy("body")
+        await pilot.pause()
+        assert any("no longer on disk" in str(n.message) for n in app._notifications)
         faults.default_fault = "ok"
         await send(pilot)
         assert text_of(app, "#response-status").startswith(" 200 OK")

@@ -14,6 +14,7 @@ import base64
 import io
 import json
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -58,7 +59,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Pat
 
 def show(ex: Exchange, *, body: bool = True) -> None:
     """Print what a front end shows of an exchange (``body=False``: not the body or the
-    error text, for answers that echo the token back; see the xfail test below)."""
+    error text, for answers that echo the token back; see the test below)."""
     print(ex.method, ex.url, ex.summary, ex.body_state, ex.size, ex.request_id)
     print(ex.request_headers, ex.headers, ex.warnings)
     if body:
@@ -92,7 +93,11 @@ SESSION: list[tuple[RequestSpec, bool]] = [
 ]
 
 
-async def _session(faults: FaultServer, creds: Credentials) -> None:
+async def _session(faults: FaultServer, creds: Credentials, spool: Path) -> list[Path]:
+    """Everything a client writes; returns copies of the large-body files it spooled
+    (they go with the client, so they are copied, mode and all, before it closes)."""
+    kept = spool.parent / "kept-bodies"
+    kept.mkdir(exist_ok=True)
     async with HerokuClient(faults.url, creds, timeout=0.5, history=History()) as client:
         print(repr(client.credentials), str(client.credentials))
         for spec, body in SESSION:
@@ -110,8 +115,12 @@ async def _session(faults: FaultServer, creds: Credentials) -> None:
         for row in client.history.search(limit=1000):
             print(row)
         print("history:", client.history.count(), client.history.disabled_reason)
+        for body in spool.glob("heroku-explorer-body-*"):
+            shutil.copy2(body, kept / body.name)
+    assert not list(spool.glob("heroku-explorer-body-*")), "large bodies outlived the client"
     async with HerokuClient(closed_port_url(), creds, timeout=0.5, history=History()) as client:
         show(await client.send(raw_request("GET", "/apps")))
+    return sorted(kept.iterdir())
 
 
 @pytest.mark.parametrize("scheme", ["bearer", "basic"])
@@ -120,7 +129,7 @@ async def test_a_whole_session_leaks_nothing(world: tuple[Path, Path], scheme: s
     home, spool = world
     creds = Credentials(token=TOKEN, login=LOGIN, source="env", scheme=scheme)  # type: ignore[arg-type]
     with FaultServer() as faults:
-        await _session(faults, creds)
+        bodies = await _session(faults, creds, spool)
         # the token did travel where it belongs, so the scan below is meaningful
         assert any(r.header("Authorization") == creds.authorization for r in faults.requests)
         assert not any(r.has_header("Authorization") for r in faults.requests_on("other"))
@@ -135,7 +144,10 @@ async def test_a_whole_session_leaks_nothing(world: tuple[Path, Path], scheme: s
     names = {p.name for p in files}
     assert "history.sqlite3" in names, names
     assert any(p.suffix == ".json" for p in (home / "cache").rglob("*")), "no schema cache"
-    assert any(p.name.startswith("heroku-explorer-body-") for p in files), "no large body"
+    assert any(p.name.startswith("heroku-explorer-body-") for p in bodies), "no large body"
+    for body in bodies:
+        assert scan(body.read_bytes()) == [], f"the token is in {body.name}"
+        assert stat.S_IMODE(body.stat().st_mode) == 0o600, f"{body.name} is not private"
     for path in files:
         assert scan(path.read_bytes()) == [], f"the token is in {path}"
         assert CODE.encode() not in path.read_bytes(), f"the 2FA code is in {path}"

@@ -141,10 +141,16 @@ class HerokuClient:
         return self._http
 
     async def aclose(self) -> None:
+        """Close the connection pool and remove this client's large-body files."""
         if self._http is not None:
             await self._http.aclose()
         self._http = None
         self._closed = True
+        for path in self._spooled:
+            _remove(path)
+            with contextlib.suppress(ValueError):
+                _SPOOLED.remove(path)
+        self._spooled.clear()
 
     # -- facts ----------------------------------------------------------------
 
@@ -451,7 +457,7 @@ def _remove(path: str) -> None:
 
 @atexit.register
 def _remove_spooled() -> None:
-    """Large-body files last as long as the process, no longer."""
+    """Large-body files go with their client, or at the latest with the process."""
     for path in _SPOOLED:
         _remove(path)
 

@@ -330,7 +330,10 @@ actions that take it), **Headers** the full table and what was sent; **b**,
             self.notify("Nothing to copy yet.", severity="warning")
             return
         if what == "body":
-            text = ex.full_body().decode("utf-8", errors="replace")
+            body = self._whole_body(ex)
+            if body is None:
+                return
+            text = body.decode("utf-8", errors="replace")
         elif what == "curl":
             from heroku_explorer.client.exports import to_curl
 
@@ -343,13 +346,27 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the {what.replace('-', ' ')} ({len(text)} characters).")
 
+    def _whole_body(self, ex: Exchange) -> bytes | None:
+        """The whole body, or ``None`` (and a notification) when its file is gone."""
+        try:
+            return ex.full_body()
+        except OSError:
+            self.notify(f"The whole body is no longer on disk (only the first {len(ex.body):,} "
+                        "bytes were kept); send the request again to see it all.",
+                        severity="warning")
+            return None
+
     def action_pager(self) -> None:
         ex = self.exchange
         if ex is None:
             return
-        body = ex.full_body()
         if ex.body_state == "json":
             body = pretty(ex.data).encode("utf-8")
+        else:
+            whole = self._whole_body(ex)
+            if whole is None:
+                return
+            body = whole
         pager = shlex.split(os.environ.get("PAGER") or "less -R")
         with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
             handle.write(body)

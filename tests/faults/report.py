@@ -86,22 +86,16 @@ FOOTER = """\
 
 ## Known gaps
 
-Each is a strict xfail test; when one starts passing, drop the test's marker and the
-line here.
+None at present. A gap found later gets a strict xfail test and a line here; when
+the test starts passing, its marker and its line go.
 
-- When the server itself sends the token back (an echo, an error message quoting the
-  `Authorization` header, or `GET /oauth/authorizations` listing the very token in
-  use), the exchange's body and error text show it on screen; history redacts it
-  (`tests/test_secrets.py`).
-- A body over the display cap is spooled to a temp file that is never deleted, not even
-  when the client closes: each 50 MB answer leaves 50 MB behind
-  (`tests/test_faults_client.py`).
-- With a data directory that cannot be written the REPL runs with history off but does
-  not say so: the notice is added after the REPL has printed its notices
-  (`tests/test_faults_cli.py`).
-- Two processes that create the history database at the same moment: one may find it
-  locked while it switches to WAL, and that process then runs with history off, losing
-  its exchanges (`tests/test_durability.py`).
+The gaps listed here before are closed, each by a test that now passes: a token the
+server sends back is redacted from the exchange as from history
+(`tests/test_secrets.py`); a body over the display cap is spooled to a private temp
+file that goes with its client, or at the latest with the process
+(`tests/test_faults_client.py`); a REPL that starts with history off says so
+(`tests/test_faults_cli.py`); two processes creating the history database at once
+both keep their exchanges (`tests/test_durability.py`).
 """
 
 
