@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, Unpack
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -26,7 +26,7 @@ from heroku_explorer.screens.explorer import ExplorerScreen
 if TYPE_CHECKING:
     from heroku_explorer.client import Exchange, HerokuClient, History
 
-__all__ = ["ExplorerApp", "Mode", "run_tui"]
+__all__ = ["ExplorerApp", "ExplorerOptions", "Mode", "run_tui"]
 
 Mode = Literal["SANDBOX", "LIVE"]
 _HERE = Path(__file__).parent
@@ -34,6 +34,20 @@ _HERE = Path(__file__).parent
 DEFERRED_CSS = (_HERE / "widgets" / "widgets.tcss", _HERE / "screens" / "workbench.tcss")
 #: Exchanges kept in memory for the history screen when no history file is used.
 SESSION_LIMIT = 500
+
+
+class ExplorerOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`ExplorerApp` (and so of :func:`run_tui`)."""
+
+    mode: Mode
+    base_url: str
+    read_only: bool
+    history: History | None
+    account: str | None
+    notices: Iterable[str]
+    theme: str | None
+    keymap: Mapping[str, str] | None
+    variant: str
 
 
 class ExplorerApp(App[int]):
@@ -207,26 +221,14 @@ class ExplorerApp(App[int]):
 def run_tui(
     spec: ApiSpec,
     client_factory: Callable[[], HerokuClient],
-    *,
-    mode: Mode = "SANDBOX",
-    base_url: str = "https://api.heroku.com",
-    read_only: bool = False,
-    history: History | None = None,
-    account: str | None = None,
-    notices: Iterable[str] = (),
-    theme: str | None = None,
-    keymap: Mapping[str, str] | None = None,
-    variant: str = "3",
+    **options: Unpack[ExplorerOptions],
 ) -> int:
     """Run the explorer until the person quits; returns the exit status (0).
 
     ``client_factory`` makes the (unopened) :class:`HerokuClient`; the app calls it
-    after the first frame, opens it, and closes it when it exits.
+    after the first frame, opens it, and closes it when it exits. ``options`` are
+    :class:`ExplorerApp`'s keyword arguments.
     """
-    app = ExplorerApp(
-        spec, client_factory, mode=mode, base_url=base_url, read_only=read_only,
-        history=history, account=account, notices=notices, theme=theme, keymap=keymap,
-        variant=variant,
-    )
+    app = ExplorerApp(spec, client_factory, **options)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)
