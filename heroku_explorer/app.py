@@ -9,7 +9,7 @@ tree is on screen as soon as a bare Textual app would be.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, Unpack
 
@@ -44,7 +44,7 @@ class ExplorerOptions(TypedDict, total=False):
     read_only: bool
     history: History | None
     account: str | None
-    notices: Iterable[str]
+    notices: Sequence[str]
     theme: str | None
     keymap: Mapping[str, str] | None
     variant: str
@@ -77,7 +77,7 @@ class ExplorerApp(App[int]):
         read_only: bool = False,
         history: History | None = None,
         account: str | None = None,
-        notices: Iterable[str] = (),
+        notices: Sequence[str] = (),
         theme: str | None = None,
         keymap: Mapping[str, str] | None = None,
         variant: str = "3",
@@ -95,7 +95,10 @@ class ExplorerApp(App[int]):
         self.session: list[Exchange] = []
         """This session's exchanges, newest last (the history screen's source without a file)."""
         self._factory = client_factory
-        self._notices = list(notices)
+        self._notices = notices
+        """Notices to show; a list that grows while the client opens (history off...)
+        has its new ones shown then."""
+        self._notices_shown = 0
         self._theme_name = theme
         self._keymap = dict(keymap or {})
         self._client_ready = asyncio.Event()
@@ -113,7 +116,8 @@ class ExplorerApp(App[int]):
             if self._theme_name in self.available_themes:
                 self.theme = self._theme_name
             else:
-                self._notices.append(f"Unknown theme {self._theme_name!r}; using {self.theme}.")
+                self.notify(f"Unknown theme {self._theme_name!r}; using {self.theme}.",
+                            severity="warning", timeout=8)
         if self._keymap:
             self.set_keymap(self._keymap)
         self.call_after_refresh(self._after_first_frame)
@@ -121,9 +125,13 @@ class ExplorerApp(App[int]):
     def _after_first_frame(self) -> None:
         # Notices (sandbox mode, a config problem...) are toasts over the first frame,
         # not part of it: the tree comes first.
-        for notice in self._notices:
-            self.notify(notice, severity="warning", timeout=8)
+        self._show_notices()
         self._start_client()
+
+    def _show_notices(self) -> None:
+        for notice in self._notices[self._notices_shown:]:
+            self.notify(notice, severity="warning", timeout=8)
+        self._notices_shown = len(self._notices)
 
     def _start_client(self) -> None:
         self.run_worker(self._open_client(), name="open-client", group="client", exclusive=True)
@@ -143,6 +151,7 @@ class ExplorerApp(App[int]):
             self.notify(self._client_error, severity="error", timeout=10)
         finally:
             self._client_ready.set()
+        self._show_notices()  # those made while opening it (a history file that is off)
         self.screen.post_message(ClientOpened(self._client_error))
 
     async def get_client(self) -> HerokuClient:
@@ -153,7 +162,7 @@ class ExplorerApp(App[int]):
         return self.client
 
     async def close_client(self) -> None:
-        """Close the HTTP client (and with it the history file)."""
+        """Close the HTTP client (the history file is closed by whoever opened it)."""
         client, self.client = self.client, None
         if client is not None:
             await client.aclose()

@@ -217,6 +217,26 @@ async def test_large_bodies_are_capped_in_memory_and_kept_whole_on_disk(chunked:
     assert not Path(ex.body_path).exists()
 
 
+async def test_large_body_files_go_even_when_closing_fails() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"x" * 5000)
+
+    client, _ = make_client(handler, display_cap=1024)
+    client.open()
+    ex = await client.send(raw_request("GET", "/big"))
+    assert ex.body_path is not None and Path(ex.body_path).exists()
+    http = client._http
+    assert http is not None
+
+    async def broken() -> None:
+        raise RuntimeError("the pool would not close")
+
+    http.aclose = broken  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        await client.aclose()
+    assert not Path(ex.body_path).exists()
+
+
 @pytest.mark.parametrize(("exc", "cls", "kind", "words"), [
     (httpx.ConnectError("[Errno 111] Connection refused"), NetworkError, "refused", "refused"),
     (httpx.ConnectError("[Errno -2] Name or service not known"), NetworkError, "dns",

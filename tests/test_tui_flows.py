@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, TabbedContent
 
 from heroku_explorer.screens.confirm import ConfirmScreen
@@ -309,9 +310,14 @@ async def test_typing_in_the_tree_filters(tmp_path: Path) -> None:
         assert [node.label.plain.split()[0] for node in tree.root.children] == ["Config"]
 
 
-async def test_typing_before_the_filter_box_is_mounted(tmp_path: Path) -> None:
-    # The first frame shows the filter's placeholder; keys typed at once still land,
-    # in order, in the input that replaces it.
+async def test_typing_before_the_filter_box_is_mounted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first frame shows the filter's placeholder; keys typed before the input
+    # exists still land, in order, in the input that replaces it. The workbench (which
+    # would mount the input too) is held back so that the keys surely come first.
+    from heroku_explorer.screens.explorer import ExplorerScreen
+
+    monkeypatch.setattr(ExplorerScreen, "_start_bench", lambda self: None)
     app = build_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         assert not app.screen.query("#tree-filter")
@@ -323,3 +329,61 @@ async def test_typing_before_the_filter_box_is_mounted(tmp_path: Path) -> None:
         tree = app.screen.query_one(ResourceTree)
         shown = [leaf.data.id for node in tree.root.children for leaf in node.children]
         assert shown[0] == "app.list" and "app.info" not in shown
+
+
+async def test_clearing_the_filter_keeps_the_cursor_on_the_action(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one(ResourceTree).focus()
+        await pilot.press(*"app info")
+        await settle(pilot)
+        tree = app.screen.query_one(ResourceTree)
+        assert tree.cursor_node is not None and tree.cursor_node.data.id == "app.info"
+        await pilot.press(*["backspace"] * len("app info"))
+        await settle(pilot)
+        assert app.screen.query_one("#tree-filter", Input).value == ""
+        assert tree.cursor_node is not None and tree.cursor_node.data.id == "app.info"
+
+
+async def test_history_screen_opened_early_fills_when_the_client_opens(tmp_path: Path) -> None:
+    from heroku_explorer.client import Exchange, History
+
+    stored = History(tmp_path / "history.sqlite3")  # the file build_app's client uses
+    stored.record(Exchange("GET", "http://sandbox.invalid/apps/earlier", (), None,
+                           status=200, reason="OK"))
+    app = build_app(tmp_path)
+    app.history = None  # as the CLI starts it: the history file comes with the client
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_history()  # before the client has opened
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await settle(pilot)
+        assert app.history is not None
+        assert any("/apps/earlier" in row.url for row in app.screen.rows)
+
+
+async def test_history_that_cannot_be_written_is_announced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Built the way `heroku-explorer` builds it: the history file opens with the
+    # client, after the first frame, and its notice comes then.
+    from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.cli import build_parser
+    from heroku_explorer.runtime import prepare
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data directory should be")
+    monkeypatch.setenv("HEROKU_EXPLORER_HOME", str(blocked))
+    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    setup = prepare(build_parser().parse_args([]))
+    app = ExplorerApp(setup.spec, setup.client_factory(), mode=setup.mode,
+                      base_url=setup.base_url, notices=setup.notices)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            shown = [str(n.message) for n in app._notifications]
+            assert any("sandbox mode" in text for text in shown), shown
+            assert any("History is off" in text for text in shown), shown
+    finally:
+        setup.close()

@@ -142,15 +142,14 @@ class HerokuClient:
 
     async def aclose(self) -> None:
         """Close the connection pool and remove this client's large-body files."""
-        if self._http is not None:
-            await self._http.aclose()
-        self._http = None
-        self._closed = True
-        for path in self._spooled:
-            _remove(path)
-            with contextlib.suppress(ValueError):
-                _SPOOLED.remove(path)
-        self._spooled.clear()
+        try:
+            if self._http is not None:
+                await self._http.aclose()
+        finally:
+            self._http = None
+            self._closed = True
+            while self._spooled:
+                _unspool(self._spooled.pop())
 
     # -- facts ----------------------------------------------------------------
 
@@ -326,7 +325,7 @@ class HerokuClient:
         self._spooled.append(spool_path)
         _SPOOLED.append(spool_path)
         while len(self._spooled) > _MAX_SPOOLED:
-            _remove(self._spooled.pop(0))
+            _unspool(self._spooled.pop(0))
         return body[: self.display_cap], size, spool_path
 
     def _redacted(self, request: httpx.Request) -> tuple[tuple[str, str], ...]:
@@ -453,6 +452,13 @@ _SPOOLED: list[str] = []
 def _remove(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+def _unspool(path: str) -> None:
+    """Remove a large-body file and forget it."""
+    _remove(path)
+    with contextlib.suppress(ValueError):
+        _SPOOLED.remove(path)
 
 
 @atexit.register

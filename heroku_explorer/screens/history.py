@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from heroku_explorer.errors import RequestInvalid
-from heroku_explorer.messages import ResendRequested
+from heroku_explorer.messages import ClientOpened, ResendRequested
 from heroku_explorer.request import RequestSpec, raw_request
 
 if TYPE_CHECKING:
@@ -134,6 +134,11 @@ HTTPie or Python (the token is never included).
         table.add_column("Request-Id")
         self.refresh_rows("")
         table.focus()
+
+    def on_client_opened(self, event: ClientOpened) -> None:
+        # Opened before the client (and with it the history file) was ready: the
+        # stored exchanges are there now.
+        self.refresh_rows(self.query_one("#history-filter", Input).value)
 
     def refresh_rows(self, text: str) -> None:
         from urllib.parse import urlsplit

@@ -190,9 +190,11 @@ follow the highlighted item. **Enter** on an action opens it in the form;
 
     def _move_to(self, node: TreeNode[TreeItem]) -> None:
         if node.tree is self and node.parent is not None:
-            # expand() lays the whole screen out again even when the node is open.
+            # expand() lays the whole screen out again even when the node is open; once
+            # it has, the node's line is known only after the lines are laid out again.
             if not node.parent.is_expanded:
                 node.parent.expand()
+                _ = self.last_line
             self.move_cursor(node)
 
     def select_action(self, action: Action) -> None:
