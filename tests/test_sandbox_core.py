@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from heroku_explorer.sandbox import SandboxApp, create_app
+from heroku_explorer.sandbox.handlers import addon_label
 from heroku_explorer.schema import load_bundled, load_path
 from heroku_explorer.schema.model import ApiSpec
 from tests.test_sandbox_support import Walker, fill, has, loopback, route
@@ -172,6 +173,44 @@ def test_releases(served: tuple[SandboxApp, httpx.Client]) -> None:
             create))
         assert resp.status_code == 201, resp.text
         assert resp.json()["version"] == 5
+
+
+def test_changes_to_an_app_make_releases(served: tuple[SandboxApp, httpx.Client],
+                                         app_name: str) -> None:
+    # As on Heroku: the app's creation is v1, each config change and add-on attached
+    # or removed is the next version, and only the newest is current.
+    app, client = served
+    listing = route(app, "release", "list", under="app")
+
+    def releases() -> list[tuple[int, str, bool]]:
+        got = client.get(fill(listing.action.path, [app_name]))
+        assert got.status_code == 200, got.text
+        return sorted((r["version"], r["description"], r.get("current", True))
+                      for r in got.json())
+
+    assert releases() == [(1, "Initial release", True)]
+    info = client.get(fill(route(app, "app", "info").action.path, [app_name])).json()
+    assert info["released_at"] is not None
+    config = route(app, "config-var", "map-update", under="app")
+    path = fill(config.action.path, [app_name])
+    assert client.patch(path, json={"FOO": "1", "BAR": "2"}).status_code == 200
+    assert client.patch(path, json={"FOO": None}).status_code == 200
+    made = releases()
+    assert [(v, d) for v, d, _ in made] == [
+        (1, "Initial release"), (2, "Set BAR, FOO config vars"), (3, "Remove FOO config vars")]
+    release = app.engine.spec.resource("release")
+    if release is not None and release.attribute("current") is not None:
+        assert [current for _, _, current in made] == [False, False, True]
+    add = route(app, "add-on", "create", under="app")
+    resp = client.post(fill(add.action.path, [app_name]),
+                       json=Walker(app, client).body(add))
+    assert resp.status_code == 201, resp.text
+    label = addon_label(resp.json())
+    assert releases()[-1][:2] == (4, f"Attach {label}") and label != "an add-on"
+    remove = route(app, "add-on", "delete", under="app")
+    assert client.delete(fill(remove.action.path, [app_name, resp.json()["id"]])
+                         ).status_code == 200
+    assert releases()[-1][:2] == (5, f"Detach {label}")
 
 
 def test_formation(served: tuple[SandboxApp, httpx.Client]) -> None:

@@ -2,8 +2,11 @@
 create, read, update or delete, the same way for every resource.
 
 Hand-written behaviour is limited to the documented special cases, each marked:
-the current account (``~``), free-form config var maps (``null`` deletes a key)
-and the rate-limit endpoint (answered by the app, which owns the token pool).
+the current account (``~``), free-form config var maps (``null`` deletes a key),
+the rate-limit endpoint (answered by the app, which owns the token pool) and
+releases: as on Heroku, creating an app, changing its config vars and attaching or
+removing an add-on each record a new release of that app (when the schema has
+releases with a version).
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from typing import Any
 
 from heroku_explorer.sandbox.routes import Route, Slot
 from heroku_explorer.sandbox.store import Record
-from heroku_explorer.sandbox.writes import SELF, Problem, Writer, has_value
+from heroku_explorer.sandbox.writes import SELF, Problem, Writer, has_value, now_stamp
 from heroku_explorer.schema.model import Resource
 
-__all__ = ["Engine", "Outcome", "Problem"]
+__all__ = ["Engine", "Outcome", "Problem", "addon_label"]
 
 
 @dataclass(slots=True)
@@ -107,10 +110,14 @@ class Engine(Writer):
                 return Outcome(route.status, rec.data)
             if kind == "delete":
                 self.store.delete(route.resource, rec.id)
+                self._released(route.resource, "delete", rec, {})
                 return Outcome(route.status, rec.data)
             return Outcome(route.status, self.update(route, rec, body, resolved.scope).data)
         if kind == "create":
-            return Outcome(route.status, self.create(route, body, resolved.scope).data)
+            created = self.create(route, body, resolved.scope)
+            self._released(route.resource, "create", created, {})
+            created = self.store.get(route.resource, created.id) or created  # released_at
+            return Outcome(route.status, created.data)
         if kind == "singleton":
             return Outcome(route.status, self.singleton(route, resolved).data)
         if kind == "singleton-update":
@@ -119,8 +126,57 @@ class Engine(Writer):
         if kind == "map-info":
             return Outcome(route.status, dict(self._map(route, resolved).data))
         if kind == "map-update":
-            return Outcome(route.status, dict(self._map_update(route, resolved, body).data))
+            updated = self._map_update(route, resolved, body)
+            self._released(route.resource, "map-update", updated, body)
+            return Outcome(route.status, dict(updated.data))
         return self._other(route, resolved, body)
+
+    # -- releases (a documented special case) ----------------------------------------
+
+    def _released(self, resource: str, kind: str, rec: Record, body: dict[str, Any]) -> None:
+        """Record the release Heroku makes for this change of an app, if it makes one."""
+        note: str | None = None
+        app_id: str | None = rec.parents.get("app")
+        if resource == "app" and kind == "create":
+            note, app_id = "Initial release", rec.id
+        elif resource == "config-var" and body:
+            set_ = sorted(k for k, v in body.items() if v is not None)
+            unset = sorted(k for k, v in body.items() if v is None)
+            parts = ([f"Set {', '.join(set_)}"] if set_ else []) + (
+                [f"Remove {', '.join(unset)}"] if unset else [])
+            note = " and ".join(parts) + " config vars"
+        elif resource == "add-on" and kind in ("create", "delete"):
+            note = f"{'Attach' if kind == 'create' else 'Detach'} {addon_label(rec.data)}"
+        if note is not None and app_id is not None:
+            self.record_release(app_id, note)
+
+    def record_release(self, app_id: str, description: str) -> Record | None:
+        """A new current release of the app ``app_id``: the next version, succeeded."""
+        res = self.spec.resource("release")
+        if res is None or res.attribute("version") is None or self.store.get("app", app_id) is None:
+            return None
+        scope = {"app": app_id}
+        earlier = self.store.records("release", scope)
+        version = max((int(r.data.get("version") or 0) for r in earlier), default=0) + 1
+        for old in earlier:
+            if old.data.get("current"):
+                self.store.put("release", Record(old.id, {**old.data, "current": False},
+                                                 dict(old.parents)))
+        preset: dict[str, Any] = {"version": version, "description": description}
+        for name, value in (("status", "succeeded"), ("current", True)):
+            if res.attribute(name) is not None:
+                preset[name] = value
+        with self._runtime() as factory:
+            data = factory.make(res, scope, preset)
+        for name in ("created_at", "updated_at"):
+            if name in data:
+                data[name] = now_stamp()
+        rec = self.store.put("release", Record(self._new_id(data), data, scope))
+        app = self.store.get("app", app_id)
+        if app is not None and "released_at" in app.data:
+            self.store.put("app", Record(app.id, {**app.data, "released_at": data.get(
+                "created_at", now_stamp())}, dict(app.parents)))
+        return rec
 
     def current(self, route: Route, values: tuple[str, ...]) -> Any:
         """The representation a write would change (for ``If-Match``), if any."""
@@ -195,6 +251,13 @@ class Engine(Writer):
             return Outcome(route.status, {})
         with self._runtime() as factory:
             return Outcome(route.status, factory.make(res, resolved.scope))
+
+
+def addon_label(data: dict[str, Any]) -> str:
+    """How a release names an add-on: its name, else its plan's."""
+    plan = data.get("plan")
+    plan_name = plan.get("name") if isinstance(plan, dict) else None
+    return str(data.get("name") or plan_name or "an add-on")
 
 
 def _attribute_names(res: Resource) -> set[str]:

@@ -127,7 +127,8 @@ def _stacks(ctx: PresetContext) -> list[dict[str, Any]]:
 
 
 #: Values for objects created through the API where the schema's examples would
-#: mislead (a brand-new app has not been archived, released or built yet).
+#: mislead (a brand-new app has not been archived or built yet; its first release,
+#: made with it, sets ``released_at``).
 CREATE_DEFAULTS: dict[str, dict[str, Any]] = {
     "app": {"stack": STACKS[0]["name"], "archived_at": None, "released_at": None,
             "buildpack_provided_description": None, "repo_size": 0, "slug_size": 0,

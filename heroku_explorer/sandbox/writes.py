@@ -25,7 +25,7 @@ from heroku_explorer.sandbox.store import Record, Store
 from heroku_explorer.sandbox.validate import ParamError
 from heroku_explorer.schema.model import Attribute, Resource
 
-__all__ = ["SELF", "Problem", "Writer", "has_value", "identity_names"]
+__all__ = ["SELF", "Problem", "Writer", "has_value", "identity_names", "now_stamp"]
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 #: The identity value that names the current account (the ``self`` alternative).
@@ -122,7 +122,7 @@ class Writer:
         given = self._apply(res, data, body, self.scoped(res.key, scope))
         self._identify(res, data, given, rec.parents, rec.id, update=True)
         if "updated_at" in data:
-            data["updated_at"] = _now()
+            data["updated_at"] = now_stamp()
         presets.derived(res.key, data)
         return self.store.put(res.key, Record(rec.id, data, dict(rec.parents)))
 
@@ -236,7 +236,8 @@ class Writer:
         return changed
 
 
-def _now() -> str:
+def now_stamp() -> str:
+    """Now, as the API writes times (UTC, to the second)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
