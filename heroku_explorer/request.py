@@ -27,20 +27,26 @@ parameter as one key; ``None`` deletes the key where the docs say so.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode
 
 from heroku_explorer.errors import RequestInvalid, ValidationError
 from heroku_explorer.protocol import RANGE_LIMIT, H, RangeSpec, RangeSyntaxError, parse_range
-from heroku_explorer.schema.model import Action, Attribute, MapSpec, Param, json_type
+from heroku_explorer.schema.model import Action, Attribute, Param, json_type
+from heroku_explorer.values import (
+    OMITTED,
+    check_json,
+    conform,
+    expect,
+    map_item,
+    short,
+    type_ok,
+)
 
 __all__ = [
     "OMITTED",
@@ -56,26 +62,6 @@ HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
 OVERRIDABLE = frozenset({"PATCH", "PUT", "DELETE"})
 _METHOD_RE = re.compile(r"^[A-Z]+$")
 _TOKEN_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-
-
-class _Omitted:
-    """The value of a field left empty: not sent at all."""
-
-    _instance: _Omitted | None = None
-
-    def __new__(cls) -> _Omitted:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "OMITTED"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-OMITTED: Any = _Omitted()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,249 +115,6 @@ class RequestSpec:
         return json.dumps(self.body).encode("utf-8")
 
 
-# -- formats ------------------------------------------------------------------
-
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-_DATETIME_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?$"
-)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
-_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
-
-
-def _is_datetime(text: str) -> bool:
-    if not _DATETIME_RE.match(text):
-        return False
-    try:
-        datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-    except ValueError:
-        return False
-    return True
-
-
-def _is_date(text: str) -> bool:
-    try:
-        return bool(_DATE_RE.match(text)) and date.fromisoformat(text) is not None
-    except ValueError:
-        return False
-
-
-def _is_uri(text: str) -> bool:
-    if any(c.isspace() for c in text):
-        return False
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return bool(_SCHEME_RE.match(parts.scheme)) and bool(parts.netloc or parts.path)
-
-
-def _is_ipv4(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return False
-    return True
-
-
-_FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
-    "uuid": (lambda s: bool(_UUID_RE.match(s)),
-             "a UUID such as 01234567-89ab-cdef-0123-456789abcdef"),
-    "date-time": (_is_datetime, "an ISO 8601 date-time such as 2012-01-01T12:00:00Z"),
-    "datetime": (_is_datetime, "an ISO 8601 date-time such as 2012-01-01T12:00:00Z"),
-    "date": (_is_date, "a date such as 2012-01-01"),
-    "email": (lambda s: bool(_EMAIL_RE.match(s)), "an email address such as user@example.com"),
-    "uri": (_is_uri, "a URI such as https://example.com/path"),
-    "ipv4": (_is_ipv4, "an IPv4 address such as 192.0.2.1"),
-}
-
-
-@lru_cache(maxsize=256)
-def _pattern(text: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(text)
-    except re.error:
-        return None
-
-
-# -- value checking -----------------------------------------------------------
-
-
-def _type_ok(kind: str, value: Any) -> bool:
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        if isinstance(value, float):
-            return math.isfinite(value)
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "object":
-        return isinstance(value, Mapping)
-    if kind == "array":
-        return isinstance(value, list | tuple)
-    return True
-
-
-def _expect(attr: Attribute) -> str:
-    text = attr.type_label
-    if attr.has_example and attr.example is not None and not isinstance(attr.example, dict | list):
-        text += f" (e.g. {json.dumps(attr.example)})"
-    return text
-
-
-def _constrained(attr: Attribute) -> bool:
-    return bool(attr.format in _FORMATS or attr.pattern or attr.enum is not None)
-
-
-def _candidates(attr: Attribute) -> tuple[Attribute, ...]:
-    if attr.alternatives:
-        return attr.alternatives
-    if attr.children and not any(t in attr.types for t in ("string", "integer", "number")):
-        return attr.children
-    return ()
-
-
-def _conform(attr: Attribute, value: Any, field: str, errors: list[ValidationError],
-             strict: bool = False) -> Any:
-    """Check ``value`` against ``attr``, append problems to ``errors`` and return
-    the value to send (reshaped for nested alternatives)."""
-    if value is None:
-        if not (attr.nullable or (attr.enum is not None and None in attr.enum)):
-            errors.append(ValidationError(field, f"expected {_expect(attr)}, not null"))
-        return None
-    if isinstance(value, Mapping):
-        if attr.is_object or not (attr.types or attr.alternatives):
-            return _object(attr, value, field, errors, strict)
-        if attr.alternatives:
-            return _alternative_object(attr, value, field, errors)
-    elif not attr.types or not any(_type_ok(t, value) for t in attr.types):
-        choices = _candidates(attr)
-        if choices:
-            return _choose(attr, choices, value, field, errors)
-    if attr.types and not any(_type_ok(t, value) for t in attr.types):
-        errors.append(ValidationError(
-            field, f"expected {_expect(attr)}, got {json_type(value)} {_short(value)}"))
-        return value
-    if not attr.types and not isinstance(value, str | bool | int | float | list | tuple):
-        return _check_json(value, field, errors)
-    if isinstance(value, list | tuple):
-        if attr.items is None:
-            return _check_json(value, field, errors)
-        return [_conform(attr.items, v, f"{field}[{i}]", errors, strict)
-                for i, v in enumerate(value)]
-    if attr.enum is not None and value not in attr.enum:
-        allowed = ", ".join(json.dumps(v) for v in attr.enum)
-        errors.append(ValidationError(field, f"expected one of {allowed}, got {_short(value)}"))
-        return value
-    if isinstance(value, str):
-        fmt = _FORMATS.get(attr.format or "")
-        if fmt is not None and not fmt[0](value):
-            errors.append(ValidationError(field, f"expected {fmt[1]}, got {_short(value)}"))
-        elif attr.pattern and (rx := _pattern(attr.pattern)) and not rx.search(value):
-            errors.append(ValidationError(
-                field, f"{_short(value)} does not match the pattern {attr.pattern}"))
-    return value
-
-
-def _check_json(value: Any, field: str, errors: list[ValidationError]) -> Any:
-    """``value`` when JSON can write it; otherwise an error naming the field."""
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            errors.append(ValidationError(field, f"{value} cannot be written as JSON"))
-        return value
-    if isinstance(value, list | tuple):
-        return [_check_json(v, f"{field}[{i}]", errors) for i, v in enumerate(value)]
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                errors.append(ValidationError(field, f"keys must be strings, got {key!r}"))
-            else:
-                out[key] = _check_json(item, f"{field}.{key}", errors)
-        return out
-    errors.append(ValidationError(
-        field, f"a {type(value).__name__} cannot be written as JSON"))
-    return None
-
-
-def _short(value: Any) -> str:
-    try:
-        text = json.dumps(value, default=repr)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _choose(attr: Attribute, choices: tuple[Attribute, ...], value: Any, field: str,
-            errors: list[ValidationError]) -> Any:
-    ranked = sorted(choices, key=lambda c: not _constrained(c))
-    for choice in ranked:
-        trial: list[ValidationError] = []
-        sent = _conform(choice, value, f"{field}.{choice.name}", trial)
-        if not trial:
-            return {choice.name: sent} if attr.is_object else sent
-    names = " or ".join(f"{c.name} ({c.format or c.type_label})" for c in choices)
-    errors.append(ValidationError(field, f"expected {names}, got {_short(value)}"))
-    return value
-
-
-def _alternative_object(attr: Attribute, value: Mapping[str, Any], field: str,
-                        errors: list[ValidationError]) -> Any:
-    by_name = {alt.name: alt for alt in attr.alternatives}
-    if len(value) == 1:
-        key, item = next(iter(value.items()))
-        if key in by_name:
-            return {key: _conform(by_name[key], item, f"{field}.{key}", errors)}
-    errors.append(ValidationError(
-        field, f"expected one of {', '.join(by_name)} as a single value, got {_short(value)}"))
-    return dict(value)
-
-
-def _object(attr: Attribute, value: Mapping[str, Any], field: str,
-            errors: list[ValidationError], strict: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    known = {c.name: c for c in attr.children}
-    for node in attr.children:
-        if node.required and value.get(node.name, OMITTED) is OMITTED:
-            errors.append(ValidationError(f"{field}.{node.name}",
-                                          f"required: expected {_expect(node)}"))
-    for key, item in value.items():
-        if item is OMITTED:
-            continue
-        if not isinstance(key, str):
-            errors.append(ValidationError(field, f"keys must be strings, got {key!r}"))
-            continue
-        child = known.get(key)
-        if child is not None:
-            out[key] = _conform(child, item, f"{field}.{key}", errors, strict)
-        elif attr.map_values is not None:
-            out[key] = _map_item(attr.map_values, key, item, f"{field}.{key}", errors)
-        elif strict and known:
-            errors.append(ValidationError(
-                f"{field}.{key}", f"unknown field; expected one of {', '.join(known)}"))
-        else:
-            out[key] = _check_json(item, f"{field}.{key}", errors)
-    return out
-
-
-def _map_item(spec: MapSpec, key: Any, item: Any, field: str,
-              errors: list[ValidationError]) -> Any:
-    if not isinstance(key, str):
-        errors.append(ValidationError(str(field), f"keys must be strings, got {key!r}"))
-        return None
-    if spec.key_pattern and (rx := _pattern(spec.key_pattern)) and not rx.search(key):
-        errors.append(ValidationError(field, f"the key does not match {spec.key_pattern}"))
-    if item is None and spec.null_deletes:
-        return None
-    return _conform(spec.value, item, field, errors)
-
-
 # -- building -----------------------------------------------------------------
 
 
@@ -416,7 +159,7 @@ def _query_pairs(name: str, value: Any) -> list[tuple[str, str]]:
 def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         errors.append(ValidationError(
-            param.name, f"expected {_expect(param.doc)}, got {json_type(value)}"))
+            param.name, f"expected {expect(param.doc)}, got {json_type(value)}"))
         return None
     text = str(value)
     try:
@@ -426,11 +169,11 @@ def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str 
                                       "text (undecodable bytes?)"))
         return None
     if not text:
-        errors.append(ValidationError(param.name, f"required: expected {_expect(param.doc)}"))
+        errors.append(ValidationError(param.name, f"required: expected {expect(param.doc)}"))
         return None
     doc = param.doc
     if doc.alternatives or doc.children or not set(doc.types) <= {"object", "array"}:
-        _conform(doc, text, param.name, errors)
+        conform(doc, text, param.name, errors)
     return quote(text, safe="")
 
 
@@ -455,7 +198,7 @@ def build_request(
         used.add(param.name)
         value = values.get(param.name, OMITTED)
         if value is OMITTED or value is None:
-            errors.append(ValidationError(param.name, f"required: expected {_expect(param.doc)}"))
+            errors.append(ValidationError(param.name, f"required: expected {expect(param.doc)}"))
             continue
         encoded = _path_value(param, value, errors)
         if encoded is not None:
@@ -468,12 +211,12 @@ def build_request(
         if value is OMITTED:
             if param.required:
                 errors.append(ValidationError(param.name,
-                                              f"required: expected {_expect(param.doc)}"))
+                                              f"required: expected {expect(param.doc)}"))
             continue
         before = len(errors)
-        checked = _conform(param.doc, value, param.name, errors)
+        checked = conform(param.doc, value, param.name, errors)
         if len(errors) == before:
-            query.extend(_query_pairs(param.name, _check_json(checked, param.name, errors)))
+            query.extend(_query_pairs(param.name, check_json(checked, param.name, errors)))
 
     extras = {k: v for k, v in values.items() if k not in used and v is not OMITTED}
     body: Any = None
@@ -485,18 +228,18 @@ def build_request(
             if value is OMITTED:
                 if param.required:
                     errors.append(ValidationError(param.name,
-                                                  f"required: expected {_expect(param.doc)}"))
+                                                  f"required: expected {expect(param.doc)}"))
                 continue
-            body[param.name] = _conform(param.doc, value, param.name, errors, spec.strict)
+            body[param.name] = conform(param.doc, value, param.name, errors, spec.strict)
         for key, value in extras.items():
             if spec.map_values is not None:
-                body[key] = _map_item(spec.map_values, key, value, str(key), errors)
+                body[key] = map_item(spec.map_values, key, value, str(key), errors)
             elif spec.strict or not isinstance(key, str):
                 names = ", ".join(p.name for p in spec.params) or "none"
                 errors.append(ValidationError(
                     str(key), f"unknown parameter; expected one of {names}"))
             else:
-                body[key] = _check_json(value, key, errors)
+                body[key] = check_json(value, key, errors)
     else:
         for key in extras:
             names = ", ".join(p.name for p in action.params) or "none"
@@ -603,7 +346,7 @@ def coerce_text(param: Param | Attribute, text: str) -> Any:
                 value = json.loads(stripped)
             except ValueError as exc:
                 raise ValidationError(field, f"expected JSON {kind} ({exc.args[0]})") from None
-            if _type_ok(kind, value):
+            if type_ok(kind, value):
                 return value
     if "string" in types or not types or doc.alternatives:
         return text
@@ -611,4 +354,4 @@ def coerce_text(param: Param | Attribute, text: str) -> Any:
               "object": 'a JSON object such as {"key": "value"}',
               "array": 'a JSON array such as ["a", "b"]'}
     expected = " or ".join(wanted.get(t, t) for t in types)
-    raise ValidationError(field, f"expected {expected}, got {_short(stripped)}")
+    raise ValidationError(field, f"expected {expected}, got {short(stripped)}")
