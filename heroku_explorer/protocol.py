@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC
 from email.utils import parsedate_to_datetime
@@ -38,6 +39,7 @@ __all__ = [
     "compute_etag",
     "error_body",
     "etag_matches",
+    "header_value",
     "parse_error_body",
     "parse_range",
     "parse_retry_after",
@@ -71,6 +73,12 @@ class H:
     USER_AGENT = "User-Agent"
     WARNING = "Warning"
     X_HEROKU_WARNING = "X-Heroku-Warning"
+
+
+def header_value(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The first value of header ``name`` (any case) among ``pairs``, or ``None``."""
+    folded = name.lower()
+    return next((value for key, value in pairs if key.lower() == folded), None)
 
 
 #: The response headers a person debugging a call wants to see first.

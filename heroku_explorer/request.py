@@ -36,7 +36,14 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from heroku_explorer.errors import RequestInvalid, ValidationError
-from heroku_explorer.protocol import RANGE_LIMIT, H, RangeSpec, RangeSyntaxError, parse_range
+from heroku_explorer.protocol import (
+    RANGE_LIMIT,
+    H,
+    RangeSpec,
+    RangeSyntaxError,
+    header_value,
+    parse_range,
+)
 from heroku_explorer.schema.model import Action, Attribute, Param, json_type
 from heroku_explorer.values import (
     OMITTED,
@@ -97,11 +104,7 @@ class RequestSpec:
         return f"{self.path}?{urlencode(self.query)}" if self.query else self.path
 
     def header(self, name: str) -> str | None:
-        folded = name.lower()
-        for key, value in self.headers:
-            if key.lower() == folded:
-                return value
-        return None
+        return header_value(self.headers, name)
 
     def with_header(self, name: str, value: str | None) -> RequestSpec:
         """A copy with ``name`` set to ``value`` (or removed when ``None``)."""

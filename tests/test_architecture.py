@@ -11,8 +11,8 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 
-CORE = ["schema", "request.py", "values.py", "client", "sandbox", "config.py", "errors.py",
-        "protocol.py", "paths.py"]
+CORE = ["schema", "request.py", "values.py", "examples.py", "client", "sandbox", "config.py",
+        "errors.py", "protocol.py", "paths.py"]
 UI = ["app.py", "commands.py", "messages.py", "screens", "widgets", "repl"]
 
 # (modules, forbidden import prefixes)
@@ -20,7 +20,7 @@ RULES: list[tuple[list[str], tuple[str, ...]]] = [
     (CORE, ("textual", "prompt_toolkit")),
     (["repl"], ("textual",)),
     (UI, ("heroku_explorer.sandbox",)),
-    (["client", "request.py", "values.py"], ("heroku_explorer.sandbox",)),
+    (["client", "request.py", "values.py", "examples.py"], ("heroku_explorer.sandbox",)),
     (["sandbox"], ("heroku_explorer.client", "heroku_explorer.request")),
 ]
 

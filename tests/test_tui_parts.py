@@ -11,13 +11,13 @@ from heroku_explorer.errors import (
     RequestInvalid,
     ValidationError,
 )
+from heroku_explorer.examples import example_request, example_values
 from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.screens.confirm import is_destructive
 from heroku_explorer.screens.drill import drill_targets, identity_value
 from heroku_explorer.screens.history import parse_filter
 from heroku_explorer.screens.overview import overview_markdown
-from heroku_explorer.screens.wire import example_request, example_values
 from heroku_explorer.widgets.json_text import tokenize
 from heroku_explorer.widgets.json_tree import attribute_at
 from heroku_explorer.widgets.param_form import field_of, ordered_params

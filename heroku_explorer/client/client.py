@@ -47,7 +47,7 @@ from heroku_explorer.client.response import (
 )
 from heroku_explorer.errors import RateLimited, ReadOnlyRefused, RequestError, TimeoutError_
 from heroku_explorer.paths import cache_dir as default_cache_dir
-from heroku_explorer.protocol import H, accept_header, accept_variant, reason_phrase
+from heroku_explorer.protocol import H, accept_header, accept_variant, header_value, reason_phrase
 from heroku_explorer.request import RequestSpec
 
 __all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "HerokuClient"]
@@ -329,11 +329,9 @@ class HerokuClient:
         return body[: self.display_cap], size, spool_path
 
     def _redacted(self, request: httpx.Request) -> tuple[tuple[str, str], ...]:
-        pairs = _pairs(request.headers)
-        if any(name.lower() == "authorization" for name, _ in pairs):
-            pairs = tuple((n, v.partition(" ")[0] + " [REDACTED]") if n.lower() == "authorization"
-                          else (n, v) for n, v in pairs)
-        return pairs
+        # The scheme stays visible ("Bearer [REDACTED]"); the token never does.
+        return tuple((n, v.partition(" ")[0] + " [REDACTED]") if n.lower() == "authorization"
+                     else (n, v) for n, v in _pairs(request.headers))
 
     def _failed(self, spec: RequestSpec, request: httpx.Request, out: Outgoing,
                 error: RequestError, started: float, t0: float) -> Exchange:
@@ -501,9 +499,4 @@ def _pairs(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
 
 
 def cached_ctype(cached: CachedResponse | None) -> str | None:
-    if cached is None:
-        return None
-    for name, value in cached.headers:
-        if name.lower() == "content-type":
-            return value
-    return None
+    return header_value(cached.headers, H.CONTENT_TYPE) if cached is not None else None

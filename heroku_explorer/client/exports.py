@@ -17,13 +17,17 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Iterable
-from typing import Literal, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from heroku_explorer.client.auth import ENV_VAR
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import DEFAULT_VARIANT, H, accept_header
 
-__all__ = ["AuthStyle", "Format", "WireRequest", "export", "scrub", "to_curl", "to_httpie",
-           "to_python"]
+if TYPE_CHECKING:
+    from heroku_explorer.request import RequestSpec
+
+__all__ = ["AuthStyle", "Format", "UnsentRequest", "WireRequest", "export", "scrub", "to_curl",
+           "to_httpie", "to_python", "unsent"]
 
 AuthStyle = Literal["netrc", "env"]
 Format = Literal["curl", "httpie", "python"]
@@ -47,6 +51,30 @@ class WireRequest(Protocol):
     def request_body(self) -> bytes | None: ...
     @property
     def authenticated(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UnsentRequest:
+    """A request written out without the client: an example, or a preview before the
+    client has opened."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: bytes | None
+    authenticated: bool = False
+
+
+def unsent(spec: RequestSpec, base_url: str, *, variant: str = DEFAULT_VARIANT,
+           authenticated: bool = False) -> UnsentRequest:
+    """``spec`` as the client would send it to ``base_url`` (auth aside)."""
+    headers: list[tuple[str, str]] = [(H.ACCEPT, accept_header(variant))]
+    body = spec.body_bytes()
+    if body is not None:
+        headers.append((H.CONTENT_TYPE, "application/json"))
+    headers.extend(spec.wire_headers)
+    return UnsentRequest(spec.wire_method, base_url.rstrip("/") + spec.target, tuple(headers),
+                         body, authenticated)
 
 
 def _headers(request: WireRequest) -> list[tuple[str, str]]:

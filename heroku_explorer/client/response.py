@@ -39,6 +39,7 @@ from heroku_explorer.errors import (
 from heroku_explorer.protocol import (
     ERROR_MESSAGES,
     RangeSpec,
+    header_value,
     parse_error_body,
     parse_retry_after,
 )
@@ -120,18 +121,10 @@ class Exchange:
 
     def header(self, name: str) -> str | None:
         """A response header (first value), by case-insensitive name."""
-        folded = name.lower()
-        for key, value in self.headers:
-            if key.lower() == folded:
-                return value
-        return None
+        return header_value(self.headers, name)
 
     def request_header(self, name: str) -> str | None:
-        folded = name.lower()
-        for key, value in self.request_headers:
-            if key.lower() == folded:
-                return value
-        return None
+        return header_value(self.request_headers, name)
 
     def full_body(self) -> bytes:
         """The whole body, read back from ``body_path`` when it was too large."""

@@ -9,8 +9,6 @@ example when it gives one, otherwise one assembled from the attributes' examples
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
-from typing import Any
 
 from heroku_explorer.repl.commands import SESSION_COMMANDS
 from heroku_explorer.repl.render import format_json, paint
@@ -19,8 +17,6 @@ from heroku_explorer.schema.model import Action, ApiSpec, Attribute, DocSection,
 
 __all__ = [
     "action_doc",
-    "example_request_values",
-    "example_response",
     "example_text",
     "help_text",
     "index_doc",
@@ -29,8 +25,6 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://api.heroku.com"
-_PLACEHOLDER = {"string": "string", "integer": 0, "number": 0, "boolean": True,
-                "array": [], "object": {}}
 
 
 def _wrap(text: str | None, indent: str = "  ", width: int = 88) -> str:
@@ -127,90 +121,18 @@ def action_doc(action: Action, *, color: bool = False) -> str:
 # -- examples -------------------------------------------------------------------
 
 
-def _example_of(attr: Attribute) -> Any:
-    if attr.has_example:
-        return attr.example
-    for alt in attr.alternatives:
-        if alt.has_example:
-            return alt.example
-    if attr.children:
-        return {c.name: _example_of(c) for c in attr.children}
-    if attr.items is not None:
-        return [_example_of(attr.items)]
-    if attr.enum:
-        return attr.enum[0]
-    if attr.nullable and not attr.types:
-        return None
-    return _PLACEHOLDER.get(attr.types[0] if attr.types else "string", "string")
-
-
-def _path_example(p: Param) -> str:
-    named = [a for a in p.doc.alternatives if a.name == "name" and a.has_example]
-    value = _example_of(named[0]) if named else _example_of(p.doc)
-    return str(value) if value not in (None, "", {}, []) else f"${param_label(p).upper()}"
-
-
-def example_request_values(action: Action) -> dict[str, Any]:
-    """Values for every required parameter (and documented body example)."""
-    values: dict[str, Any] = {p.name: _path_example(p) for p in action.path_params}
-    if action.body is not None and isinstance(action.body.example, dict):
-        values.update(action.body.example)
-    for p in action.query_params + action.body_params:
-        if p.required and p.name not in values:
-            values[p.name] = _example_of(p.doc)
-    return values
-
-
-def example_response(spec: ApiSpec, action: Action) -> Any:
-    """The response body the schema promises, or ``None`` when it promises none."""
-    resp = action.response
-    if resp.has_example:
-        return resp.example
-    if resp.kind == "empty":
-        return None
-    shape: Any = None
-    res = spec.resource(resp.resource) if resp.resource else None
-    if res is not None:
-        if res.example is not None:
-            shape = res.example
-        elif res.attributes:
-            shape = {a.name: _example_of(a) for a in res.attributes}
-    elif resp.schema is not None:
-        shape = _example_of(resp.schema)
-    if shape is None:
-        return None
-    return [shape] if resp.kind == "list" and not isinstance(shape, list) else shape
-
-
-@dataclass(frozen=True, slots=True)
-class _Wire:
-    method: str
-    url: str
-    request_headers: tuple[tuple[str, str], ...]
-    request_body: bytes | None
-    authenticated: bool = True
-
-
 def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_URL,
                  color: bool = False) -> str:
-    from heroku_explorer.client.exports import to_curl
-    from heroku_explorer.errors import RequestInvalid
-    from heroku_explorer.protocol import accept_header
-    from heroku_explorer.request import build_request
+    from heroku_explorer.client.exports import to_curl, unsent
+    from heroku_explorer.examples import example_inputs, promised_response
 
-    values = example_request_values(action)
+    values, req, problem = example_inputs(action)
     lines = [paint(f"{action.resource} {action.key}: {action.title}", "bold", color), ""]
-    try:
-        req = build_request(action, values)
-    except RequestInvalid as exc:
-        lines.append(f"  (the schema's examples do not make a valid request: {exc})")
+    if req is None:
+        lines.append(f"  ({problem})")
     else:
-        headers = [("Accept", accept_header())]
-        if req.body is not None:
-            headers.insert(0, ("Content-Type", "application/json"))
-        wire = _Wire(req.method, base_url.rstrip("/") + req.target, tuple(headers),
-                     req.body_bytes())
-        lines += [paint("Request", "bold", color), to_curl(wire), ""]
+        lines += [paint("Request", "bold", color),
+                  to_curl(unsent(req, base_url, authenticated=True)), ""]
         words = [action.resource, action.key]
         for name, value in values.items():
             p = action.param(name)
@@ -219,7 +141,7 @@ def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_
                          else f"{label}:='{format_json(value, color=False, indent=None)}'")
         lines += [paint("In this REPL", "bold", color), "  " + " ".join(words), ""]
     statuses = ", ".join(str(s) for s in action.statuses) or "2xx"
-    body = example_response(spec, action)
+    _, body, _ = promised_response(spec, action)
     lines.append(paint(f"Response ({statuses})", "bold", color))
     lines.append(format_json(body, color=color) if body is not None else "  (no body)")
     return "\n".join(lines)

@@ -2,4 +2,20 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from heroku_explorer.app import ExplorerApp
+
+__all__ = ["explorer_app"]
+
+
+def explorer_app(node: DOMNode) -> ExplorerApp:
+    """The :class:`ExplorerApp` that ``node`` runs in (screens and widgets share its state)."""
+    from heroku_explorer.app import ExplorerApp
+
+    app = node.app
+    assert isinstance(app, ExplorerApp)
+    return app

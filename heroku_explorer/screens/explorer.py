@@ -22,6 +22,7 @@ from textual.widgets import Footer
 
 from heroku_explorer.messages import ActionRequested, ResendRequested
 from heroku_explorer.schema.model import Action, Resource
+from heroku_explorer.screens import explorer_app
 from heroku_explorer.widgets.resource_tree import ResourceBrowser, ResourceTree
 from heroku_explorer.widgets.status_bar import RATE_LIMIT, StatusBar
 
@@ -65,11 +66,7 @@ class ExplorerScreen(Screen[None]):
 
     @property
     def host(self) -> ExplorerApp:
-        from heroku_explorer.app import ExplorerApp
-
-        app = self.app
-        assert isinstance(app, ExplorerApp)
-        return app
+        return explorer_app(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):

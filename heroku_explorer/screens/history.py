@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 from heroku_explorer.errors import RequestInvalid
 from heroku_explorer.messages import ClientOpened, ResendRequested
 from heroku_explorer.request import RequestSpec, raw_request
+from heroku_explorer.screens import explorer_app
 
 if TYPE_CHECKING:
     from heroku_explorer.app import ExplorerApp
@@ -111,11 +112,7 @@ HTTPie or Python (the token is never included).
 
     @property
     def host(self) -> ExplorerApp:
-        from heroku_explorer.app import ExplorerApp
-
-        app = self.app
-        assert isinstance(app, ExplorerApp)
-        return app
+        return explorer_app(self)
 
     def compose(self) -> ComposeResult:
         yield Label(" History", classes="screen-title", id="history-title")

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from heroku_explorer.protocol import H, header_value
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.widgets.response_view import ResponseView
 
@@ -39,12 +40,12 @@ def as_exchange(row: Any) -> Exchange:
         content_range=row.content_range, next_range=row.next_range,
         not_modified=row.not_modified, from_cache=row.from_cache, action_id=row.action_id,
         started_at=row.ts, data=data,
-        authenticated=any(k.lower() == "authorization" for k, _ in row.request_headers),
+        authenticated=header_value(row.request_headers, H.AUTHORIZATION) is not None,
     )
 
 
 def _ctype(headers: tuple[tuple[str, str], ...]) -> str | None:
-    return next((v for k, v in headers if k.lower() == "content-type"), None)
+    return header_value(headers, H.CONTENT_TYPE)
 
 
 class ResponseDetailScreen(Screen[None]):

@@ -20,10 +20,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
+from heroku_explorer.client.exports import WireRequest, to_curl, unsent
 from heroku_explorer.errors import Forbidden, RequestInvalid, ValidationError
+from heroku_explorer.examples import example_request
 from heroku_explorer.protocol import H
 from heroku_explorer.request import RequestSpec, build_request
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
+from heroku_explorer.screens import explorer_app
 from heroku_explorer.screens.confirm import ConfirmScreen, is_destructive
 from heroku_explorer.screens.drill import (
     DrillScreen,
@@ -32,7 +35,6 @@ from heroku_explorer.screens.drill import (
     param_resource,
 )
 from heroku_explorer.screens.two_factor import TwoFactorScreen
-from heroku_explorer.screens.wire import example_request, preview_wire
 from heroku_explorer.widgets.docs_panel import DocsPanel
 from heroku_explorer.widgets.headers_tab import HeadersTab
 from heroku_explorer.widgets.param_form import ParamForm, field_of
@@ -74,11 +76,7 @@ class Workbench(Vertical):
 
     @property
     def host(self) -> ExplorerApp:
-        from heroku_explorer.app import ExplorerApp
-
-        app = self.app
-        assert isinstance(app, ExplorerApp)
-        return app
+        return explorer_app(self)
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Open an action: Enter in the tree, or ctrl+p to search."),
@@ -161,10 +159,16 @@ class Workbench(Vertical):
         self.last_values = values
         return spec, errors
 
-    def _curl(self, spec: RequestSpec) -> str:
-        from heroku_explorer.client.exports import to_curl
+    def _wire(self, spec: RequestSpec) -> WireRequest:
+        """What the client would send for ``spec`` (its own ``prepare`` once it is open)."""
+        host = self.host
+        if host.client is not None:
+            return host.client.prepare(spec)
+        return unsent(spec, host.base_url, variant=host.variant,
+                      authenticated=host.mode == "LIVE")
 
-        return to_curl(preview_wire(self.host, spec))
+    def _curl(self, spec: RequestSpec) -> str:
+        return to_curl(self._wire(spec))
 
     def _refresh_preview(self) -> None:
         spec, errors = self._build(everywhere=False)
@@ -172,7 +176,7 @@ class Workbench(Vertical):
         if spec is None:
             preview.show(None, None, errors)
         else:
-            preview.show(preview_wire(self.host, spec), self._curl(spec))
+            preview.show(self._wire(spec), self._curl(spec))
 
     @on(ParamForm.ValuesChanged)
     @on(HeadersTab.ValuesChanged)

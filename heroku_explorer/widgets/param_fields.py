@@ -24,38 +24,16 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Switch, TextArea
 
+from heroku_explorer.examples import attribute_example
 from heroku_explorer.request import OMITTED, ValidationError, coerce_text
 from heroku_explorer.schema.model import Attribute, MapSpec, Param
 from heroku_explorer.widgets.json_text import pretty, short_json
 from heroku_explorer.widgets.text import put
 
-__all__ = ["MAP_FIELD", "FieldRow", "example_for"]
+__all__ = ["MAP_FIELD", "FieldRow"]
 
 #: Name of the one field of a free-form map body (config vars).
 MAP_FIELD = "(body)"
-
-
-def example_for(doc: Attribute) -> Any:
-    """The schema's example for ``doc``, or one made from its parts; ``OMITTED`` if none."""
-    if doc.has_example:
-        return doc.example
-    for alt in doc.alternatives:
-        if alt.has_example:
-            return alt.example
-    if doc.children:
-        found = {c.name: example_for(c) for c in doc.children}
-        found = {k: v for k, v in found.items() if v is not OMITTED}
-        if found:
-            return found
-    if doc.items is not None:
-        item = example_for(doc.items)
-        if item is not OMITTED:
-            return [item]
-    if doc.enum:
-        return doc.enum[0]
-    if doc.default is not None:
-        return doc.default
-    return OMITTED
 
 
 def _kind(doc: Attribute) -> str:
@@ -134,7 +112,7 @@ class FieldRow(Vertical):
             return '{"KEY": "value", "OLD_KEY": null}' if self.map_spec else "{}"
         doc = self.param.doc
         label = doc.type_label
-        example = example_for(doc)
+        example = attribute_example(doc)
         if example is not OMITTED:
             return f"{label}, e.g. {short_json(example, 40)}"
         return label
@@ -238,7 +216,7 @@ class FieldRow(Vertical):
         bits = [f"{self.name_} ({self.param.location}, {need}): {doc.type_label}"]
         if doc.description:
             bits.append(doc.description)
-        example = example_for(doc)
+        example = attribute_example(doc)
         if example is not OMITTED:
             bits.append("e.g. " + short_json(example))
         if self.kind == "switch" and not self.required:

@@ -19,9 +19,10 @@ from textual.events import DescendantBlur, DescendantFocus
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Switch, TextArea
 
+from heroku_explorer.examples import attribute_example
 from heroku_explorer.request import OMITTED, ValidationError
 from heroku_explorer.schema.model import Action, Param
-from heroku_explorer.widgets.param_fields import MAP_FIELD, FieldRow, example_for
+from heroku_explorer.widgets.param_fields import MAP_FIELD, FieldRow
 
 __all__ = ["ParamForm", "field_of", "ordered_params"]
 
@@ -168,7 +169,7 @@ switched; JSON fields take objects and arrays.
             return
         for row in self.rows.values():
             if row.param is not None:
-                row.set_value(example_for(row.param.doc))
+                row.set_value(attribute_example(row.param.doc))
             elif self.action.body is not None:
                 example = self.action.body.example
                 row.set_value(example if isinstance(example, dict) else {"EXAMPLE_KEY": "value"})
