@@ -215,7 +215,6 @@ def redact_urls(text: str, secrets: Iterable[str] = ()) -> str:
 
 # -- JSON ----------------------------------------------------------------------
 
-
 def _hide(value: Any) -> Any:
     """A value kept secret as a whole: its leaves become :data:`REDACTED` (``null``
     and booleans stay, and so do the few names that only describe a credential, such
@@ -250,10 +249,15 @@ def redact_json(value: Any, *, secrets: Iterable[str] = (), config_vars: bool = 
                 s = s.replace(form, REDACTED)
         return redact_urls(s) if "://" in s else s
 
+    seen: dict[tuple[str, str | None], bool] = {}  # a list repeats the same names
+
     def secret(name: str, parent: str | None) -> bool:
-        if is_secret_name(name) or (secret_names is not None and secret_names(name)):
-            return True
-        return parent is not None and is_secret_name(f"{parent}.{name}")
+        found = seen.get((name, parent))
+        if found is None:
+            found = is_secret_name(name) or (secret_names is not None and secret_names(name)) \
+                or (parent is not None and is_secret_name(f"{parent}.{name}"))
+            seen[(name, parent)] = found
+        return found
 
     def walk(v: Any, parent: str | None) -> Any:
         if isinstance(v, str):

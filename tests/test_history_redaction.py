@@ -390,3 +390,23 @@ def test_recalled_lines_holding_the_marker_are_flagged(tmp_path: Path) -> None:
     recalled = list(again.load_history_strings())
     assert recalled[0] == "GET /apps" and not is_redacted_line(recalled[0])
     assert is_redacted_line(recalled[1])
+
+
+def test_a_long_list_is_redacted_as_far_as_it_is_kept(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    for first in ('{"password":"PLANTED-first"}', '{"n":1e9}'):
+        # 1e9 is shorter as sent than re-written: the secret at item 5000 is within the
+        # first BODY_CAP bytes as sent, past them as re-written.
+        raw = ("[" + first + ',{"n":1e9}' * 4_999 + ',{"password":"PLANTED-later"}'
+               + ',{"n":1e9}' * 15_000 + "]").encode()
+        assert raw.index(b"PLANTED-later") < BODY_CAP
+        history.record(Exchange("GET", "https://api.heroku.com/x", (), None, status=200,
+                                body=raw, body_state="json", data=json.loads(raw),
+                                size=len(raw)))
+    plain, first_secret = history.search()
+    for entry in (plain, first_secret):
+        assert b"PLANTED" not in entry.response_body and entry.body_truncated
+        assert len(entry.response_body) == BODY_CAP
+    assert first_secret.response_body.startswith(b'[{"password": "[REDACTED]"}, {"n": 1000')
+    assert plain.response_body.startswith(b'[{"n": 1000000000.0}, {"n": 1000000000.0}')
+    history.close()

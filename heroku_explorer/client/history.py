@@ -192,6 +192,21 @@ def _private_file(path: Path) -> None:
         os.close(fd)
 
 
+def _head(items: list[Any]) -> list[Any]:
+    """The first items of a long list whose compact JSON is over :data:`BODY_CAP`
+    bytes: all a row keeps of it, so all that needs redacting. The row holds these
+    items re-written with ``json.dumps`` (no shorter than compact), never the bytes
+    as received (a number such as ``1e9`` is shorter there than re-written, so the
+    received bytes' first ``BODY_CAP`` could reach past these items)."""
+    size = 1
+    for count, item in enumerate(items, 1):
+        size += len(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass")) + 1
+        if size > BODY_CAP:
+            return items[:count]
+    return items
+
+
 def _plain_url(url: str) -> str:
     """``url`` without user info and with query values left out (``?page&order``)."""
     try:
@@ -328,6 +343,7 @@ class History:
         sec = self.secrets
         if self.mode == "full" or not data:
             return redaction.redact_bytes(data, sec)
+        names = write_only.__contains__ if write_only else None
         if parsed is None:
             try:
                 parsed = json.loads(data)
@@ -340,13 +356,17 @@ class History:
         # An error answer from a config-var URL is a Heroku error body, not the map.
         as_map = config_vars and not (error_body and isinstance(parsed, dict)
                                       and set(parsed) <= {"id", "message", "url"})
-        names = write_only.__contains__ if write_only else None
+        whole = True
+        if isinstance(parsed, list) and len(data) > BODY_CAP:
+            head = _head(parsed)
+            whole = len(head) == len(parsed)
+            parsed = head
         try:
             clean = redaction.redact_json(parsed, secrets=sec, config_vars=as_map,
                                           secret_names=names)
         except RecursionError:
             return REDACTED.encode()
-        if clean == parsed:
+        if whole and clean == parsed:
             return redaction.redact_bytes(data, sec)
         return json.dumps(clean, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
