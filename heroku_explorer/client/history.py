@@ -171,6 +171,24 @@ class HistoryEntry:
     redaction: str = ""
     """The mode the row was written in (empty for rows older than the modes)."""
 
+    def resend_refusal(self) -> str | None:
+        """Why this row cannot be sent again as it stands (one sentence), or ``None``.
+
+        A row written in ``metadata`` mode holds no body, a capped body is cut off, and a
+        redacted value would be sent as ``[REDACTED]`` in place of the secret (a config
+        var set to the marker, say)."""
+        if self.redaction == "metadata":
+            return "This exchange was kept without its body and headers; it cannot be sent again."
+        if self.request_body_truncated:
+            return "This request's body was kept only in part; it cannot be sent again."
+        body = (self.request_body or b"").decode("utf-8", "replace")
+        if redaction.is_redacted(self.url) or redaction.is_redacted(body) or any(
+                redaction.is_redacted(v) for k, v in self.request_headers
+                if k.lower() != "authorization"):
+            return ("This request holds values kept as [REDACTED]; sending it again would send "
+                    "the marker in place of the secret.")
+        return None
+
 
 def _private_file(path: Path) -> None:
     """Create ``path`` (0600) if it is missing, without following a symbolic link;
