@@ -14,7 +14,7 @@ from heroku_explorer.client import History
 from heroku_explorer.client.cache import SchemaCache
 from heroku_explorer.client.response import Exchange
 from heroku_explorer.paths import atomic_write, ensure_dir, refuse_link
-from heroku_explorer.repl.history import PrivateFileHistory, open_history
+from heroku_explorer.repl.history import MemoryHistory, PrivateFileHistory, open_history
 
 VICTIM = b"precious: must stay untouched\n"
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="changing a file's owner needs root")
@@ -215,7 +215,8 @@ def test_repl_history_that_is_a_link_stays_in_memory(tmp_path: Path, victim: Pat
     with pytest.raises(OSError, match="symbolic link"):
         PrivateFileHistory(path)
     history = open_history(path)
-    assert not isinstance(history, PrivateFileHistory)
+    assert isinstance(history, MemoryHistory) and history.disabled_reason
+    assert "symbolic link" in history.disabled_reason and one_sentence(history.disabled_reason)
     history.store_string("GET /apps")
     assert untouched(victim)
 
@@ -238,5 +239,6 @@ def test_repl_history_swapped_for_a_link_is_not_followed(tmp_path: Path, victim:
 def test_repl_history_in_a_linked_folder_stays_in_memory(tmp_path: Path, victim: Path) -> None:
     (tmp_path / "data").symlink_to(victim.parent, target_is_directory=True)
     history = open_history(tmp_path / "data" / "repl_history")
-    assert not isinstance(history, PrivateFileHistory)
+    assert isinstance(history, MemoryHistory) and history.disabled_reason
+    assert open_history(None).disabled_reason is None  # (none asked for)
     assert sorted(os.listdir(victim.parent)) == ["victim"]

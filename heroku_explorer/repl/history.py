@@ -33,9 +33,10 @@ from heroku_explorer.redaction import (
     redact_text,
     redact_urls,
 )
+from heroku_explorer.safe_text import visible
 
-__all__ = ["HISTORY_FILE", "REDACTED", "PrivateFileHistory", "default_history_path",
-           "is_redacted_line", "open_history", "scrub"]
+__all__ = ["HISTORY_FILE", "REDACTED", "MemoryHistory", "PrivateFileHistory",
+           "default_history_path", "is_redacted_line", "open_history", "scrub"]
 
 HISTORY_FILE = "repl_history"
 
@@ -172,11 +173,25 @@ class PrivateFileHistory(FileHistory):
             handle.write("".join(out).encode("utf-8", errors="replace"))
 
 
+class MemoryHistory(InMemoryHistory):
+    """The history of this session only; ``disabled_reason`` says why no file is kept
+    (one sentence), or is ``None`` when none was asked for."""
+
+    def __init__(self, disabled_reason: str | None = None) -> None:
+        super().__init__()
+        self.disabled_reason = disabled_reason
+
+
 def open_history(path: Path | str | None, secrets: Iterable[str] = ()) -> History:
-    """A private file history at ``path``; in memory when ``path`` is None or unwritable."""
+    """A private file history at ``path``; a :class:`MemoryHistory` when ``path`` is
+    None or cannot be used (a symbolic link, a folder others may write to...), whose
+    ``disabled_reason`` says why."""
     if path is None:
-        return InMemoryHistory()
+        return MemoryHistory()
     try:
         return PrivateFileHistory(path, secrets)
-    except OSError:
-        return InMemoryHistory()
+    except OSError as exc:
+        reason = visible(exc.strerror or str(exc), single_line=True)
+        where = visible(str(path), single_line=True)
+        return MemoryHistory(f"Command history is kept in memory only: cannot use {where} "
+                             f"({reason}).")
