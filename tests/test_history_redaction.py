@@ -436,3 +436,62 @@ def test_rows_that_cannot_be_sent_again_say_why(tmp_path: Path) -> None:
             assert refusals[2] and "[REDACTED]" in refusals[2]  # its Cookie header
             assert plain.resend_refusal() is None
         history.close()
+
+
+SECRET_KEYS = ["password", "new_password", "access_token", "apiKey", "client_secret",
+               "X-Api-Key", "refresh-token", "private_key", "otp"]
+PLAIN_KEYS = ["name", "id", "region", "stack", "email", "key", "owner", "items"]
+DESCRIPTIVE = {"id"}
+_counter = iter(range(10**9))
+
+
+def _leaf() -> st.SearchStrategy[object]:
+    return st.builds(lambda: f"V{next(_counter)}-value")
+
+
+json_values = st.recursive(
+    _leaf(),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(SECRET_KEYS + PLAIN_KEYS), inner, max_size=4),
+    max_leaves=12)
+
+
+def _under_secret(value: object, hidden: bool = False) -> tuple[set[str], set[str]]:
+    """(strings below a secret-named key, strings elsewhere)."""
+    secret: set[str] = set()
+    plain: set[str] = set()
+    if isinstance(value, str):
+        (secret if hidden else plain).add(value)
+    elif isinstance(value, list):
+        for item in value:
+            s, p = _under_secret(item, hidden)
+            secret |= s
+            plain |= p
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            # Inside a secret, a credential's own "id" (a plain value) describes it: kept.
+            kept = hidden and k in DESCRIPTIVE and isinstance(item, str)
+            s, p = _under_secret(item, (hidden or k in SECRET_KEYS) and not kept)
+            secret |= s
+            plain |= p
+    return secret, plain
+
+
+@settings(max_examples=80, deadline=None)
+@given(request=json_values, response=json_values)
+def test_no_value_under_a_secret_name_is_stored(tmp_path_factory: pytest.TempPathFactory,
+                                                request: object, response: object) -> None:
+    folder = tmp_path_factory.mktemp("prop")
+    history = History(folder / "h.sqlite3")
+    history.record(Exchange("POST", "https://api.heroku.com/things", (),
+                            json.dumps(request).encode(), status=201,
+                            body=json.dumps(response).encode(), body_state="json",
+                            data=response, size=len(json.dumps(response))))
+    rows = raw_rows(folder / "h.sqlite3")
+    history.close()
+    for value in (request, response):
+        hidden, shown = _under_secret(value)
+        for leaf in hidden:
+            assert leaf not in rows, leaf
+        for leaf in shown:
+            assert leaf in rows, leaf
