@@ -171,22 +171,19 @@ class HistoryEntry:
     redaction: str = ""
     """The mode the row was written in (empty for rows older than the modes)."""
 
-    def resend_refusal(self) -> str | None:
-        """Why this row cannot be sent again as it stands (one sentence), or ``None``.
+    def incomplete(self) -> str | None:
+        """Why this row does not hold the whole request, so that it cannot be sent
+        again from the row alone (one sentence), or ``None``.
 
-        A row written in ``metadata`` mode holds no body, a capped body is cut off, and a
-        redacted value would be sent as ``[REDACTED]`` in place of the secret (a config
-        var set to the marker, say)."""
+        A row kept in ``metadata`` mode holds no body or header values; a capped
+        request body is cut off. (Values kept as ``[REDACTED]`` are the business of
+        ``policy.resend_refusal``, which reads the URL, headers and body.)"""
         if self.redaction == "metadata":
-            return "This exchange was kept without its body and headers; it cannot be sent again."
+            return ("Not sent: this request was recorded without its body and header "
+                    "values (history mode metadata).")
         if self.request_body_truncated:
-            return "This request's body was kept only in part; it cannot be sent again."
-        body = (self.request_body or b"").decode("utf-8", "replace")
-        if redaction.is_redacted(self.url) or redaction.is_redacted(body) or any(
-                redaction.is_redacted(v) for k, v in self.request_headers
-                if k.lower() != "authorization"):
-            return ("This request holds values kept as [REDACTED]; sending it again would send "
-                    "the marker in place of the secret.")
+            return (f"Not sent: only the first {BODY_CAP // 1024} KB of this request's body "
+                    "were recorded.")
         return None
 
 
