@@ -12,14 +12,18 @@ Three user directories, from platformdirs (``~/.config/heroku-explorer``,
 
 Every directory is created with mode 0700 and every file written with
 :func:`atomic_write` has mode 0600, so nothing lands half-written or readable by
-other users.
+other users. No symbolic link is followed: a folder of ours that is a link, another
+user's, or writable by others is refused (:func:`ensure_dir`), and so is a file
+that is a link (:func:`atomic_write`, :func:`refuse_link`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,6 +35,7 @@ __all__ = [
     "config_dir",
     "data_dir",
     "ensure_dir",
+    "refuse_link",
 ]
 
 APP_NAME = "heroku-explorer"
@@ -73,15 +78,57 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def refuse_link(path: Path, *, must_exist: bool = False) -> None:
+    """Raise :class:`OSError` (one sentence) when ``path`` is a symbolic link.
+
+    A missing ``path`` is fine unless ``must_exist``.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if must_exist:
+            raise
+        return
+    if stat.S_ISLNK(info.st_mode):
+        raise OSError(errno.ELOOP, f"{path} is a symbolic link, which is not followed",
+                      str(path))
+
+
 def ensure_dir(path: Path) -> Path:
     """Create ``path`` (and its parents) and make the leaf private (0700).
 
-    Raises :class:`OSError` when the directory cannot be created.
+    The leaf, the folder heroku-explorer keeps its own files in, must be a real
+    directory: a symbolic link is not followed, and one owned by another user, or
+    that its group or others may write to, is refused (its files could be replaced
+    under us). A leaf of ours that others may only read is made private. Raises
+    :class:`OSError`, with a ``strerror`` that says why in a few words, when the
+    directory cannot be created or is refused. Its parents are created if missing
+    and may be links (``~/.local`` often is).
     """
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        if path.stat().st_mode & 0o077:
-            path.chmod(0o700)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        refuse_link(path)  # a dangling link where the folder should be
+        raise
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            refuse_link(path)
+        raise
+    try:
+        info = os.fstat(fd)
+        if info.st_uid != os.geteuid():
+            raise OSError(errno.EPERM, f"the folder {path} belongs to another user",
+                          str(path))
+        if info.st_mode & 0o022:
+            raise OSError(errno.EPERM, f"other users may write to the folder {path}",
+                          str(path))
+        if info.st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, 0o700)
+    finally:
+        os.close(fd)
     return path
 
 
@@ -89,18 +136,43 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` in one step: a temporary file in the same folder,
     flushed, given ``mode``, then renamed over the target.
 
-    A reader sees the old file or the new one, never a mix. Raises :class:`OSError`.
+    A reader sees the old file or the new one, never a mix. No symbolic link is
+    followed: the folder is checked by :func:`ensure_dir` and opened once, the
+    temporary file is created in it with ``O_EXCL | O_NOFOLLOW``, and a target that is
+    a symbolic link is refused (the file it points at is left alone). Raises
+    :class:`OSError`.
     """
     ensure_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        try:
+            info = os.lstat(path.name, dir_fd=dir_fd)
+        except FileNotFoundError:
+            pass
+        else:
+            if stat.S_ISLNK(info.st_mode):
+                raise OSError(errno.ELOOP, f"{path} is a symbolic link, which is not followed",
+                              str(path))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        for _ in range(100):
+            tmp = f".{path.name}.{secrets.token_hex(6)}.tmp"
+            try:
+                fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise OSError(errno.EEXIST, "no free temporary name", str(path.parent))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), mode)
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=dir_fd)
+            raise
+    finally:
+        os.close(dir_fd)

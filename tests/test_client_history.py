@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import stat
@@ -129,3 +130,29 @@ def test_paths_honour_the_home_override(tmp_path: Path, monkeypatch: pytest.Monk
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(ensure_dir(tmp_path / "deep" / "dir")).st_mode) == 0o700
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+async def test_the_client_records_config_vars_and_credentials_redacted(tmp_path: Path) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/config-vars"):
+            return httpx.Response(200, json={"DATABASE_URL": "postgres://u:pw-PLANTED@h/d"})
+        return httpx.Response(201, json={"access_token": {"token": "at-PLANTED", "id": "a1"}},
+                              headers={"Set-Cookie": "sid=cookie-PLANTED"})
+
+    client, _ = make_client(answer, home=tmp_path, history=True)
+    async with client:
+        await client.send(raw_request("PATCH", "/apps/demo/config-vars",
+                                      {"SECRET_KEY_BASE": "skb-PLANTED", "OLD": None}))
+        await client.send(raw_request("POST", "/oauth/authorizations?api_key=q-PLANTED",
+                                      {"description": "kept-description"}))
+        history = client.history
+        assert history is not None
+        oauth, config = history.search()
+        assert json.loads(config.request_body or b"") == {"SECRET_KEY_BASE": "[REDACTED]",
+                                                          "OLD": None}
+        assert json.loads(oauth.response_body) == {"access_token": {"token": "[REDACTED]",
+                                                                    "id": "a1"}}
+        history.close()
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir())
+    assert b"PLANTED" not in data and TOKEN.encode() not in data
+    assert b"kept-description" in data and b"SECRET_KEY_BASE" in data

@@ -90,3 +90,44 @@ def test_history_opens_while_another_process_creates_it(tmp_path: Path) -> None:
     finally:
         done.join()
         other.close()
+
+
+OLD_SCHEMA = (
+    "CREATE TABLE exchanges (id INTEGER PRIMARY KEY AUTOINCREMENT, ts REAL NOT NULL, "
+    "method TEXT NOT NULL, url TEXT NOT NULL, path TEXT NOT NULL, status INTEGER, reason TEXT, "
+    "request_id TEXT, elapsed_ms REAL, size INTEGER, body_state TEXT, request_headers TEXT, "
+    "request_body BLOB, response_headers TEXT, response_body BLOB, body_truncated INTEGER, "
+    "etag TEXT, not_modified INTEGER, from_cache INTEGER, content_range TEXT, "
+    "next_range TEXT, error TEXT, action_id TEXT)")
+
+
+def test_two_processes_upgrade_an_older_history_at_once(tmp_path: Path) -> None:
+    """A database from before the redaction modes gains its new columns once, however
+    many processes open it at the same instant, and keeps its old rows."""
+    db = tmp_path / "data" / "history.sqlite3"
+    db.parent.mkdir(mode=0o700)
+    with sqlite3.connect(db) as conn:
+        conn.execute(OLD_SCHEMA)
+        conn.execute("INSERT INTO exchanges (ts, method, url, path, status) "
+                     "VALUES (1, 'GET', 'https://x/old', '/old', 200)")
+    conn.close()
+    db.chmod(0o600)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HEROKU_EXPLORER_HOME": str(tmp_path)}
+    start_at = time.time() + 1.5
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(db), name, "20", str(start_at)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for name in ("tui", "repl", "call")
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0 and "Traceback" not in err, err
+        result = json.loads(out.strip().splitlines()[-1])
+        assert result["enabled"] and result["failed"] == 0, result
+    history = History(db)
+    try:
+        assert history.count() == 61
+        assert history.search(path="/old")[0].redaction == ""
+        assert {r.redaction for r in history.search(path="/tui/", limit=100)} == {"redacted"}
+    finally:
+        history.close()

@@ -257,3 +257,30 @@ def test_unwritable_data_directory_turns_history_off(tmp_path: Path) -> None:
     assert history.disabled_reason and "History is off" in history.disabled_reason
     assert history.record(Exchange("GET", "https://x/apps", (), None)) is None
     assert history.search() == [] and history.count() == 0
+
+
+ODD_TOKEN = 'tok-ODD-4f1e9a\nSECRET-"q"-271828\x1b[2J'
+
+
+async def test_a_token_with_a_newline_is_in_no_error_text(world: tuple[Path, Path]) -> None:
+    """A token holding a newline, a quote and ESC cannot be sent; the error says so
+    without repeating it, in no form, on screen or in history."""
+    from heroku_explorer.redaction import secret_forms
+
+    home, _ = world
+    with FaultServer() as faults:
+        async with HerokuClient(faults.url, Credentials(token=ODD_TOKEN), timeout=2,
+                                history=History()) as client:
+            ex = await client.send(raw_request("GET", "/ok/apps"))
+            assert client.history is not None
+            rows = client.history.search()
+    assert ex.status is None and ex.error is not None
+    shown = f"{ex.error} {ex.error!r} {ex.summary}"
+    stored = repr(rows)
+    assert "Illegal header value" in shown and len(rows) == 1
+    for form in secret_forms(ODD_TOKEN):
+        assert form not in shown and form not in stored, form
+    for path in home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(f.encode() in data for f in secret_forms(ODD_TOKEN)), path

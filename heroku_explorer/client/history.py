@@ -4,36 +4,80 @@ SQLite in the user data directory (``history.sqlite3``), mode 0600 in a 0700
 folder, write-ahead logging and a busy timeout so that two processes (a TUI and
 a REPL) can write at once. The newest ``max_rows`` rows are kept.
 
-Before anything is written the ``Authorization`` header is replaced and every
-occurrence of each secret (the token and its encoded forms) is removed from
-URLs, headers, bodies and error text. A data directory that cannot be written
-turns history off (``enabled`` False, ``disabled_reason`` a sentence for the
-UI); it never crashes a send.
+What a row holds depends on ``mode``:
+
+``redacted`` (the default)
+    Nothing secret. Headers that carry credentials
+    (:func:`~heroku_explorer.redaction.is_secret_header`) keep their names only;
+    JSON fields with secret names, at any depth, in request and response bodies
+    (``password``, ``access_token.token``, ``client:secret``, ``grant:code``) and
+    fields the schema marks write-only for the action sent
+    (:meth:`History.use_schema`) become ``[REDACTED]``; every value of a config-var
+    map (:func:`~heroku_explorer.redaction.is_config_var_path`) does too, its keys
+    kept; so do query parameters with secret names and the passwords of URLs
+    (``postgres://user:[REDACTED]@host``), wherever a URL appears. A config-var
+    body that is not JSON is not kept at all.
+``full``
+    Bodies and headers as exchanged, but for the ``Authorization``, cookie and
+    second-factor headers.
+``metadata``
+    Method, URL without user info or query values, status, timing, request id,
+    sizes and header names: no header values, no bodies, no error text.
+
+In every mode each known secret (the token and its encoded forms) is removed, in
+every written form (:func:`~heroku_explorer.redaction.secret_forms`: JSON- and
+``repr``-escaped, percent-encoded, split at control characters), from URLs,
+headers, bodies and error text; and request bodies are capped like response
+bodies (:data:`BODY_CAP`, ``request_body_truncated``).
+
+Files are opened without following symbolic links: the data folder must be a real
+directory of this user that no one else may write to
+(:func:`~heroku_explorer.paths.ensure_dir`), and the database and its ``-wal``,
+``-shm`` and ``-journal`` companions must not be symbolic links. In such a folder
+no other user can plant a link between the check and SQLite's own open. A data
+directory that cannot be written, or that fails these checks, turns history off
+(``enabled`` False, ``disabled_reason`` a sentence for the UI); it never crashes a
+send.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import re
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
+from urllib.parse import urlsplit, urlunsplit
 
+from heroku_explorer import redaction
 from heroku_explorer.client.response import Exchange
-from heroku_explorer.paths import data_dir, ensure_dir
+from heroku_explorer.paths import data_dir, ensure_dir, refuse_link
+from heroku_explorer.redaction import REDACTED
+from heroku_explorer.safe_text import visible
 
-__all__ = ["HISTORY_FILE", "REDACTED", "History", "HistoryEntry", "redact", "redact_bytes"]
+if TYPE_CHECKING:
+    from heroku_explorer.schema.model import ApiSpec
+
+__all__ = ["BODY_CAP", "HISTORY_FILE", "HISTORY_MODES", "REDACTED", "History", "HistoryEntry",
+           "HistoryMode", "redact", "redact_bytes"]
 
 HISTORY_FILE = "history.sqlite3"
-REDACTED = "[REDACTED]"
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "heroku-two-factor-code",
-                             "cookie", "set-cookie"})
-#: Bytes of a response body kept per row.
+HistoryMode = Literal["redacted", "full", "metadata"]
+#: The modes a :class:`History` can keep rows in ("off" is no History at all).
+HISTORY_MODES: tuple[str, ...] = get_args(HistoryMode)
+# The headers "full" mode still hides (they carry the token or a second factor).
+_FULL_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "heroku-two-factor-code",
+                                  "cookie", "set-cookie"})
+#: Bytes of a request or response body kept per row.
 BODY_CAP = 64 * 1024
+_COMPANIONS = ("-wal", "-shm", "-journal")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS exchanges (
@@ -42,15 +86,21 @@ CREATE TABLE IF NOT EXISTS exchanges (
     status INTEGER, reason TEXT, request_id TEXT, elapsed_ms REAL, size INTEGER,
     body_state TEXT, request_headers TEXT, request_body BLOB, response_headers TEXT,
     response_body BLOB, body_truncated INTEGER, etag TEXT, not_modified INTEGER,
-    from_cache INTEGER, content_range TEXT, next_range TEXT, error TEXT, action_id TEXT
+    from_cache INTEGER, content_range TEXT, next_range TEXT, error TEXT, action_id TEXT,
+    request_size INTEGER, request_body_truncated INTEGER, redaction TEXT
 );
 CREATE INDEX IF NOT EXISTS exchanges_path ON exchanges(path);
 CREATE INDEX IF NOT EXISTS exchanges_request_id ON exchanges(request_id);
 CREATE INDEX IF NOT EXISTS exchanges_status ON exchanges(status);
 """
+# Columns added after the first release: added to an older database on open.
+_ADDED = (("request_size", "INTEGER"), ("request_body_truncated", "INTEGER"),
+          ("redaction", "TEXT"))
 _COLUMNS = ("id, ts, method, url, path, status, reason, request_id, elapsed_ms, size, body_state, "
             "request_headers, request_body, response_headers, response_body, body_truncated, "
-            "etag, not_modified, from_cache, content_range, next_range, error, action_id")
+            "etag, not_modified, from_cache, content_range, next_range, error, action_id, "
+            "request_size, request_body_truncated, redaction")
+_ERROR_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def _set_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
@@ -66,19 +116,25 @@ def _set_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
             time.sleep(0.05)
 
 
+def _add_columns(db: sqlite3.Connection) -> None:
+    have = {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
+    for name, kind in _ADDED:
+        if name not in have:
+            try:
+                db.execute(f"ALTER TABLE exchanges ADD COLUMN {name} {kind}")
+            except sqlite3.OperationalError as exc:  # another process added it first
+                if "duplicate column" not in str(exc):
+                    raise
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
+    """``text`` with every form of each secret replaced by ``[REDACTED]``."""
+    return redaction.redact_text(text, secrets)
 
 
 def redact_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
-    for secret in secrets:
-        raw = secret.encode("utf-8")
-        if raw and raw in data:
-            data = data.replace(raw, REDACTED.encode())
-    return data
+    """``data`` with every form of each secret replaced by ``[REDACTED]``."""
+    return redaction.redact_bytes(data, secrets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,31 +164,128 @@ class HistoryEntry:
     next_range: str | None
     error: str | None
     action_id: str | None
+    request_size: int = 0
+    """Bytes in the whole request body."""
+    request_body_truncated: bool = False
+    """``request_body`` holds only the first :data:`BODY_CAP` bytes."""
+    redaction: str = ""
+    """The mode the row was written in (empty for rows older than the modes)."""
+
+    def incomplete(self) -> str | None:
+        """Why this row does not hold the whole request, so that it cannot be sent
+        again from the row alone (one sentence), or ``None``.
+
+        A row kept in ``metadata`` mode holds no body or header values; a capped
+        request body is cut off. (Values kept as ``[REDACTED]`` are the business of
+        ``policy.resend_refusal``, which reads the URL, headers and body.)"""
+        if self.redaction == "metadata":
+            return ("Not sent: this request was recorded without its body and header "
+                    "values (history mode metadata).")
+        if self.request_body_truncated:
+            return (f"Not sent: only the first {BODY_CAP // 1024} KB of this request's body "
+                    "were recorded.")
+        return None
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` (0600) if it is missing, without following a symbolic link;
+    refuse one that is a link, not a regular file, or another user's."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            refuse_link(path)
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"{path} is not a regular file", str(path))
+        if info.st_uid != os.geteuid():
+            raise OSError(errno.EPERM, f"{path} belongs to another user", str(path))
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _head(items: list[Any]) -> list[Any]:
+    """The first items of a long list whose compact JSON is over :data:`BODY_CAP`
+    bytes: all a row keeps of it, so all that needs redacting. The row holds these
+    items re-written with ``json.dumps`` (no shorter than compact), never the bytes
+    as received (a number such as ``1e9`` is shorter there than re-written, so the
+    received bytes' first ``BODY_CAP`` could reach past these items)."""
+    size = 1
+    for count, item in enumerate(items, 1):
+        size += len(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass")) + 1
+        if size > BODY_CAP:
+            return items[:count]
+    return items
+
+
+def _plain_url(url: str) -> str:
+    """``url`` without user info and with query values left out (``?page&order``)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return url.split("?", 1)[0]
+    names = [p.partition("=")[0] for p in parts.query.split("&") if p]
+    return urlunsplit((parts.scheme, host, parts.path, "&".join(names), ""))
+
+
+def _error_summary(error: object) -> str:
+    """What ``metadata`` mode keeps of an error: its class, its kind or Heroku id."""
+    name = type(error).__name__
+    detail = getattr(error, "kind", None) or getattr(error, "id", None)
+    if isinstance(detail, str) and _ERROR_ID.match(detail.replace("-", "_")):
+        return f"{name} ({detail})"
+    return name
 
 
 class History:
-    """The history database. Never raises from :meth:`record`."""
+    """The history database. Never raises from :meth:`record`.
 
-    def __init__(self, path: Path | None = None, *, max_rows: int = 5000,
-                 secrets: Iterable[str] = ()) -> None:
+    ``mode`` is ``"redacted"`` (the default), ``"full"`` or ``"metadata"`` (see the
+    module docs); ``"off"`` opens nothing and leaves history off. ``spec`` (or
+    :meth:`use_schema` later) tells which fields the schema marks write-only.
+    """
+
+    def __init__(self, path: Path | None = None, *, mode: str = "redacted",
+                 max_rows: int = 5000, secrets: Iterable[str] = (),
+                 spec: ApiSpec | None = None) -> None:
+        if mode not in HISTORY_MODES and mode != "off":
+            raise ValueError(f"unknown history mode {mode!r}; use one of "
+                             f"{', '.join(HISTORY_MODES)} or off")
         self.path = path if path is not None else data_dir() / HISTORY_FILE
+        self.mode = mode
         self.max_rows = max_rows
         self.secrets: tuple[str, ...] = ()
         self.add_secrets(secrets)
+        self.write_only: dict[str, frozenset[str]] = {}
+        if spec is not None:
+            self.use_schema(spec)
         self.enabled = False
         self.disabled_reason: str | None = None
         self._db: sqlite3.Connection | None = None
+        if mode == "off":
+            self.disabled_reason = "History is off (the history setting is off)."
+            return
         try:
             ensure_dir(self.path.parent)
-            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-            os.close(fd)
-            os.chmod(self.path, 0o600)
+            for suffix in _COMPANIONS:
+                refuse_link(Path(f"{self.path}{suffix}"), must_exist=False)
+            _private_file(self.path)
             db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
                                  check_same_thread=False)
-            db.execute("PRAGMA busy_timeout = 10000")
-            _set_wal(db)
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.executescript(_SCHEMA)
+            try:
+                db.execute("PRAGMA busy_timeout = 10000")
+                _set_wal(db)
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.executescript(_SCHEMA)
+                _add_columns(db)
+            except BaseException:
+                db.close()
+                raise
         except (OSError, sqlite3.Error) as exc:
             self._disable(exc)
         else:
@@ -142,7 +295,9 @@ class History:
     def _disable(self, exc: Exception) -> None:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         self.enabled = False
-        self.disabled_reason = f"History is off: cannot write {self.path} ({reason})."
+        where = visible(redaction.redact_text(str(self.path), self.secrets), single_line=True)
+        reason = visible(redaction.redact_text(reason, self.secrets), single_line=True)
+        self.disabled_reason = f"History is off: cannot write {where} ({reason})."
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -153,35 +308,140 @@ class History:
         merged = set(self.secrets) | {s for s in secrets if s}
         self.secrets = tuple(sorted(merged, key=len, reverse=True))
 
+    def use_schema(self, spec: ApiSpec) -> None:
+        """Learn, for each action of ``spec``, the fields the schema marks write-only
+        (``writeOnly``, or the 2013 manifest's ``serialized: false``): rows of that
+        action keep none of their values (``redacted`` mode)."""
+        found: dict[str, frozenset[str]] = {}
+        for resource in spec.resources:
+            shared = {a.name for a in resource.walk_attributes() if a.write_only}
+            for action in resource.actions:
+                names = set(shared)
+                for param in action.body_params:
+                    names.update(a.name for a in param.doc.walk() if a.write_only)
+                    if param.doc.write_only:
+                        names.add(param.name)
+                names.discard("[]")
+                names.discard("*")
+                if names:
+                    found[action.id] = frozenset(names)
+        self.write_only = found
+
+    # -- what a row holds -------------------------------------------------------
+
     def _headers(self, headers: Iterable[tuple[str, str]]) -> str:
-        clean = [(k, REDACTED if k.lower() in _SECRET_HEADERS else redact(v, self.secrets))
-                 for k, v in headers]
+        sec = self.secrets
+        clean: list[tuple[str, str]] = []
+        for name, value in headers:
+            shown = redaction.redact_text(name, sec)
+            if self.mode == "metadata":
+                clean.append((shown, ""))
+            elif self.mode == "full":
+                clean.append((shown, REDACTED if name.lower() in _FULL_SECRET_HEADERS
+                              else redaction.redact_text(value, sec)))
+            elif redaction.is_secret_header(name):
+                clean.append((shown, REDACTED))
+            else:
+                clean.append((shown, redaction.redact_urls(value, sec)))
         return json.dumps(clean)
+
+    def _text(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if self.mode == "full":
+            return redaction.redact_text(str(value), self.secrets)
+        return redaction.redact_urls(str(value), self.secrets)
+
+    def _body(self, data: bytes, parsed: Any, *, config_vars: bool,
+              write_only: frozenset[str], error_body: bool) -> bytes:
+        """One body, redacted for the mode (not capped)."""
+        sec = self.secrets
+        if self.mode == "full" or not data:
+            return redaction.redact_bytes(data, sec)
+        names = write_only.__contains__ if write_only else None
+        if parsed is None:
+            try:
+                parsed = json.loads(data)
+            except (ValueError, RecursionError):
+                parsed = None
+        if parsed is None:
+            if config_vars:
+                return REDACTED.encode()
+            return redaction.redact_bytes(data, sec)
+        # An error answer from a config-var URL is a Heroku error body, not the map.
+        as_map = config_vars and not (error_body and isinstance(parsed, dict)
+                                      and set(parsed) <= {"id", "message", "url"})
+        whole = True
+        if isinstance(parsed, list) and len(data) > BODY_CAP:
+            head = _head(parsed)
+            whole = len(head) == len(parsed)
+            parsed = head
+        try:
+            clean = redaction.redact_json(parsed, secrets=sec, config_vars=as_map,
+                                          secret_names=names)
+        except RecursionError:
+            return REDACTED.encode()
+        if whole and clean == parsed:
+            return redaction.redact_bytes(data, sec)
+        return json.dumps(clean, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+    def _row(self, exchange: Exchange) -> tuple[object, ...]:
+        sec = self.secrets
+        request_body = exchange.request_body
+        request_size = len(request_body) if request_body is not None else 0
+        metadata = self.mode == "metadata"
+        if metadata:
+            url = redaction.redact_text(_plain_url(exchange.url), sec)
+            body: bytes = b""
+            stored_request: bytes | None = None
+        else:
+            url = (redaction.redact_text(exchange.url, sec) if self.mode == "full"
+                   else redaction.redact_url(exchange.url, sec))
+            config_vars = redaction.is_config_var_path(urlsplit(exchange.url).path)
+            write_only = self.write_only.get(exchange.action_id or "", frozenset())
+            parsed = exchange.data if exchange.body_state == "json" else None
+            body = self._body(exchange.body, parsed, config_vars=config_vars,
+                              write_only=write_only,
+                              error_body=(exchange.status or 0) >= 400)
+            stored_request = (self._body(request_body, None, config_vars=config_vars,
+                                         write_only=write_only, error_body=False)
+                              if request_body is not None else None)
+        kept = body[:BODY_CAP]
+        kept_request = stored_request[:BODY_CAP] if stored_request is not None else None
+        body_truncated = (not metadata and (len(body) > BODY_CAP
+                                            or exchange.size > len(exchange.body)))
+        request_truncated = (stored_request is not None and len(stored_request) > BODY_CAP)
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            path = url
+        if metadata:
+            error = _error_summary(exchange.error) if exchange.error is not None else None
+            etag = content_range = next_range = None
+        else:
+            error = self._text(exchange.error)
+            etag, content_range, next_range = (self._text(exchange.etag),
+                                               self._text(exchange.content_range),
+                                               self._text(exchange.next_range))
+        return (
+            exchange.started_at or time.time(), exchange.method, url, path,
+            exchange.status, self._text(exchange.reason), self._text(exchange.request_id),
+            exchange.elapsed_ms, exchange.size, exchange.body_state,
+            self._headers(exchange.request_headers), kept_request,
+            self._headers(exchange.headers), kept, int(body_truncated), etag,
+            int(exchange.not_modified), int(exchange.from_cache), content_range,
+            next_range, error, self._text(exchange.action_id),
+            request_size, int(request_truncated), self.mode,
+        )
 
     def record(self, exchange: Exchange) -> int | None:
         """Store ``exchange``; its row id, or ``None`` when history is off."""
         if self._db is None:
             return None
-        from urllib.parse import urlsplit
-
-        sec = self.secrets
-        url = redact(exchange.url, sec)
-        body = redact_bytes(exchange.body[:BODY_CAP], sec)
-        request_body = (redact_bytes(exchange.request_body, sec)
-                        if exchange.request_body is not None else None)
-        def text(value: object) -> str | None:
-            return redact(str(value), sec) if value is not None else None
-
-        row = (
-            exchange.started_at or time.time(), exchange.method, url, urlsplit(url).path,
-            exchange.status, text(exchange.reason), text(exchange.request_id),
-            exchange.elapsed_ms, exchange.size, exchange.body_state,
-            self._headers(exchange.request_headers), request_body,
-            self._headers(exchange.headers), body,
-            int(exchange.size > len(exchange.body[:BODY_CAP])), text(exchange.etag),
-            int(exchange.not_modified), int(exchange.from_cache), text(exchange.content_range),
-            text(exchange.next_range), text(exchange.error), text(exchange.action_id),
-        )
+        try:
+            row = self._row(exchange)
+        except (ValueError, TypeError, RecursionError, UnicodeError):
+            return None
         try:
             cur = self._db.execute(
                 f"INSERT INTO exchanges ({_COLUMNS.partition(', ')[2]}) "
@@ -263,5 +523,6 @@ def _entry(r: tuple[Any, ...]) -> HistoryEntry:
         request_headers=_pairs(r[11]), request_body=r[12], response_headers=_pairs(r[13]),
         response_body=r[14] or b"", body_truncated=bool(r[15]), etag=r[16],
         not_modified=bool(r[17]), from_cache=bool(r[18]), content_range=r[19],
-        next_range=r[20], error=r[21], action_id=r[22],
+        next_range=r[20], error=r[21], action_id=r[22], request_size=r[23] or 0,
+        request_body_truncated=bool(r[24]), redaction=r[25] or "",
     )

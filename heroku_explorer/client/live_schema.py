@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import re
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,10 @@ from heroku_explorer.errors import NetworkError, RequestError, SchemaError, Time
 from heroku_explorer.protocol import H, accept_header
 
 __all__ = ["SchemaDocument", "fetch_schema", "network_error"]
+
+# A bytes literal in a library's message is a value it refused (h11's "Illegal header
+# value b'Bearer ...'"): it may be the token, so it is not repeated.
+_BYTES_LITERAL = re.compile(r"b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\"")
 
 SchemaSource = Literal["network", "revalidated", "cache"]
 
@@ -100,7 +105,7 @@ def _host(url: httpx.URL) -> str:
 def network_error(exc: BaseException, url: httpx.URL, timeout: float | None) -> RequestError:
     """One plain sentence for a request that got no answer."""
     host = _host(url)
-    detail = str(exc).strip() or type(exc).__name__
+    detail = _BYTES_LITERAL.sub("[REDACTED]", str(exc).strip()) or type(exc).__name__
     chain: list[BaseException] = []
     cause: BaseException | None = exc
     while cause is not None and len(chain) < 8:
