@@ -332,7 +332,7 @@ def _render_httpie(plan: _Plan) -> str:
     parts += [plan.method, shlex.quote(plan.url)]
     for h in plan.headers:
         if h.env:
-            parts.append(_from_env(f"{h.name}:", h.env))
+            parts.append(f'{shlex.quote(f"{h.name}:")}"${h.env}"')
         else:
             parts.append(shlex.quote(f"{h.name}:{h.value}"))
     if plan.auth == "env":
