@@ -167,6 +167,8 @@ class RangeSpec:
 _ATTR_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
 #: ``max`` is written in ASCII digits (``"²".isdigit()`` is true, but ``int("²")`` fails).
 _DIGITS_RE = re.compile(r"[0-9]+")
+#: A range travels as a header value: visible ASCII, spaces and tabs only.
+_NOT_FIELD_TEXT = re.compile(r"[^\t\x20-\x7e]")
 
 
 def parse_range(value: str, *, limit: int = RANGE_LIMIT) -> RangeSpec:
@@ -228,6 +230,13 @@ def parse_range(value: str, *, limit: int = RANGE_LIMIT) -> RangeSpec:
         else:
             shown = key if len(key) <= 40 else key[:37] + "..."
             raise RangeSyntaxError(f"unknown range parameter {shown!r} (use max or order)")
+    odd = _NOT_FIELD_TEXT.search(text)  # in the bounds: the rest is checked above
+    if odd is not None:
+        char = odd.group()
+        what = "a control character" if ord(char) < 0x20 or ord(char) == 0x7F else (
+            "a character outside ASCII")
+        raise RangeSyntaxError(f"the range holds {what} ({ascii(char)[1:-1]}); a range is "
+                               "plain ASCII text")
     return RangeSpec(
         attr=attr,
         start=start.strip() or None,

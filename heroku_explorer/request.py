@@ -89,7 +89,9 @@ class RequestSpec:
 
     method: str
     path: str
-    """Expanded path with percent-encoded values (or an absolute URL for raw calls)."""
+    """The path as it goes on the wire: the action's template with each value
+    percent-encoded into exactly its own segment (no dot segments, nothing the HTTP
+    client rewrites), or a typed path or absolute URL in the same form."""
     query: tuple[tuple[str, str], ...] = ()
     body: Any = None
     """A JSON value, or ``None`` for no body."""

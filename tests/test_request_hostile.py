@@ -131,6 +131,10 @@ def test_any_header_is_refused_by_name_or_sendable(pairs: list[tuple[str, str]])
     ("..", "attribute"),
     ("na\u00efve ..", "attribute name"),
     ("id\x1b[2J ..", "attribute name"),
+    ("id \u00e9..", "outside ASCII"),          # a server's Next-Range, read as latin-1
+    ("id ]a\r\n..", "control character"),
+    ("name a..\u00e9; max=2", "outside ASCII"),
+    ("1d ..", "attribute name"),
     ("id 1-2", "[start]..[end]"),
 ])
 def test_garbage_ranges_say_what_is_wrong(text: str, words: str | None) -> None:
@@ -140,7 +144,7 @@ def test_garbage_ranges_say_what_is_wrong(text: str, words: str | None) -> None:
     with pytest.raises(RangeSyntaxError) as info:
         parse_range(text)
     message = str(info.value)
-    assert words in message and len(message) < 200 and "\x1b" not in repr(message)[1:-1]
+    assert words in message and len(message) < 200 and "\x1b" not in message
 
 
 def test_a_range_typed_for_a_request_is_refused_by_name() -> None:

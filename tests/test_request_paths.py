@@ -221,3 +221,22 @@ def test_any_typed_path_is_refused_or_sent_as_shown(text: str) -> None:
     typed = ("/" + text).strip().partition("?")[0]
     if "%" not in typed:
         assert unquote(spec.path, errors="strict") == typed
+
+
+def test_every_example_request_goes_where_its_template_says() -> None:
+    """The example both front ends show (examples.example_inputs) is built by the same
+    rules: it goes to its own action's URL, or says why it cannot be built."""
+    from heroku_explorer.examples import example_inputs
+
+    built = 0
+    for spec in SPECS.values():
+        for action in spec.actions():
+            values, request, problem = example_inputs(action)
+            if request is None:
+                assert problem and problem.startswith("The schema's examples")
+                continue
+            built += 1
+            path_only = msgspec.structs.replace(action, body=None, query_params=())
+            check(path_only, {p.name: values[p.name] for p in action.path_params})
+            assert wire_path(request) == request.path
+    assert built > 600
