@@ -59,12 +59,15 @@ from heroku_explorer.values import (
 )
 
 __all__ = [
+    "MAX_TARGET",
     "OMITTED",
     "RequestInvalid",
     "RequestSpec",
     "ValidationError",
     "build_request",
     "coerce_text",
+    "fill_path",
+    "header_problem",
     "raw_request",
 ]
 
