@@ -124,7 +124,8 @@ def test_hostile_values_in_every_action_of_every_schema() -> None:
     assert accepted > 1000 and refused > 1000, (accepted, refused)
 
 
-path_value = st.text() | st.sampled_from(HOSTILE) | st.integers(-(10**20), 10**20)
+path_value = (st.text() | st.text(st.characters() | st.sampled_from("/?#%.;&=+ "))
+              | st.sampled_from(HOSTILE) | st.integers(-(10**20), 10**20))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
