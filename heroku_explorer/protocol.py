@@ -97,7 +97,7 @@ KEY_HEADERS: tuple[str, ...] = (
 
 # -- Accept -----------------------------------------------------------------
 
-_VARIANT_RE = re.compile(r"^3(\.[A-Za-z0-9_-]+)?$")
+_VARIANT_RE = re.compile(r"3(\.[A-Za-z0-9_-]+)?")
 
 
 def accept_header(variant: str = DEFAULT_VARIANT) -> str:
@@ -118,7 +118,7 @@ def accept_variant(value: str | None) -> str | None:
             key, _, val = param.partition("=")
             if key.strip().lower() == "version":
                 version = val.strip().strip('"')
-                if _VARIANT_RE.match(version):
+                if _VARIANT_RE.fullmatch(version):
                     return version
     return None
 
@@ -164,15 +164,22 @@ class RangeSpec:
         return replace(self, start=last, start_exclusive=True)
 
 
-_ATTR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]*$")
+_ATTR_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
+#: ``max`` is written in ASCII digits (``"²".isdigit()`` is true, but ``int("²")`` fails).
+_DIGITS_RE = re.compile(r"[0-9]+")
+#: A range travels as a header value: visible ASCII, spaces and tabs only.
+_NOT_FIELD_TEXT = re.compile(r"[^\t\x20-\x7e]")
 
 
 def parse_range(value: str, *, limit: int = RANGE_LIMIT) -> RangeSpec:
     """Parse a ``Range`` / ``Content-Range`` / ``Next-Range`` value.
 
     ``Next-Range`` values written by some servers omit nothing; the grammar is the
-    same. Raises :class:`RangeSyntaxError` with a plain sentence.
+    same. Raises :class:`RangeSyntaxError` with a plain sentence, and nothing else,
+    whatever ``value`` holds.
     """
+    if not isinstance(value, str):
+        raise RangeSyntaxError(f"a range is text, not {type(value).__name__}")
     text = value.strip()
     if not text:
         raise RangeSyntaxError("the range is empty")
@@ -184,8 +191,10 @@ def parse_range(value: str, *, limit: int = RANGE_LIMIT) -> RangeSpec:
             raise RangeSyntaxError("a range starts with the attribute to sort on, e.g. 'id ..'")
         bounds = ""
     attr = attr.strip()
-    if not _ATTR_RE.match(attr):
-        raise RangeSyntaxError(f"{attr!r} is not an attribute name")
+    if not _ATTR_RE.fullmatch(attr):
+        shown = attr if len(attr) <= 40 else attr[:37] + "..."
+        raise RangeSyntaxError(f"{shown!r} is not an attribute name (letters, digits and _.:- "
+                               "only)")
     bounds = bounds.strip()
     if bounds and ".." not in bounds:
         raise RangeSyntaxError("the bounds must be written as [start]..[end]")
@@ -205,19 +214,29 @@ def parse_range(value: str, *, limit: int = RANGE_LIMIT) -> RangeSpec:
         key, eq, val = param.partition("=")
         key, val = key.strip().lower(), val.strip()
         if not eq:
-            raise RangeSyntaxError(f"{param!r} should be key=value (max=N or order=asc|desc)")
+            shown = param if len(param) <= 40 else param[:37] + "..."
+            raise RangeSyntaxError(f"{shown!r} should be key=value (max=N or order=asc|desc)")
         if key == "max":
-            if not val.isdigit() or int(val) < 1:
+            digits = val.lstrip("0")
+            if not _DIGITS_RE.fullmatch(val) or not digits:
                 raise RangeSyntaxError(f"max must be a whole number from 1 to {limit}")
-            max_ = int(val)
-            if max_ > limit:
-                raise RangeSyntaxError(f"max={max_} is over the limit of {limit}")
+            if len(digits) > len(str(limit)) or int(digits) > limit:
+                raise RangeSyntaxError(f"max is over the limit of {limit}")
+            max_ = int(digits)
         elif key == "order":
             if val.lower() not in ("asc", "desc"):
                 raise RangeSyntaxError("order must be asc or desc")
             order = "asc" if val.lower() == "asc" else "desc"
         else:
-            raise RangeSyntaxError(f"unknown range parameter {key!r} (use max or order)")
+            shown = key if len(key) <= 40 else key[:37] + "..."
+            raise RangeSyntaxError(f"unknown range parameter {shown!r} (use max or order)")
+    odd = _NOT_FIELD_TEXT.search(text)  # in the bounds: the rest is checked above
+    if odd is not None:
+        char = odd.group()
+        what = "a control character" if ord(char) < 0x20 or ord(char) == 0x7F else (
+            "a character outside ASCII")
+        raise RangeSyntaxError(f"the range holds {what} ({ascii(char)[1:-1]}); a range is "
+                               "plain ASCII text")
     return RangeSpec(
         attr=attr,
         start=start.strip() or None,

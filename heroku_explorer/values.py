@@ -23,7 +23,12 @@ from urllib.parse import urlsplit
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.schema.model import Attribute, MapSpec, json_type
 
-__all__ = ["OMITTED", "check_json", "conform", "expect", "map_item", "short", "type_ok"]
+__all__ = ["MAX_DEPTH", "OMITTED", "check_json", "conform", "expect", "map_item", "short",
+           "too_deep", "type_ok"]
+
+#: How deeply a value may nest (objects in arrays in objects...): far below Python's
+#: recursion limit, far above any request the API takes.
+MAX_DEPTH = 64
 
 
 class _Omitted:
@@ -44,6 +49,24 @@ class _Omitted:
 
 
 OMITTED: Any = _Omitted()
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when ``value`` nests lists, tuples or mappings more than ``limit`` deep
+    (checked without recursion, so any depth is safe to ask about)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 # -- formats ------------------------------------------------------------------

@@ -90,6 +90,7 @@ class HerokuClient:
         display_cap: int = DISPLAY_CAP,
         environ: Mapping[str, str] | None = None,
         read_only: bool = False,
+        sandbox: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
         url = base_url or env.get(BASE_URL_ENV) or DEFAULT_BASE_URL
@@ -97,6 +98,7 @@ class HerokuClient:
         self._base = str(self.base_url).rstrip("/")
         self.credentials = credentials
         self.read_only = read_only
+        self.sandbox = sandbox
         self.variant = variant
         self._accept = accept_header(variant)
         self.timeout = timeout
@@ -429,11 +431,18 @@ class HerokuClient:
         return await self.send(exchange.spec, revalidate=True)
 
     def export(self, request: RequestSpec | Exchange | Outgoing, format: Format = "curl", *,
-               auth: AuthStyle = "netrc") -> str:
+               auth: AuthStyle | None = None) -> str:
         """curl / HTTPie / Python for a request spec (as it would be sent) or a sent
-        exchange, with the token never inlined, even where a person typed it."""
+        exchange, scrubbed of every secret this session knows, even where a person
+        typed it. The token stands in as it was found (``auth`` by default): ``-n``
+        for ``~/.netrc``, ``$HEROKU_API_KEY`` for the environment or the option. On
+        the sandbox the export targets the real API and says it was made there."""
         wire = self.prepare(request) if isinstance(request, RequestSpec) else request
-        return export(wire, format, auth=auth, secrets=self._secrets)
+        if auth is None:
+            netrc = self.credentials is not None and self.credentials.source == "netrc"
+            auth = "netrc" if netrc and not self.sandbox else "env"
+        return export(wire, format, auth=auth, secrets=self._secrets,
+                      sandbox_base=self._base if self.sandbox else None)
 
     async def fetch_schema(self, variant: str | None = None, *,
                            url: str | None = None) -> SchemaDocument:
