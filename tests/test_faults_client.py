@@ -316,4 +316,4 @@ async def test_big_body_files_do_not_outlive_the_client(faults: FaultServer,
         for _ in range(2):
             ex = await get(c, "/big", bound=30)
             assert ex.body_path is not None and Path(ex.body_path).exists()
-    assert list((home / "tmp").glob("heroku-explorer-body-*")) == []
+    assert list((home / "tmp").rglob("heroku-explorer-*")) == []

@@ -115,9 +115,9 @@ async def _session(faults: FaultServer, creds: Credentials, spool: Path) -> list
         for row in client.history.search(limit=1000):
             print(row)
         print("history:", client.history.count(), client.history.disabled_reason)
-        for body in spool.glob("heroku-explorer-body-*"):
+        for body in spool.rglob("heroku-explorer-body-*"):
             shutil.copy2(body, kept / body.name)
-    assert not list(spool.glob("heroku-explorer-body-*")), "large bodies outlived the client"
+    assert not list(spool.rglob("heroku-explorer-*")), "large bodies outlived the client"
     async with HerokuClient(closed_port_url(), creds, timeout=0.5, history=History()) as client:
         show(await client.send(raw_request("GET", "/apps")))
     return sorted(kept.iterdir())
