@@ -240,7 +240,7 @@ def classify(content: bytes, content_type: str | None, size: int,
 
 
 def _control_notes(text: str) -> tuple[str, ...]:
-    if has_controls(text, single_line=False):
+    if has_controls(text.replace("\r\n", "\n"), single_line=False):
         return ("the body holds control characters (terminal escapes); shown escaped",)
     return ()
 

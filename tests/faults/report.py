@@ -121,8 +121,14 @@ def _scratch() -> Iterator[Path]:
 
 
 def _cell(text: str) -> str:
+    from heroku_explorer.safe_text import has_controls, visible
+
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
-    text = normalise(" ".join(text.split()))
+    raw = has_controls(text.replace("\r\n", "\n"), single_line=False)
+    text = normalise(" ".join(visible(text).split()))
+    if raw:
+        # what reached the terminal held raw control characters (escaped here)
+        text += " **(raw control characters reached the terminal)**"
     text = re.sub(r"fault-\d+", "fault-N", text)
     return text.replace("|", "\\|") or "—"
 
@@ -156,7 +162,7 @@ async def _fault_row(fc: FaultCase, faults: FaultServer, home: Path) -> list[str
     path = "/apps" if fc.fault == "refused" else f"/{fc.fault}/apps"
     out, err = io.StringIO(), io.StringIO()
     history = History(home / "home" / "data" / f"{fc.fault}.sqlite3")
-    async with HerokuClient(base, Credentials(token=TOKEN), timeout=0.5,
+    async with HerokuClient(base, Credentials(token=TOKEN), timeout=fc.timeout or 0.5,
                             history=history) as client:
         session = Session(load_bundled(), client, Console(out, err, color=False))
         tracemalloc.start()
@@ -176,6 +182,10 @@ async def _fault_row(fc: FaultCase, faults: FaultServer, home: Path) -> list[str
     client_text = str(exchange.error) if exchange.error is not None else state
     if exchange.error is not None and exchange.status is not None:
         client_text = f"{state}: {client_text}"
+    if exchange.truncated:
+        client_text += f" ({exchange.size // 2**20} MiB read, cut off)"
+    if exchange.notes:
+        client_text += "; notes: " + "; ".join(exchange.notes)
     files = [p for p in home.rglob("*") if p.is_file()]
     leaked = any(TOKEN.encode() in p.read_bytes() for p in files) or any(
         TOKEN in text for text in (out.getvalue(), err.getvalue(), client_text))
@@ -210,6 +220,14 @@ def _input_rows(home: Path) -> list[list[str]]:
         "schema file: 40 MB": b'{"resources": {"R": {"description": "'
                               + b"x" * (40 * 2**20) + b'"}}}',
     }
+    rows_first: list[list[str]] = []
+    try:
+        load_path("/dev/zero")
+        seen = "loaded (unexpected)"
+    except ExplorerError as exc:
+        seen = f"heroku-explorer: {exc}"
+    rows_first.append(["schema file: /dev/zero (endless, reports size 0)", seen,
+                       "exit status 2, nothing else starts"])
     for title, data in schemas.items():
         path = home / "schema.json"
         path.write_bytes(data)
@@ -219,6 +237,7 @@ def _input_rows(home: Path) -> list[list[str]]:
         except ExplorerError as exc:
             seen = f"heroku-explorer: {exc}".replace(str(path), "FILE")
         rows.append([title, seen, "exit status 2, nothing else starts"])
+    rows.extend(rows_first)
 
     config = home / "config.toml"
     config.write_text('[general]\ncolour = "red"\ntimeout = "soon"\n[keys]\nsend = 3\n')
