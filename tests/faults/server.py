@@ -799,8 +799,13 @@ class FaultServer:
     async def _f_bad_ratelimit(
         self, request: _Request, reader: object, writer: asyncio.StreamWriter
     ) -> bool:
-        return await self._json(writer, 200, {"ok": True},
-                                [("RateLimit-Remaining", request.qs("value", "\u00b2"))])
+        value = request.qs("value", "\u00b2")
+        with contextlib.suppress(UnicodeEncodeError):
+            value.encode("latin-1")
+            return await self._json(writer, 200, {"ok": True}, [("RateLimit-Remaining", value)])
+        # not latin-1: its UTF-8 bytes go on the wire
+        wire = value.encode("utf-8").decode("latin-1")
+        return await self._json(writer, 200, {"ok": True}, [("RateLimit-Remaining", wire)])
 
     async def _f_bad_next_range(
         self, request: _Request, reader: object, writer: asyncio.StreamWriter
