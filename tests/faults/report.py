@@ -73,6 +73,25 @@ FOOTER = """\
 - History, the REPL's command history, the schema cache and spooled bodies are mode
   0600; their folders 0700; nothing half-written is left behind.
 
+## Hostile answers
+
+- Bodies are decoded by the client itself and counted as decoded bytes while they
+  stream: the first 1 MiB (the display cap) is kept in memory, the rest goes, redacted
+  as it is written, to a 0600 file in a private 0700 folder, up to 256 MiB (the spool
+  cap); past that reading stops, the connection is closed and the exchange is marked
+  `truncated` with a note. A 1 GiB gzip bomb (about 1 MB on the wire) keeps a fresh
+  process under 100 MB of resident memory, spooled or passed whole to a sink
+  (`tests/test_memory_bomb.py`). Spool files go on a timeout, a reset or a cancel
+  (`tests/test_client_hostile.py`).
+- One deadline per exchange, from connecting to the last decoded byte: a gzip body
+  trickling 1 KB a second cannot stretch it. The live schema has the same deadline and
+  a 32 MB cap, checked before anything is cached; a schema file is read to 32 MB and
+  one byte at most (`/dev/zero`, a FIFO).
+- Header values that do not parse are treated as absent and the exchange says so in
+  `notes`; `next_page()` after a Next-Range that does not parse is `None`. Property
+  tests run arbitrary header values and body bytes through the response parsing.
+- `revalidate()` repeats only a GET or HEAD.
+
 ## Load and durability
 
 - 50 concurrent clients × 200 requests (creates, reads, config-var updates) against
@@ -86,8 +105,11 @@ FOOTER = """\
 
 ## Known gaps
 
-None at present. A gap found later gets a strict xfail test and a line here; when
-the test starts passing, its marker and its line go.
+Rows above marked "raw control characters reached the terminal" are front-end gaps:
+the client records those answers as received and notes the control characters; the
+REPL's and TUI's display of them is being made inert separately. Otherwise none at
+present. A gap found later gets a strict xfail test and a line here; when the test
+starts passing, its marker and its line go.
 
 The gaps listed here before are closed, each by a test that now passes: a token the
 server sends back is redacted from the exchange as from history
