@@ -196,7 +196,7 @@ async def test_big_body_memory_is_bounded(faults: FaultServer, home: Path, token
 
 
 async def test_big_body_is_kept_whole_on_disk(faults: FaultServer, home: Path) -> None:
-    async with make_client(faults.url, home) as c:
+    async with make_client(faults.url, home, timeout=20) as c:
         ex = await get(c, "/big", bound=30)
         assert ex.body_path is not None
         path = Path(ex.body_path)
@@ -320,7 +320,7 @@ async def test_two_factor_retried_with_a_code(client: HerokuClient, faults: Faul
 
 async def test_big_body_files_do_not_outlive_the_client(faults: FaultServer,
                                                         home: Path) -> None:
-    async with make_client(faults.url, home) as c:
+    async with make_client(faults.url, home, timeout=20) as c:
         for _ in range(2):
             ex = await get(c, "/big", bound=30)
             assert ex.body_path is not None and Path(ex.body_path).exists()
