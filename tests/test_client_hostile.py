@@ -193,6 +193,66 @@ async def test_spooled_echo_has_no_token(faults: FaultServer, tmp_path: Path, sp
     assert rows and TOKEN not in repr(rows[0])
 
 
+async def test_a_full_disk_is_a_note(faults: FaultServer, tmp_path: Path, spool: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*args: object, **kw: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    async with client_for(faults, tmp_path) as c:
+        ex = await get(c, "/big")
+        assert ex.status == 200 and ex.error is None and ex.truncated
+        assert ex.body_path is None and len(ex.body) == c.display_cap
+        assert any("could not be kept on disk (No space left on device)" in n
+                   for n in ex.notes), ex.notes
+        assert (await get(c, "/ok")).status == 200
+
+
+@pytest.mark.parametrize("damage", ["middle", "end"])
+async def test_a_corrupt_gzip_body_is_a_note(damage: str) -> None:
+    import base64
+
+    wire = gzip.compress(b'{"pad": "' + base64.b64encode(os.urandom(15000)) + b'"}')
+    if damage == "middle":
+        broken = wire[:200] + bytes(b ^ 0x5A for b in wire[200:260]) + wire[260:]
+    else:
+        broken = wire[:-6]  # the trailer cut short
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip",
+                                            "Content-Type": "application/json"},
+                              stream=httpx.ByteStream(broken))
+
+    async with HerokuClient("https://api.heroku.com", transport=httpx.MockTransport(handler)
+                            ) as c:
+        ex = await c.send(raw_request("GET", "/apps"))
+    assert ex.status == 200 and ex.truncated and ex.error is None
+    assert any("compressed body" in n for n in ex.notes), ex.notes
+
+
+@pytest.mark.parametrize("status", [200, 204, 304])
+async def test_an_empty_gzip_body_is_complete(status: int) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, headers={"Content-Encoding": "gzip"},
+                              stream=httpx.ByteStream(b""))
+
+    async with HerokuClient("https://api.heroku.com", transport=httpx.MockTransport(handler)
+                            ) as c:
+        ex = await c.send(raw_request("GET", "/apps"))
+    assert (ex.status, ex.body_state, ex.truncated, ex.notes) == (status, "empty", False, ())
+
+
+async def test_an_unknown_content_encoding_is_kept_as_received() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "x-weird"},
+                              stream=httpx.ByteStream(b"\x00\x01 raw"))
+
+    async with HerokuClient("https://api.heroku.com", transport=httpx.MockTransport(handler)
+                            ) as c:
+        ex = await c.send(raw_request("GET", "/apps"))
+    assert ex.body == b"\x00\x01 raw" and any("x-weird" in n for n in ex.notes)
+
+
 # -- the sink: the whole body, redacted, nothing on disk -------------------------------------
 
 

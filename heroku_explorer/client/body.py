@@ -43,8 +43,10 @@ class _Inflate:
         wbits = zlib.MAX_WBITS | 16 if coding != "deflate" else zlib.MAX_WBITS
         self._obj = zlib.decompressobj(wbits)
         self._started = False
+        self._received = False
 
     def feed(self, data: bytes, piece: int) -> Iterator[bytes]:
+        self._received = self._received or bool(data)
         while True:
             if self._obj.eof:
                 # A second gzip member is legal; anything else after the end is ignored.
@@ -68,6 +70,12 @@ class _Inflate:
             data = self._obj.unconsumed_tail
             if not data and len(out) < piece and not (self._obj.eof and self._obj.unused_data):
                 return
+
+    @property
+    def complete(self) -> bool:
+        """The compressed stream reached its end (its gzip trailer checked), or
+        there was none (an empty body under a Content-Encoding header)."""
+        return self._obj.eof or not self._received
 
     def finish(self, piece: int) -> Iterator[bytes]:
         yield from self.feed(b"", piece)
@@ -113,6 +121,12 @@ class BodyDecoder:
                 yield data[i:i + self.piece]
             return
         yield from self._through((data,), 0)
+
+    @property
+    def complete(self) -> bool:
+        """Every coding reached its end: ``False`` after :meth:`finish` means the
+        compressed body stopped short (cut off, or corrupt near its end)."""
+        return all(stage.complete for stage in self._stages)
 
     def finish(self) -> Iterator[bytes]:
         """What the decoders still hold once the raw stream has ended."""

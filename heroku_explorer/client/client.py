@@ -378,6 +378,7 @@ class HerokuClient:
         notes: list[str] = [decoder.note] if decoder.note else []
         size = 0
         truncated = False
+        failed = False  # the sink or the spool file failed: nothing more is passed on
         spool: IO[bytes] | None = None
         path: str | None = None
 
@@ -391,12 +392,15 @@ class HerokuClient:
                 sink(clean)
                 return
             if spool is not None:
-                spool.write(clean)
+                _write(spool, clean)
                 return
             display.extend(clean)
             if size > cap:
-                spool, path = self._spool_file()
-                spool.write(display)
+                try:
+                    spool, path = self._spool_file()
+                except OSError as exc:
+                    raise _SpoolFailed(exc) from None
+                _write(spool, display)
                 del display[cap:]
 
         def take(piece: bytes) -> bool:
@@ -413,18 +417,37 @@ class HerokuClient:
             except _SinkFailed:
                 truncated = True
                 return False
+            except _SpoolFailed as exc:
+                spool_failed(exc.error)
+                return False
             return not truncated
 
-        sink_failed = False
+        def spool_failed(error: OSError) -> None:
+            nonlocal truncated, failed
+            truncated = failed = True
+            drop_spool()
+            why = error.strerror or type(error).__name__
+            notes.append(f"the body could not be kept on disk ({why}); only its first "
+                         f"{_mib(cap)} is kept")
+
+        def drop_spool() -> None:
+            nonlocal spool, path
+            if spool is not None:
+                with contextlib.suppress(OSError):
+                    spool.close()
+            if path is not None:
+                self._forget(path)
+            spool = path = None
+
         if sink is not None:
             inner = sink
 
             def guarded(chunk: bytes) -> None:
-                nonlocal sink_failed
+                nonlocal failed
                 try:
                     inner(chunk)
                 except Exception as exc:  # the caller's receiver failed
-                    sink_failed = True
+                    failed = True
                     notes.append("the body was not passed on in full (its receiver failed: "
                                  f"{type(exc).__name__})")
                     raise _SinkFailed from None
@@ -444,27 +467,36 @@ class HerokuClient:
                     for piece in decoder.finish():
                         if not take(piece):
                             break
+                    else:
+                        if not decoder.complete:
+                            truncated = True
+                            notes.append("the compressed body ends before its end mark (cut "
+                                         "off or corrupt); what arrived is kept")
             except zlib.error:
                 truncated = True
                 notes.append(f"the compressed body is corrupt after {size} decoded bytes; "
                              "the rest was not read")
-            if not sink_failed:
-                with contextlib.suppress(_SinkFailed):
+            if not failed:
+                try:
                     emit(redactor.finish())
-            if spool is not None:
-                spool.close()
+                    if spool is not None:
+                        spool.close()
+                except _SinkFailed:
+                    truncated = True
+                except (_SpoolFailed, OSError) as exc:
+                    spool_failed(exc.error if isinstance(exc, _SpoolFailed) else exc)
         except BaseException:
             # A timeout, a reset, a cancel: no half-written file stays behind.
-            if spool is not None:
-                with contextlib.suppress(OSError):
-                    spool.close()
-            if path is not None:
-                self._forget(path)
+            drop_spool()
             raise
         if path is not None:
             while len(self._spooled) > _MAX_SPOOLED:
                 _unspool(self._spooled.pop(0))
-        return _Body(bytes(display[:cap]), size, path, truncated, tuple(notes))
+        # (a body that was neither spooled nor sunk is kept whole: redaction may have
+        # made it a little longer than the decoded size that was checked against the cap)
+        whole = path is None and sink is None and not truncated
+        kept = bytes(display) if whole else bytes(display[:cap])
+        return _Body(kept, size, path, truncated, tuple(notes))
 
     def _redacted(self, request: httpx.Request) -> tuple[tuple[str, str], ...]:
         # The scheme stays visible ("Bearer [REDACTED]"); the token never does.
@@ -626,6 +658,21 @@ _SPOOL_DIRS: list[str] = []
 
 class _SinkFailed(Exception):
     """The caller's sink raised: reading stops."""
+
+
+class _SpoolFailed(Exception):
+    """The large-body file could not be written (a full disk): reading stops."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _write(handle: IO[bytes], data: bytes | bytearray) -> None:
+    try:
+        handle.write(data)
+    except OSError as exc:
+        raise _SpoolFailed(exc) from None
 
 
 @dataclasses.dataclass(slots=True)

@@ -94,8 +94,9 @@ async def fetch_schema(http: httpx.AsyncClient, url: str, variant: str, cache_di
             status, reason, etag, data = await _get(http, request, max_bytes)
     except TimeoutError:
         host = _host(request.url)
-        return fallback(f"{host} did not send the schema within {limit:g} seconds; try "
-                        "again, or increase the timeout.", offline=True)
+        secs = f"{limit:g} seconds" if limit else "the time allowed"
+        return fallback(f"{host} did not send the schema within {secs}; try again, or "
+                        "increase the timeout.", offline=True)
     except (httpx.HTTPError, OSError) as exc:
         return fallback(str(network_error(exc, request.url, limit)), offline=True)
     if status == 304 and cached is not None:
