@@ -41,8 +41,9 @@ async def test_nothing_written_contains_the_token(tmp_path: Path, scheme: str,
                      raw_request("POST", "/apps", {"name": TOKEN}),
                      raw_request("GET", "/big"), raw_request("GET", "/fail")):
             ex = await client.send(spec)
-            again = await client.revalidate(ex)
-            assert again.request_id is not None
+            if spec.method == "GET":
+                again = await client.revalidate(ex)
+                assert again.request_id is not None
             for fmt in ("curl", "httpie", "python"):
                 for auth in ("netrc", "env"):
                     exports.append(export(client.prepare(raw_request("GET", "/apps")), fmt,  # type: ignore[arg-type]
@@ -53,7 +54,7 @@ async def test_nothing_written_contains_the_token(tmp_path: Path, scheme: str,
         await client.fetch_schema()
         forms = [TOKEN.encode(), base64.b64encode(f"me@example.com:{TOKEN}".encode())]
         # Large bodies live as long as their client: scanned now, gone after.
-        spooled = list((tmp_path / "tmp").glob("*.bin"))
+        spooled = list((tmp_path / "tmp").rglob("*.bin"))
         assert spooled, "the large body was not kept on disk"
         for path in spooled:
             assert not any(form in path.read_bytes() for form in forms), f"{path} has the token"

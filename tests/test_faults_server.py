@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -177,3 +178,85 @@ def test_stop_ends_stalled_connections() -> None:
     fresh.stop()
     thread.join(5)
     assert not thread.is_alive() and errors
+
+
+# -- hostile answers ------------------------------------------------------------------------
+
+
+def test_gzip_bomb_is_small_on_the_wire_and_inflates_to_a_gibibyte(server: FaultServer,
+                                                                   http: httpx.Client) -> None:
+    import zlib
+
+    from tests.faults.server import BOMB_SIZE
+
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    wire = inflated = 0
+    with http.stream("GET", server.url_for("gzip-bomb")) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert int(r.headers["Content-Length"]) < 2 * 1024 * 1024
+        for raw in r.iter_raw():
+            wire += len(raw)
+            data = raw
+            while data:
+                out = inflate.decompress(data, 1 << 22)
+                inflated += len(out)
+                assert out.count(0) == len(out)
+                data = inflate.unconsumed_tail
+    assert wire == int(r.headers["Content-Length"])
+    assert inflate.eof and inflated == BOMB_SIZE  # the trailer's CRC and size checked
+
+
+def test_gzip_trickle_is_slow_gzip(server: FaultServer, http: httpx.Client) -> None:
+    import zlib
+
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    text = b""
+    t0 = time.monotonic()
+    with http.stream("GET", server.url_for("gzip-trickle") + "?interval=0.2&seconds=0.7") as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        for raw in r.iter_raw():
+            text += inflate.decompress(raw)
+    assert time.monotonic() - t0 > 0.6
+    assert inflate.eof and len(json.loads(text)) >= 3
+
+
+def test_hostile_headers_arrive_raw(server: FaultServer, http: httpx.Client) -> None:
+    from tests.faults.server import OSC52
+
+    r = http.get(server.url_for("osc52-headers"))
+    assert r.headers["Request-Id"] == f"req-{OSC52}-1" and OSC52 in r.headers["Warning"]
+    assert "\x1b" in r.headers["Request-Id"]
+    bad = http.get(server.url_for("bad-ratelimit"))
+    assert bad.headers["RateLimit-Remaining"].encode("latin-1") == b"\xb2"
+    page = http.get(server.url_for("bad-next-range"))
+    assert page.status_code == 206
+    assert page.headers["Next-Range"].encode("latin-1") == b"id ]a..; max=\xb2"
+    many = http.get(server.url_for("bad-headers"))
+    assert len(many.headers.get_list("Request-Id")) == 2 and "\x1b" in many.headers["ETag"]
+    assert many.headers["Retry-After"] == "garbage"
+
+
+def test_escapes_and_depth(server: FaultServer, http: httpx.Client) -> None:
+    from tests.faults.server import DEEP_JSON
+
+    error = http.get(server.url_for("error-escapes"))
+    assert error.status_code == 500 and "\x1b]52;c;" in error.json()["message"]
+    text = http.get(server.url_for("text-escapes"))
+    assert text.headers["Content-Type"].startswith("text/plain") and "\x1b[2J" in text.text
+    deep = http.get(server.url_for("deep-json"))
+    assert deep.content == DEEP_JSON and len(deep.content) == 6000
+    with pytest.raises(RecursionError):
+        json.loads(deep.content)
+
+
+def test_echo_token_splits_the_credential(server: FaultServer) -> None:
+    token = "tok-SECRET-4f1e9a"
+    chunks: list[bytes] = []
+    with httpx.Client(timeout=5) as client, client.stream(
+            "GET", server.url_for("echo-token"), headers={"Authorization": f"Bearer {token}"}
+    ) as r:
+        assert r.headers["X-Echo"] == f"Bearer {token}"
+        chunks.extend(r.iter_raw())
+    body = b"".join(chunks)
+    assert body.count(token.encode()) == 1  # once whole (split across writes)...
+    assert b"tok-SECR\nET-4f1e9a" in body  # ...and once broken by a line break

@@ -46,11 +46,11 @@ def faults() -> Iterator[FaultServer]:
         yield server
 
 
-def build(spec: ApiSpec, base: str, tmp_path: Path) -> ExplorerApp:
+def build(spec: ApiSpec, base: str, tmp_path: Path, timeout: float = 0.5) -> ExplorerApp:
     history = History(tmp_path / "history.sqlite3")
 
     def factory() -> HerokuClient:
-        return HerokuClient(base, Credentials(token=TOKEN), timeout=0.5, history=history,
+        return HerokuClient(base, Credentials(token=TOKEN), timeout=timeout, history=history,
                             cache_dir=tmp_path / "cache")
 
     factory_: Callable[[], HerokuClient] = factory
@@ -120,7 +120,8 @@ async def test_refused_message_on_screen_and_the_app_goes_on(spec: ApiSpec,
 async def test_big_body_shown_capped(spec: ApiSpec, faults: FaultServer,
                                      tmp_path: Path) -> None:
     faults.default_fault = "big"
-    app = build(spec, faults.url, tmp_path)
+    # the timeout bounds the whole exchange, every byte of the 50 MB included
+    app = build(spec, faults.url, tmp_path, timeout=20)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, "app.list")
         t0 = time.monotonic()

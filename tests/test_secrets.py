@@ -98,7 +98,8 @@ async def _session(faults: FaultServer, creds: Credentials, spool: Path) -> list
     (they go with the client, so they are copied, mode and all, before it closes)."""
     kept = spool.parent / "kept-bodies"
     kept.mkdir(exist_ok=True)
-    async with HerokuClient(faults.url, creds, timeout=0.5, history=History()) as client:
+    # (the timeout bounds a whole exchange: 2 s fits the 50 MB body, and the hang)
+    async with HerokuClient(faults.url, creds, timeout=2.0, history=History()) as client:
         print(repr(client.credentials), str(client.credentials))
         for spec, body in SESSION:
             print(export(client.prepare(spec), "curl", auth="env"))
@@ -115,9 +116,9 @@ async def _session(faults: FaultServer, creds: Credentials, spool: Path) -> list
         for row in client.history.search(limit=1000):
             print(row)
         print("history:", client.history.count(), client.history.disabled_reason)
-        for body in spool.glob("heroku-explorer-body-*"):
+        for body in spool.rglob("heroku-explorer-body-*"):
             shutil.copy2(body, kept / body.name)
-    assert not list(spool.glob("heroku-explorer-body-*")), "large bodies outlived the client"
+    assert not list(spool.rglob("heroku-explorer-*")), "large bodies outlived the client"
     async with HerokuClient(closed_port_url(), creds, timeout=0.5, history=History()) as client:
         show(await client.send(raw_request("GET", "/apps")))
     return sorted(kept.iterdir())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from heroku_explorer.client.auth import Credentials, describe, discover, same_origin
+    from heroku_explorer.client.body import SPOOL_CAP
     from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache, SchemaCache
     from heroku_explorer.client.client import BASE_URL_ENV, DEFAULT_BASE_URL, HerokuClient
     from heroku_explorer.client.exports import export, to_curl, to_httpie, to_python
@@ -32,6 +33,7 @@ __all__ = [
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "DISPLAY_CAP",
+    "SPOOL_CAP",
     "BodyState",
     "CacheKey",
     "CachedResponse",
@@ -77,6 +79,7 @@ _LAZY: dict[str, str] = {
     "Outgoing": "heroku_explorer.client.response",
     "RateLimitState": "heroku_explorer.client.ratelimit",
     "RetryPolicy": "heroku_explorer.client.ratelimit",
+    "SPOOL_CAP": "heroku_explorer.client.body",
     "SchemaCache": "heroku_explorer.client.cache",
     "SchemaDocument": "heroku_explorer.client.live_schema",
     "build_range": "heroku_explorer.client.ranges",

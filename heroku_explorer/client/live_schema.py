@@ -4,25 +4,36 @@ The schema is fetched with the ``Accept`` header of the wanted variant and never
 with a token, written to the user cache directory with its ETag, revalidated
 with ``If-None-Match`` next time, and read from that copy when the network is
 down or the server fails.
+
+The fetch has one deadline (the client's timeout, from connecting to the last
+byte) and a size cap (:data:`SCHEMA_CAP` decoded bytes, counted as the body
+streams): a schema over its cap is refused before anything is cached.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as _dt
 import re
 import ssl
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import httpx
 
+from heroku_explorer.client.body import BodyDecoder
 from heroku_explorer.client.cache import CachedSchema, SchemaCache
 from heroku_explorer.errors import NetworkError, RequestError, SchemaError, TimeoutError_
 from heroku_explorer.protocol import H, accept_header
 
-__all__ = ["SchemaDocument", "fetch_schema", "network_error"]
+__all__ = ["SCHEMA_CAP", "SchemaDocument", "fetch_schema", "network_error"]
+
+#: Decoded bytes a live schema may have (the real ones are 1-2 MB); the same cap as
+#: a schema file (``heroku_explorer.schema.loader.MAX_SCHEMA_BYTES``).
+SCHEMA_CAP = 32 * 1024 * 1024
 
 # A bytes literal in a library's message is a value it refused (h11's "Illegal header
 # value b'Bearer ...'"): it may be the token, so it is not repeated.
@@ -59,8 +70,12 @@ def _when(ts: float) -> str:
 
 
 async def fetch_schema(http: httpx.AsyncClient, url: str, variant: str, cache_dir: Path | None,
-                       user_agent: str) -> SchemaDocument:
-    """Fetch, cache and revalidate the schema at ``url`` (see the module docs)."""
+                       user_agent: str, *, timeout: float | None = None,
+                       max_bytes: int = SCHEMA_CAP) -> SchemaDocument:
+    """Fetch, cache and revalidate the schema at ``url`` (see the module docs).
+
+    ``timeout`` (default: the httpx client's read timeout) bounds the whole fetch;
+    ``max_bytes`` bounds the decoded body."""
     cache = SchemaCache(cache_dir / "schema") if cache_dir is not None else None
     cached = cache.load(url, variant) if cache is not None else None
     headers = {H.ACCEPT: accept_header(variant), H.USER_AGENT: user_agent}
@@ -68,27 +83,37 @@ async def fetch_schema(http: httpx.AsyncClient, url: str, variant: str, cache_di
         headers[H.IF_NONE_MATCH] = cached.etag
     request = http.build_request("GET", url, headers=headers)
     request.headers.pop(H.AUTHORIZATION, None)
-    try:
-        response = await http.send(request, follow_redirects=True)
-    except (httpx.HTTPError, OSError) as exc:
-        sentence = str(network_error(exc, request.url, http.timeout.read))
-        if cached is not None:
+    limit = timeout if timeout is not None else http.timeout.read
+
+    def fallback(why: str, offline: bool = False) -> SchemaDocument:
+        if cached is None:
+            raise SchemaError(url, None, why) from None
+        if offline:
             return _doc(cached, "cache", f"Offline: using the schema cached on "
-                        f"{_when(cached.fetched_at)}. {sentence}")
-        raise SchemaError(url, None, sentence) from None
-    if response.status_code == 304 and cached is not None:
+                        f"{_when(cached.fetched_at)}. {why}")
+        return _doc(cached, "cache", f"Using the schema cached on "
+                    f"{_when(cached.fetched_at)}: {why.rstrip('.')}.")
+
+    try:
+        async with asyncio.timeout(limit):
+            status, reason, etag, data = await _get(http, request, max_bytes)
+    except TimeoutError:
+        host = _host(request.url)
+        secs = f"{limit:g} seconds" if limit else "the time allowed"
+        return fallback(f"{host} did not send the schema within {secs}; try again, or "
+                        "increase the timeout.", offline=True)
+    except (httpx.HTTPError, OSError) as exc:
+        return fallback(str(network_error(exc, request.url, limit)), offline=True)
+    if status == 304 and cached is not None:
         if cache is not None:
             with contextlib.suppress(OSError):
                 cached = cache.touch(cached)
         return _doc(cached, "revalidated")
-    if response.status_code != 200:
-        why = f"the server answered {response.status_code} {response.reason_phrase}".rstrip()
-        if cached is not None:
-            return _doc(cached, "cache", f"Using the schema cached on "
-                        f"{_when(cached.fetched_at)}: {why}.")
-        raise SchemaError(url, None, why)
-    data = response.content
-    etag = response.headers.get(H.ETAG)
+    if status != 200:
+        return fallback(f"the server answered {status} {reason}".rstrip())
+    if data is None:
+        return fallback(f"the schema is larger than {max_bytes // (1024 * 1024)} MB (a "
+                        "schema is 1-2 MB), so it was refused and not cached")
     if cache is not None:
         try:
             return _doc(cache.store(url, variant, data, etag), "network")
@@ -96,6 +121,41 @@ async def fetch_schema(http: httpx.AsyncClient, url: str, variant: str, cache_di
             return SchemaDocument(url, variant, data, etag, "network",
                                   f"The schema could not be cached ({exc.strerror or exc}).")
     return SchemaDocument(url, variant, data, etag, "network")
+
+
+async def _get(http: httpx.AsyncClient, request: httpx.Request, max_bytes: int
+               ) -> tuple[int, str, str | None, bytes | None]:
+    """Status, reason, ETag and the decoded body (``None`` when over ``max_bytes``:
+    reading stops there and the connection is closed)."""
+    response = await http.send(request, follow_redirects=True, stream=True)
+    try:
+        status, reason = response.status_code, response.reason_phrase
+        etag = response.headers.get(H.ETAG)
+        if status != 200:
+            return status, reason, etag, b""
+        if response.is_stream_consumed:  # built in memory (MockTransport): decoded already
+            data = response.content
+            return status, reason, etag, data if len(data) <= max_bytes else None
+        decoder = BodyDecoder(response.headers.get_list("content-encoding"))
+        parts: list[bytes] = []
+        size = 0
+        try:
+            async for raw in response.aiter_raw():
+                for piece in decoder.feed(raw):
+                    size += len(piece)
+                    if size > max_bytes:
+                        return status, reason, etag, None
+                    parts.append(piece)
+            for piece in decoder.finish():
+                size += len(piece)
+                if size > max_bytes:
+                    return status, reason, etag, None
+                parts.append(piece)
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"the compressed schema is corrupt ({exc})") from None
+        return status, reason, etag, b"".join(parts)
+    finally:
+        await response.aclose()
 
 
 def _host(url: httpx.URL) -> str:

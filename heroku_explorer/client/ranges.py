@@ -60,7 +60,8 @@ def _parse(value: str | None) -> RangeSpec | None:
         return None
     try:
         return parse_range(value)
-    except RangeSyntaxError:
+    except (RangeSyntaxError, ValueError, TypeError, OverflowError, RecursionError):
+        # A server's value: whatever fails to parse is "absent", never an exception.
         return None
 
 

@@ -6,15 +6,31 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-__all__ = ["RateLimitState", "RetryPolicy", "parse_remaining"]
+__all__ = ["RateLimitState", "RetryPolicy", "parse_remaining", "remaining_note"]
+
+#: More digits than any real budget has: such a value is not believed.
+_MAX_DIGITS = 12
 
 
 def parse_remaining(value: str | None) -> int | None:
-    """``RateLimit-Remaining`` as an int; ``None`` when missing or not a number."""
+    """``RateLimit-Remaining`` as an int; ``None`` when missing, not a number (only
+    ASCII digits count: ``'²'.isdigit()`` is true) or implausibly large."""
     if value is None:
         return None
     text = value.strip()
-    return int(text) if text.isdigit() else None
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_DIGITS:
+        return None
+    return int(text)
+
+
+def remaining_note(value: str | None) -> str | None:
+    """Why a ``RateLimit-Remaining`` value is ignored; ``None`` when it is fine or absent."""
+    if value is None or parse_remaining(value) is not None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return "RateLimit-Remaining ignored: the number is too large to be a budget"
+    return "RateLimit-Remaining ignored: not a number"
 
 
 @dataclass(slots=True)

@@ -11,15 +11,22 @@ Body states::
     json          parsed; ``json()`` returns it
     empty         no bytes (204, 304, HEAD...)
     text          UTF-8 text that is not JSON (text/plain, text/html...)
-    non-json      claims to be JSON but does not parse, or binary content
+    non-json      claims to be JSON but does not parse (or nests deeper than
+                  MAX_JSON_DEPTH levels: a note says so), or binary content
     invalid-utf8  bytes that are not UTF-8
     too-large     over the display cap: ``body`` holds the first bytes and
-                  ``body_path`` the whole body
+                  ``body_path`` the whole body (up to the spool cap:
+                  ``truncated`` says when it was cut off)
+
+``notes`` lists, one sentence each, what was ignored or cut while reading the
+answer: a header value that does not parse (treated as absent), a body cut off, a
+body nested too deep, control characters in a Request-Id or Warning.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -44,8 +51,10 @@ from heroku_explorer.protocol import (
     parse_retry_after,
 )
 from heroku_explorer.request import RequestSpec
+from heroku_explorer.safe_text import has_controls, visible
 
-__all__ = ["DISPLAY_CAP", "BodyState", "Exchange", "Outgoing", "api_error", "classify_body"]
+__all__ = ["DISPLAY_CAP", "BodyState", "Exchange", "Outgoing", "api_error", "classify",
+           "classify_body", "safe_retry_after"]
 
 BodyState = Literal["json", "empty", "text", "non-json", "invalid-utf8", "too-large"]
 
@@ -105,6 +114,11 @@ class Exchange:
     started_at: float = 0.0
     data: Any = field(default=None, repr=False, compare=False)
     """The parsed JSON body when ``body_state == "json"``."""
+    truncated: bool = False
+    """The body was cut off (the spool cap, a corrupt encoding, a failed sink):
+    ``size`` counts what was read, not what the server meant to send."""
+    notes: tuple[str, ...] = ()
+    """What was ignored or cut while reading the answer, one sentence each."""
 
     @property
     def ok(self) -> bool:
@@ -136,9 +150,18 @@ class Exchange:
         """The parsed JSON body. Raises :class:`ValueError` when it is not JSON."""
         if self.body_state == "json":
             return self.data
-        if self.body_state == "too-large":
-            return json.loads(self.full_body())
-        raise ValueError(f"the body is not JSON ({self.body_state})")
+        if self.body_state == "too-large" and not self.truncated and self.body_path:
+            from heroku_explorer.client.body import MAX_JSON_DEPTH, too_deep
+
+            whole = self.full_body()
+            if too_deep(whole):
+                raise ValueError(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
+            try:
+                return json.loads(whole)
+            except RecursionError:
+                raise ValueError("the body nests too deep to read") from None
+        raise ValueError(f"the body is not JSON ({self.body_state}"
+                         f"{', cut off' if self.truncated else ''})")
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
@@ -170,33 +193,68 @@ class Exchange:
 def classify_body(content: bytes, content_type: str | None, size: int,
                   cap: int = DISPLAY_CAP) -> tuple[BodyState, Any]:
     """The state of a body and its parsed JSON (``None`` unless state is json)."""
+    state, data, _notes = classify(content, content_type, size, cap)
+    return state, data
+
+
+def classify(content: bytes, content_type: str | None, size: int,
+             cap: int = DISPLAY_CAP) -> tuple[BodyState, Any, tuple[str, ...]]:
+    """:func:`classify_body` plus notes on the body (too deep, control characters).
+    Never raises, whatever the bytes."""
+    from heroku_explorer.client.body import MAX_JSON_DEPTH, too_deep
+
     if size == 0:
-        return "empty", None
+        return "empty", None, ()
     if size > cap:
-        return "too-large", None
+        return "too-large", None, ()
     ctype = (content_type or "").lower()
     claims_json = "json" in ctype
     first = content[:1]
     if claims_json or (not ctype and first in (b"{", b"[")):
-        try:
-            return "json", json.loads(content)
-        except UnicodeDecodeError:
-            return "invalid-utf8", None
-        except ValueError:
-            pass
-        if claims_json:
+        deep = too_deep(content)
+        if not deep:
             try:
-                content.decode("utf-8")
+                return "json", json.loads(content), ()
             except UnicodeDecodeError:
-                return "invalid-utf8", None
-            return "non-json", None
+                return "invalid-utf8", None, ()
+            except RecursionError:
+                deep = True
+            except ValueError:
+                pass
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return "invalid-utf8", None, ()
+        if deep:
+            return "non-json", None, (
+                f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels; shown as text",)
+        if claims_json:
+            return "non-json", None, _control_notes(text)
     try:
-        content.decode("utf-8")
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return "invalid-utf8", None
+        return "invalid-utf8", None, ()
     if ctype and not ctype.startswith("text/") and "xml" not in ctype:
-        return "non-json", None
-    return "text", None
+        return "non-json", None, _control_notes(text)
+    return "text", None, _control_notes(text)
+
+
+def _control_notes(text: str) -> tuple[str, ...]:
+    if has_controls(text.replace("\r\n", "\n"), single_line=False):
+        return ("the body holds control characters (terminal escapes); shown escaped",)
+    return ()
+
+
+def safe_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` value; ``None`` when absent or not a finite
+    number of seconds or a date (never raises)."""
+    try:
+        seconds = parse_retry_after(value)
+    except Exception:  # the date parser is not robust to every input
+        return None
+    if seconds is None or not math.isfinite(seconds):
+        return None
+    return seconds
 
 
 _BY_STATUS: dict[int, type[ApiError]] = {
@@ -236,14 +294,18 @@ def api_error(
 ) -> ApiError:
     """The typed error for an error status, read from a Heroku error body when
     there is one. 412 and 416 carry a sentence saying what they mean here."""
-    parsed = parse_error_body(body)
-    ident = parsed.id if parsed else None
+    try:
+        parsed = parse_error_body(body)
+    except (RecursionError, ValueError):
+        parsed = None
+    # The server's words reach a terminal: every control character is made visible.
+    ident = visible(parsed.id, single_line=True)[:100] if parsed and parsed.id else None
     message = parsed.message if parsed and parsed.message else ""
-    url = parsed.url if parsed else None
+    url = visible(parsed.url, single_line=True) if parsed and parsed.url else None
     if not message:
         default_id = _STATUS_IDS.get(status)
         message = ERROR_MESSAGES.get(default_id or "", "") or reason or f"HTTP {status}"
-    message = " ".join(message.split())  # one line, fit for a status bar
+    message = visible(" ".join(message.split()), single_line=True)  # one line, shown as is
     if len(message) > 300:
         message = message[:297] + "..."
     if status == 412 and "changed" not in message.lower():
@@ -257,7 +319,7 @@ def api_error(
     hint = _HINTS.get(ident or "") or _HINTS.get(str(status)) or (
         "Try again later." if status >= 500 else "")
     if status == 429:
-        seconds = parse_retry_after(retry_after)
+        seconds = safe_retry_after(retry_after)
         if seconds is not None:
             hint = f"The server asks to wait {seconds:g} s (Retry-After) before sending again."
         elif "wait" not in message.lower():
@@ -266,6 +328,6 @@ def api_error(
         message = f"{message.rstrip('.')}. {hint}"
     if status == 429:
         return RateLimited(status, ident, message, url, request_id,
-                           retry_after=parse_retry_after(retry_after), remaining=remaining)
+                           retry_after=safe_retry_after(retry_after), remaining=remaining)
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else ApiError)
     return cls(status, ident, message, url, request_id)

@@ -109,7 +109,16 @@ def load_path(
                 f"the file is {size // (1024 * 1024)} MB; a schema is expected to be under "
                 f"{MAX_SCHEMA_BYTES // (1024 * 1024)} MB",
             )
-        data = p.read_bytes()
+        # The size a path reports is not a bound (/dev/zero, a pipe, a growing file):
+        # read one byte past the cap at most.
+        with p.open("rb") as handle:
+            data = handle.read(MAX_SCHEMA_BYTES + 1)
+        if len(data) > MAX_SCHEMA_BYTES:
+            raise SchemaError(
+                str(p), None,
+                f"it holds more than {MAX_SCHEMA_BYTES // (1024 * 1024)} MB; a schema is "
+                "expected to be under that",
+            )
     except FileNotFoundError:
         raise SchemaError(str(p), None, "no such file") from None
     except IsADirectoryError:

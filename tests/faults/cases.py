@@ -19,7 +19,8 @@ from heroku_explorer.errors import (
     Unauthorized,
 )
 
-__all__ = ["CASES", "HINTS", "FaultCase", "case", "is_clear", "normalise", "says_what_to_do"]
+__all__ = ["CASES", "FRONT_END_CASES", "HINTS", "FaultCase", "case", "is_clear", "normalise",
+           "says_what_to_do"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,16 @@ class FaultCase:
     """The body state recorded when an answer arrived."""
     kind: str | None = None
     """``RequestError.kind`` for failures without an answer."""
+    notes: tuple[str, ...] = ()
+    """Words each of which some note of the exchange holds (``Exchange.notes``)."""
+    truncated: bool = False
+    """The exchange records the body as cut off."""
+    timeout: float | None = None
+    """The client's timeout for this case (default: the tests' short one)."""
+    front_ends: bool = True
+    """Whether the REPL, TUI and CLI fault tests iterate over this case too. The
+    hostile-answer cases start with ``False``: the front ends' own handling of them
+    is wired separately."""
 
 
 CASES: tuple[FaultCase, ...] = (
@@ -52,8 +63,10 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("invalid-utf8", "200 application/json that is not UTF-8", 200, None,
               "invalid-utf8"),
     FaultCase("empty", "200 with an empty body", 200, None, "empty"),
-    FaultCase("big", "200 with a 50 MB JSON body (Content-Length)", 200, None, "too-large"),
-    FaultCase("big-chunked", "200 with a 50 MB JSON body (chunked)", 200, None, "too-large"),
+    FaultCase("big", "200 with a 50 MB JSON body (Content-Length)", 200, None, "too-large",
+              timeout=10.0),
+    FaultCase("big-chunked", "200 with a 50 MB JSON body (chunked)", 200, None, "too-large",
+              timeout=10.0),
     FaultCase("redirect", "302 to another host", 200, None, "json"),
     FaultCase("redirect-307", "307 to another host", 200, None, "json"),
     FaultCase("rate-limit", "429 rate_limit with Retry-After: 1", 429, RateLimited, "json"),
@@ -62,7 +75,37 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("unauthorized", "401 unauthorized", 401, Unauthorized, "json"),
     FaultCase("two-factor", "403 two_factor (no Heroku-Two-Factor-Code sent)", 403, Forbidden,
               "json"),
+    # -- hostile answers: what the client records of each ----------------------------------
+    FaultCase("osc52-headers", "Request-Id and Warning carrying an OSC 52 clipboard write",
+              200, None, "json", notes=("Request-Id holds control", "Warning holds control"),
+              front_ends=False),
+    FaultCase("error-escapes", "500 whose Heroku error message carries ESC sequences", 500,
+              ServerError, "json", front_ends=False),
+    FaultCase("text-escapes", "200 text/plain body carrying ESC sequences", 200, None, "text",
+              notes=("control characters",), front_ends=False),
+    FaultCase("gzip-bomb", "gzip bomb: about 1 MB on the wire inflating to 1 GiB", 200, None,
+              "too-large", notes=("cut off after 256 MiB",), truncated=True, timeout=30.0,
+              front_ends=False),
+    FaultCase("gzip-trickle", "gzip body trickling 1 KB a second for 40 s", None,
+              TimeoutError_, None, "timeout", front_ends=False),
+    FaultCase("deep-json", "200 JSON nested 3,000 levels deep (6 KB)", 200, None, "non-json",
+              notes=("deeper than 200 levels",), front_ends=False),
+    FaultCase("bad-ratelimit", "RateLimit-Remaining: \u00b2 (str.isdigit says yes, int says no)",
+              200, None, "json", notes=("RateLimit-Remaining ignored: not a number",),
+              front_ends=False),
+    FaultCase("bad-next-range", "206 with Next-Range: id ]a..; max=\u00b2", 206, None, "json",
+              notes=("Next-Range ignored",), front_ends=False),
+    FaultCase("bad-headers", "garbage RateLimit-Remaining, Retry-After, Content-Range, an "
+              "ETag with ESC and two Request-Ids", 200, None, "json",
+              notes=("RateLimit-Remaining ignored", "Retry-After ignored",
+                     "Content-Range ignored", "ETag ignored", "Request-Id was sent more"),
+              front_ends=False),
+    FaultCase("echo-token", "the token echoed back split across chunks and broken by a line "
+              "break", 200, None, "text", front_ends=False),
 )
+
+#: The cases the front-end fault tests (REPL, TUI, CLI) iterate over.
+FRONT_END_CASES: tuple[FaultCase, ...] = tuple(c for c in CASES if c.front_ends)
 
 
 def case(fault: str) -> FaultCase:

@@ -73,6 +73,25 @@ FOOTER = """\
 - History, the REPL's command history, the schema cache and spooled bodies are mode
   0600; their folders 0700; nothing half-written is left behind.
 
+## Hostile answers
+
+- Bodies are decoded by the client itself and counted as decoded bytes while they
+  stream: the first 1 MiB (the display cap) is kept in memory, the rest goes, redacted
+  as it is written, to a 0600 file in a private 0700 folder, up to 256 MiB (the spool
+  cap); past that reading stops, the connection is closed and the exchange is marked
+  `truncated` with a note. A 1 GiB gzip bomb (about 1 MB on the wire) keeps a fresh
+  process under 100 MB of resident memory, spooled or passed whole to a sink
+  (`tests/test_memory_bomb.py`). Spool files go on a timeout, a reset or a cancel
+  (`tests/test_client_hostile.py`).
+- One deadline per exchange, from connecting to the last decoded byte: a gzip body
+  trickling 1 KB a second cannot stretch it. The live schema has the same deadline and
+  a 32 MB cap, checked before anything is cached; a schema file is read to 32 MB and
+  one byte at most (`/dev/zero`, a FIFO).
+- Header values that do not parse are treated as absent and the exchange says so in
+  `notes`; `next_page()` after a Next-Range that does not parse is `None`. Property
+  tests run arbitrary header values and body bytes through the response parsing.
+- `revalidate()` repeats only a GET or HEAD.
+
 ## Load and durability
 
 - 50 concurrent clients × 200 requests (creates, reads, config-var updates) against
@@ -86,8 +105,11 @@ FOOTER = """\
 
 ## Known gaps
 
-None at present. A gap found later gets a strict xfail test and a line here; when
-the test starts passing, its marker and its line go.
+Rows above marked "raw control characters reached the terminal" are front-end gaps:
+the client records those answers as received and notes the control characters; the
+REPL's and TUI's display of them is being made inert separately. Otherwise none at
+present. A gap found later gets a strict xfail test and a line here; when the test
+starts passing, its marker and its line go.
 
 The gaps listed here before are closed, each by a test that now passes: a token the
 server sends back is redacted from the exchange as from history
@@ -121,8 +143,14 @@ def _scratch() -> Iterator[Path]:
 
 
 def _cell(text: str) -> str:
+    from heroku_explorer.safe_text import has_controls, visible
+
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
-    text = normalise(" ".join(text.split()))
+    raw = has_controls(text.replace("\r\n", "\n"), single_line=False)
+    text = normalise(" ".join(visible(text).split()))
+    if raw:
+        # what reached the terminal held raw control characters (escaped here)
+        text += " **(raw control characters reached the terminal)**"
     text = re.sub(r"fault-\d+", "fault-N", text)
     return text.replace("|", "\\|") or "—"
 
@@ -156,7 +184,7 @@ async def _fault_row(fc: FaultCase, faults: FaultServer, home: Path) -> list[str
     path = "/apps" if fc.fault == "refused" else f"/{fc.fault}/apps"
     out, err = io.StringIO(), io.StringIO()
     history = History(home / "home" / "data" / f"{fc.fault}.sqlite3")
-    async with HerokuClient(base, Credentials(token=TOKEN), timeout=0.5,
+    async with HerokuClient(base, Credentials(token=TOKEN), timeout=fc.timeout or 0.5,
                             history=history) as client:
         session = Session(load_bundled(), client, Console(out, err, color=False))
         tracemalloc.start()
@@ -176,6 +204,10 @@ async def _fault_row(fc: FaultCase, faults: FaultServer, home: Path) -> list[str
     client_text = str(exchange.error) if exchange.error is not None else state
     if exchange.error is not None and exchange.status is not None:
         client_text = f"{state}: {client_text}"
+    if exchange.truncated:
+        client_text += f" ({exchange.size // 2**20} MiB read, cut off)"
+    if exchange.notes:
+        client_text += "; notes: " + "; ".join(exchange.notes)
     files = [p for p in home.rglob("*") if p.is_file()]
     leaked = any(TOKEN.encode() in p.read_bytes() for p in files) or any(
         TOKEN in text for text in (out.getvalue(), err.getvalue(), client_text))
@@ -210,6 +242,14 @@ def _input_rows(home: Path) -> list[list[str]]:
         "schema file: 40 MB": b'{"resources": {"R": {"description": "'
                               + b"x" * (40 * 2**20) + b'"}}}',
     }
+    rows_first: list[list[str]] = []
+    try:
+        load_path("/dev/zero")
+        seen = "loaded (unexpected)"
+    except ExplorerError as exc:
+        seen = f"heroku-explorer: {exc}"
+    rows_first.append(["schema file: /dev/zero (endless, reports size 0)", seen,
+                       "exit status 2, nothing else starts"])
     for title, data in schemas.items():
         path = home / "schema.json"
         path.write_bytes(data)
@@ -219,6 +259,7 @@ def _input_rows(home: Path) -> list[list[str]]:
         except ExplorerError as exc:
             seen = f"heroku-explorer: {exc}".replace(str(path), "FILE")
         rows.append([title, seen, "exit status 2, nothing else starts"])
+    rows.extend(rows_first)
 
     config = home / "config.toml"
     config.write_text('[general]\ncolour = "red"\ntimeout = "soon"\n[keys]\nsend = 3\n')

