@@ -114,8 +114,9 @@ class History:
     """The history database. Never raises from :meth:`record`."""
 
     def __init__(self, path: Path | None = None, *, max_rows: int = 5000,
-                 secrets: Iterable[str] = ()) -> None:
+                 secrets: Iterable[str] = (), mode: str = "redacted") -> None:
         self.path = path if path is not None else data_dir() / HISTORY_FILE
+        self.mode = mode
         self.max_rows = max_rows
         self.secrets: tuple[str, ...] = ()
         self.add_secrets(secrets)
