@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -160,6 +159,8 @@ API_KEY_WARNING = (
 
 def _read_key() -> str:
     """``--api-key -``: without echo on a terminal, else the first line of stdin."""
+    import getpass
+
     stdin = sys.stdin
     try:
         if stdin is not None and stdin.isatty():
