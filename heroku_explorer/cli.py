@@ -33,7 +33,7 @@ from heroku_explorer.safe_text import visible
 if TYPE_CHECKING:
     from heroku_explorer.schema.model import ApiSpec
 
-__all__ = ["EXIT_UNEXPECTED", "LOG_NAME", "build_parser", "load_spec", "main"]
+__all__ = ["EXIT_UNEXPECTED", "LOG_NAME", "build_parser", "load_spec", "log_unexpected", "main"]
 
 #: Exit status of an error nobody foresaw (``EX_SOFTWARE``): one line on stderr,
 #: the traceback in :data:`LOG_NAME` under the user data directory.
@@ -312,15 +312,20 @@ def _redact(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
-def _unexpected(exc: BaseException, argv: Sequence[str]) -> int:
-    """One sentence on stderr; the traceback, without any known key, in the log."""
+def log_unexpected(exc: BaseException, secrets: Sequence[str] = ()) -> str:
+    """Write ``exc``'s traceback to :data:`LOG_NAME` in the user data directory (0600),
+    with ``secrets`` and every key known to this process removed; return the one
+    sentence to show: ``heroku-explorer: unexpected error: <type>; details in <path>``.
+
+    A front end that catches its own unexpected errors (the explorer) can call it too.
+    """
     import traceback
 
-    secrets = list(_argv_secrets(argv))
+    known = [*secrets, *_argv_secrets(sys.argv[1:])]
     runtime = sys.modules.get("heroku_explorer.runtime")
     if runtime is not None:
-        secrets.extend(runtime.known_secrets())
-    text = _redact("".join(traceback.format_exception(exc)), secrets)
+        known.extend(runtime.known_secrets())
+    text = _redact("".join(traceback.format_exception(exc)), known)
     try:
         from heroku_explorer.paths import atomic_write, data_dir
 
@@ -329,8 +334,7 @@ def _unexpected(exc: BaseException, argv: Sequence[str]) -> int:
         where = f"details in {visible(str(path), single_line=True)}"
     except Exception:  # the log is a courtesy: its failure must not hide the first one
         where = "the details could not be saved"
-    print(f"heroku-explorer: unexpected error: {type(exc).__name__}; {where}", file=sys.stderr)
-    return EXIT_UNEXPECTED
+    return f"heroku-explorer: unexpected error: {type(exc).__name__}; {where}"
 
 
 def _has_terminal() -> bool:
@@ -350,7 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except ExplorerError as exc:
-        print(f"heroku-explorer: {_redact(str(exc), _argv_secrets(argv))}", file=sys.stderr)
+        text = visible(_redact(str(exc), _argv_secrets(argv)))
+        print(f"heroku-explorer: {text}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -360,7 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
     except Exception as exc:
-        return _unexpected(exc, argv)
+        print(log_unexpected(exc, _argv_secrets(argv)), file=sys.stderr)
+        return EXIT_UNEXPECTED
 
 
 def _main(argv: list[str]) -> int:

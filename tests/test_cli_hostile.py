@@ -196,3 +196,14 @@ def test_the_explorer_without_a_terminal_refuses_at_once(args: list[str],
     (line,) = done.stderr.strip().splitlines()
     assert "terminal" in line and "heroku-explorer call" in line and "repl" in line
     assert not _raw_controls(done.stderr)
+
+
+def test_error_sentences_show_outside_text_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / f"no-such{OSC52}.json"
+    assert main(["call", "--schema", str(missing), "app", "list"]) == 2
+    err = capsys.readouterr().err
+    (line,) = err.strip().splitlines()
+    assert line.startswith("heroku-explorer: ") and "no-such\\x1b]52" in line
+    assert not _raw_controls(err)
