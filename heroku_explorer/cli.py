@@ -9,7 +9,10 @@
     heroku-explorer schema          print the resource -> action tree (or --json)
 
 Every :class:`~heroku_explorer.errors.ExplorerError` ends here as one line on
-stderr and exit status 2; nobody sees a traceback.
+stderr and exit status 2; any other exception as one line naming its type and a log
+file under the user data directory that holds the traceback (with every known key
+removed), exit status 70. Nobody sees a traceback. The exit statuses are listed in
+``--help``.
 """
 
 from __future__ import annotations
@@ -18,109 +21,177 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from heroku_explorer import __version__
-from heroku_explorer.errors import ExplorerError, SchemaError
+from heroku_explorer.errors import ExplorerError, SchemaError, UsageError
+from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
     from heroku_explorer.schema.model import ApiSpec
 
-__all__ = ["build_parser", "load_spec", "main"]
+__all__ = ["EXIT_UNEXPECTED", "LOG_NAME", "build_parser", "load_spec", "log_unexpected", "main"]
 
-COMMANDS = ("tui", "repl", "call", "sandbox", "schema")
+#: Exit status of an error nobody foresaw (``EX_SOFTWARE``): one line on stderr,
+#: the traceback in :data:`LOG_NAME` under the user data directory.
+EXIT_UNEXPECTED = 70
+LOG_NAME = "last-error.log"
+
+EPILOG = """\
+credentials:
+  The key is --api-key (`-` reads it from stdin, without echo on a terminal), else
+  $HEROKU_API_KEY, else the ~/.netrc `machine` entry for the API URL's own host
+  (never a `default` entry; the file must be private: chmod 600 ~/.netrc). With no
+  key and no API URL given, everything runs on the built-in sandbox; with an API URL
+  but no key, the start stops (add --sandbox for the sandbox). A key is sent over
+  https://, or over plain http:// to loopback (127.0.0.1, ::1, localhost) only.
+
+Options may come before or after the command, with the same meaning.
+
+exit status:
+  0    done (call: the API answered 2xx)
+  1    call, repl: the API answered with an error status (4xx, 5xx)
+  2    bad usage, options, credentials, config or schema: one sentence on stderr
+  3    call: no answer (network failure or timeout)
+  70   unexpected error: one sentence on stderr, the details in
+       <user data dir>/last-error.log (no key in it)
+  130  interrupted (Ctrl-C)
+"""
 
 
-def _add_schema_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("schema")
-    g.add_argument(
-        "--schema",
-        metavar="FILE_OR_URL",
-        help="schema to load: a file, an http(s) URL, 'bundled' (the default offline) "
-        "or 'live' (GET /schema from the API, cached; the default with an API key)",
-    )
-    g.add_argument(
-        "--schema-format",
-        choices=("hyper-schema", "resources-2013"),
-        help="skip detection and read the schema in this format",
-    )
-    g.add_argument(
-        "--lenient",
-        action="store_true",
-        help="load what is complete in a cut-off schema and list what was dropped",
-    )
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose error messages show outside text literally (escaped
+    control characters) and never repeat a key given on the command line."""
+
+    secrets: tuple[str, ...] = ()
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        text = visible(_redact(message, self.secrets), single_line=True)
+        self.exit(2, f"{self.prog}: error: {text}\n")
 
 
-def _add_client_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("connection")
-    g.add_argument(
-        "--api-url",
-        metavar="URL",
-        default=None,
-        help="base URL of the API (default: $HEROKU_API_URL or https://api.heroku.com)",
-    )
-    g.add_argument(
-        "--variant",
-        default=None,
-        help="Accept header variant: 3 (default), 3.sdk, ...",
-    )
-    g.add_argument(
-        "--api-key",
-        metavar="TOKEN",
-        default=None,
-        help="API token to use ('-' reads it from stdin, which keeps it out of the shell "
-        "history); default: $HEROKU_API_KEY, then ~/.netrc",
-    )
-    g.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="use the built-in sandbox even when an API key is found",
-    )
-    g.add_argument(
-        "--basic-auth",
-        action="store_true",
-        help="send the token with HTTP Basic auth (as a password) instead of Bearer",
-    )
-    g.add_argument(
-        "--read-only",
-        action="store_true",
-        help="refuse every request that is not a GET",
-    )
-    g.add_argument("--timeout", type=float, default=None,
-                   help="seconds to wait (default: the config file's, else 30)")
+def _seconds(text: str) -> float:
+    """argparse type of --timeout: a finite number of seconds above 0."""
+    from heroku_explorer.config import timeout_problem
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{visible(text, single_line=True)!r} is not a number of seconds") from None
+    problem = timeout_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{visible(text, single_line=True)}: {problem}")
+    return value
+
+
+#: Which groups of options each command takes (the bare command is tui).
+_GROUPS: dict[str, tuple[str, ...]] = {
+    "tui": ("schema", "connection", "credentials", "history"),
+    "repl": ("schema", "connection", "credentials", "history"),
+    "call": ("schema", "connection", "credentials", "history"),
+    "schema": ("schema", "connection"),
+}
+
+
+def _add_options(p: argparse.ArgumentParser, groups: tuple[str, ...], *, sub: bool) -> None:
+    """The one definition of the options shared by the commands.
+
+    On the main parser they have their defaults; on a sub-command's parser their
+    default is ``SUPPRESS``, so that an option given before the command is not
+    replaced by the sub-command's default, and one given after it means the same.
+    """
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if sub else value
+
+    if "schema" in groups:
+        g = p.add_argument_group("schema")
+        g.add_argument(
+            "--schema", metavar="FILE_OR_URL", default=default(None),
+            help="schema to load: a file, an http(s) URL, 'bundled' (the default offline) "
+            "or 'live' (GET /schema from the API, cached; the default with an API key)",
+        )
+        g.add_argument(
+            "--schema-format", choices=("hyper-schema", "resources-2013"),
+            default=default(None), help="skip detection and read the schema in this format",
+        )
+        g.add_argument(
+            "--lenient", action="store_true", default=default(False),
+            help="load what is complete in a cut-off schema and list what was dropped",
+        )
+    if "connection" in groups:
+        g = p.add_argument_group("connection")
+        g.add_argument(
+            "--api-url", metavar="URL", default=default(None),
+            help="base URL of the API, http(s) without user name or password "
+            "(default: $HEROKU_API_URL or https://api.heroku.com)",
+        )
+        g.add_argument("--variant", default=default(None),
+                       help="Accept header variant: 3 (default), 3.sdk, ...")
+        g.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=default(None),
+                       help="seconds to wait for an answer, above 0 (default: the config "
+                       "file's, else 30)")
+    if "credentials" in groups:
+        g = p.add_argument_group("credentials and safety")
+        g.add_argument(
+            "--api-key", metavar="TOKEN", default=default(None),
+            help="API key to use; '-' reads it from stdin (without echo on a terminal), "
+            "which keeps it out of the shell history and `ps` (default: $HEROKU_API_KEY, "
+            "then the ~/.netrc entry for the API URL's host)",
+        )
+        g.add_argument(
+            "--sandbox", action="store_true", default=default(False),
+            help="use the built-in sandbox even when an API key or an API URL is given",
+        )
+        g.add_argument(
+            "--basic-auth", action="store_true", default=default(False),
+            help="send the key with HTTP Basic auth (as a password) instead of Bearer",
+        )
+        g.add_argument("--read-only", action="store_true", default=default(False),
+                       help="refuse every request that is not a GET")
+    if "history" in groups:
+        g = p.add_argument_group("history")
+        g.add_argument("--no-history", action="store_true", default=default(False),
+                       help="keep no history of this run (exchanges and command lines)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="heroku-explorer",
         description="Explore the Heroku Platform API v3 from the terminal. With no API key "
-        "(HEROKU_API_KEY or ~/.netrc), everything runs against a built-in sandbox.",
+        "and no API URL given, everything runs against a built-in sandbox.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"heroku-explorer {__version__}")
-    _add_schema_options(parser)
-    _add_client_options(parser)
+    _add_options(parser, _GROUPS["tui"], sub=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     for name, help_ in (
-        ("tui", "the Textual explorer (the default)"),
+        ("tui", "the Textual explorer (the default; needs a terminal)"),
         ("repl", "an interactive command line with completion"),
     ):
         sp = sub.add_parser(name, help=help_, description=help_)
-        _add_schema_options(sp)
-        _add_client_options(sp)
+        _add_options(sp, _GROUPS[name], sub=True)
 
     call = sub.add_parser(
         "call",
         help="run one command of the REPL language and exit",
         description="Run one command, e.g. 'heroku-explorer call app info app=my-app'. "
-        "The body goes to stdout; exit status 0 means a 2xx answer.",
+        "The body goes to stdout; exit status 0 means a 2xx answer. Options go before "
+        "the command's words. When not LIVE, the mode is said on stderr.",
     )
-    _add_schema_options(call)
-    _add_client_options(call)
+    _add_options(call, _GROUPS["call"], sub=True)
     call.add_argument("-v", "--verbose", action="store_true", help="status and headers on stderr")
     call.add_argument("--json", action="store_true", help="print the body as compact JSON")
+    call.add_argument("--yes", action="store_true",
+                      help="send a destructive request (such as a DELETE) on the live API "
+                      "without asking")
     call.add_argument("words", nargs=argparse.REMAINDER, help="the command")
 
     sb = sub.add_parser(
@@ -136,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the resource -> action tree of a schema",
         description="Print the resource -> action tree (method, path, title) with counts.",
     )
-    _add_schema_options(sc)
+    _add_options(sc, _GROUPS["schema"], sub=True)
     sc.add_argument("--json", action="store_true", help="write the normalised model as JSON")
     return parser
 
@@ -162,23 +233,38 @@ def load_spec(
 
 
 def _print_tree(spec: ApiSpec) -> None:
+    """The resource -> action tree; every name and title from the schema shown literally."""
     out = sys.stdout
-    width = max((len(a.method) for a in spec.actions()), default=6)
+
+    def v(text: object) -> str:
+        return visible(str(text), single_line=True)
+
+    width = max((len(v(a.method)) for a in spec.actions()), default=6)
     for res in spec.resources:
-        badge = f" [{res.stability}]" if res.stability and res.stability != "production" else ""
-        out.write(f"{res.name} ({res.key}){badge}: {len(res.actions)} actions\n")
+        badge = f" [{v(res.stability)}]" if res.stability and res.stability != "production" else ""
+        out.write(f"{v(res.name)} ({v(res.key)}){badge}: {len(res.actions)} actions\n")
         for act in res.actions:
-            out.write(f"  {act.method:<{width}} {act.path}  {act.title}\n")
+            out.write(f"  {v(act.method):<{width}} {v(act.path)}  {v(act.title)}\n")
     out.write(
         f"\n{len(spec.resources)} resources, {spec.action_count} actions "
-        f"({spec.source.format}, {spec.source.origin})\n"
+        f"({v(spec.source.format)}, {v(spec.source.origin)})\n"
     )
     if spec.source.dropped:
         out.write(f"dropped ({len(spec.source.dropped)}):\n")
         for item in spec.source.dropped:
-            out.write(f"  - {item}\n")
+            out.write(f"  - {v(item)}\n")
     if spec.warnings:
         out.write(f"{len(spec.warnings)} warnings (see --json for the list)\n")
+
+
+# json.dump escapes C0 controls in strings but writes DEL, C1 controls and the bidi
+# and line-separator characters as they are; outside a string JSON has none of them,
+# so each can become a \\uXXXX escape and the text stays the same JSON.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_safe(text: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -186,8 +272,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.json:
         from heroku_explorer.schema.serialize import spec_to_dict
 
-        json.dump(spec_to_dict(spec), sys.stdout, indent=2, ensure_ascii=False, default=str)
-        sys.stdout.write("\n")
+        text = json.dumps(spec_to_dict(spec), indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write(_json_safe(text) + "\n")
     else:
         _print_tree(spec)
     return 0
@@ -202,27 +288,74 @@ def _resolve_spec_offline(args: argparse.Namespace) -> ApiSpec:
     return load_spec(schema, schema_format=args.schema_format, lenient=args.lenient)
 
 
+def _argv_secrets(argv: Sequence[str]) -> tuple[str, ...]:
+    """Keys on the command line (``--api-key X``, ``--api-key=X``, an abbreviation)
+    and in ``HEROKU_API_KEY``: never repeated in a message or a log."""
+    found: set[str] = set()
+    for i, word in enumerate(argv):
+        name, eq, value = word.partition("=")
+        if len(name) > len("--api-") and "--api-key".startswith(name):
+            if eq:
+                found.add(value)
+            elif i + 1 < len(argv):
+                found.add(argv[i + 1])
+    env = os.environ.get("HEROKU_API_KEY", "")
+    found.update({env, env.strip()})
+    return tuple(sorted((s for s in found if len(s.strip()) >= 4 and s != "-"), key=len,
+                        reverse=True))
+
+
+def _redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "[REDACTED]")
+    return text
+
+
+def log_unexpected(exc: BaseException, secrets: Sequence[str] = ()) -> str:
+    """Write ``exc``'s traceback to :data:`LOG_NAME` in the user data directory (0600),
+    with ``secrets`` and every key known to this process removed; return the one
+    sentence to show: ``heroku-explorer: unexpected error: <type>; details in <path>``.
+
+    A front end that catches its own unexpected errors (the explorer) can call it too.
+    """
+    import traceback
+
+    known = [*secrets, *_argv_secrets(sys.argv[1:])]
+    runtime = sys.modules.get("heroku_explorer.runtime")
+    if runtime is not None:
+        known.extend(runtime.known_secrets())
+    text = _redact("".join(traceback.format_exception(exc)), known)
+    try:
+        from heroku_explorer.paths import atomic_write, data_dir
+
+        path = data_dir() / LOG_NAME
+        atomic_write(path, text.encode("utf-8", "replace"))
+        where = f"details in {visible(str(path), single_line=True)}"
+    except Exception:  # the log is a courtesy: its failure must not hide the first one
+        where = "the details could not be saved"
+    return f"heroku-explorer: unexpected error: {type(exc).__name__}; {where}"
+
+
+def _has_terminal() -> bool:
+    try:
+        return bool(sys.stdin and sys.stdout and sys.stdin.isatty() and sys.stdout.isatty())
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
+
+
+NO_TERMINAL = ("The explorer needs a terminal on stdin and stdout; for scripts use "
+               "`heroku-explorer call <resource> <action> ...`, or `heroku-explorer repl` "
+               "with commands on stdin.")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if argv and argv[0] == "sandbox":
-        from heroku_explorer.sandbox.cli_entry import main as sandbox_main
-
-        try:
-            return sandbox_main(argv[1:])
-        except ExplorerError as exc:
-            print(f"heroku-explorer: {exc}", file=sys.stderr)
-            return 2
-    args = parser.parse_args(argv)
-    command = args.command or "tui"
     try:
-        if command == "schema":
-            return _cmd_schema(args)
-        from heroku_explorer.runtime import run
-
-        return run(command, args)
+        return _main(argv)
     except ExplorerError as exc:
-        print(f"heroku-explorer: {exc}", file=sys.stderr)
+        text = visible(_redact(str(exc), _argv_secrets(argv)))
+        print(f"heroku-explorer: {text}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -231,3 +364,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
+    except Exception as exc:
+        print(log_unexpected(exc, _argv_secrets(argv)), file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser()
+    _Parser.secrets = _argv_secrets(argv)
+    if argv and argv[0] == "sandbox":
+        from heroku_explorer.sandbox.cli_entry import main as sandbox_main
+
+        return sandbox_main(argv[1:])
+    args, extra = parser.parse_known_args(argv)
+    command = args.command or "tui"
+    if command == "sandbox":
+        # Reached only with something before the word `sandbox`.
+        raise UsageError("The sandbox server takes its own options, after `sandbox`: "
+                         "heroku-explorer sandbox [--port N] ... (see `heroku-explorer "
+                         "sandbox --help`).")
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if command == "schema":
+        return _cmd_schema(args)
+    if command == "tui" and not _has_terminal():
+        raise UsageError(NO_TERMINAL)
+    from heroku_explorer.runtime import run
+
+    return run(command, args)

@@ -5,9 +5,11 @@
     [general]
     theme = "textual-dark"     # any Textual theme name
     variant = "3"              # Accept variant: 3, 3.sdk, ...
-    timeout = 30.0             # seconds
+    timeout = 30.0             # seconds: a finite number above 0
     read_only = false          # refuse every non-GET request
-    history = true             # keep a history of exchanges on disk
+    history = "redacted"       # exchanges kept on disk: "redacted" (secrets removed),
+                               # "full", "metadata" (no bodies) or "off";
+                               # true means "redacted", false "off"
 
     [keys]                     # binding id = key, to remap the explorer's keys
     send = "ctrl+s"
@@ -19,14 +21,33 @@ plain sentence per problem for the front end to show.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONFIG_NAME", "Config", "default_config_path", "load_config"]
+from heroku_explorer.safe_text import visible
+
+__all__ = ["CONFIG_NAME", "HISTORY_MODES", "MAX_TIMEOUT", "Config", "default_config_path",
+           "load_config", "timeout_problem"]
 
 CONFIG_NAME = "config.toml"
+
+#: What ``history`` may say; ``true``/``false`` stand for "redacted"/"off".
+HISTORY_MODES = ("redacted", "full", "metadata", "off")
+
+#: The longest timeout accepted, in seconds (one day).
+MAX_TIMEOUT = 86400.0
+
+
+def timeout_problem(value: float) -> str | None:
+    """Why ``value`` cannot be a timeout in seconds, or ``None`` when it can."""
+    if not math.isfinite(value) or value <= 0:
+        return "a timeout is a number of seconds above 0"
+    if value > MAX_TIMEOUT:
+        return f"a timeout is at most {MAX_TIMEOUT:g} seconds (one day)"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +56,7 @@ class Config:
     variant: str = "3"
     timeout: float = 30.0
     read_only: bool = False
-    history: bool = True
+    history: str = "redacted"
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -44,7 +65,7 @@ _GENERAL_TYPES: dict[str, tuple[type, ...]] = {
     "variant": (str,),
     "timeout": (int, float),
     "read_only": (bool,),
-    "history": (bool,),
+    "history": (bool, str),
 }
 
 
@@ -56,6 +77,10 @@ def default_config_path() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path("heroku-explorer", appauthor=False) / CONFIG_NAME
+
+
+def _shown(name: object) -> str:
+    return visible(str(name), single_line=True)
 
 
 def _type_name(types: tuple[type, ...]) -> str:
@@ -84,10 +109,10 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     known = {f.name for f in fields(Config)}
     for section, body in data.items():
         if section not in ("general", "keys"):
-            problems.append(f"{path}: unknown section [{section}] ignored")
+            problems.append(f"{path}: unknown section [{_shown(section)}] ignored")
             continue
         if not isinstance(body, dict):
-            problems.append(f"{path}: [{section}] should be a table; ignored")
+            problems.append(f"{path}: [{_shown(section)}] should be a table; ignored")
             continue
         if section == "keys":
             keys = {}
@@ -95,19 +120,32 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
                 if isinstance(key, str) and key:
                     keys[binding] = key
                 else:
-                    problems.append(f"{path}: keys.{binding} should be a key name such as 'ctrl+s'")
+                    problems.append(f"{path}: keys.{_shown(binding)} should be a key name "
+                                    "such as 'ctrl+s'")
             config = replace(config, keys=keys)
             continue
         for key, value in body.items():
             types = _GENERAL_TYPES.get(key)
             if types is None or key not in known:
-                problems.append(f"{path}: unknown setting general.{key} ignored")
+                problems.append(f"{path}: unknown setting general.{_shown(key)} ignored")
             elif (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
                 problems.append(
                     f"{path}: general.{key} should be {_type_name(types)}; using the default"
                 )
             elif key == "timeout":
-                config = replace(config, timeout=float(value))  # type: ignore[arg-type]
+                problem = timeout_problem(float(value))  # type: ignore[arg-type]
+                if problem is None:
+                    config = replace(config, timeout=float(value))  # type: ignore[arg-type]
+                else:
+                    problems.append(f"{path}: general.timeout: {problem}; using the default")
+            elif key == "history":
+                mode = {True: "redacted", False: "off"}.get(value) if isinstance(
+                    value, bool) else value
+                if mode in HISTORY_MODES:
+                    config = replace(config, history=mode)
+                else:
+                    problems.append(f"{path}: general.history should be one of "
+                                    f"{', '.join(HISTORY_MODES)}; using redacted")
             else:
                 config = replace(config, **{key: value})  # type: ignore[arg-type]
     return config, problems

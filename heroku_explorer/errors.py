@@ -6,6 +6,8 @@ carries one plain sentence (``str(err)``) fit for a status line::
     ExplorerError
      +-- SchemaError           a schema file or URL could not be read or understood
      +-- ConfigError           the config file has wrong keys or values
+     +-- UsageError            the command line or the environment asks for what cannot be
+     |                         done (a malformed --api-url, a token that may not be sent)
      +-- ValidationError       a value typed for a parameter does not fit its docs
  +-- ReadOnlyRefused       --read-only is on and the request is not a GET
      +-- RequestInvalid        every ValidationError of one request, collected
@@ -45,6 +47,7 @@ __all__ = [
     "ServerError",
     "TimeoutError_",
     "Unauthorized",
+    "UsageError",
     "ValidationError",
 ]
 
@@ -70,6 +73,11 @@ class SchemaError(ExplorerError):
 
 class ConfigError(ExplorerError):
     """The configuration file holds unknown keys or values of the wrong type."""
+
+
+class UsageError(ExplorerError):
+    """The options or the environment cannot be acted on: a malformed API URL, a key
+    that would go over plain HTTP, an API URL without a key. Exit status 2."""
 
 
 class ValidationError(ExplorerError):

@@ -3,6 +3,18 @@
 This is the only module (with the tests) that wires the sandbox into the client:
 with no credentials, requests go to the in-process sandbox through
 ``httpx.ASGITransport``; with credentials, to the live API.
+
+The mode is decided honestly, in this order: the API URL (``--api-url``, then
+``HEROKU_API_URL``, then https://api.heroku.com) is checked first, the credentials
+are looked up for that URL's host, and then:
+
+- ``--sandbox``: the sandbox, whatever else is given (a notice says an API URL is
+  not used);
+- a key: LIVE, unless the key may not go to that URL (plain http:// off loopback),
+  which stops the start with one sentence;
+- no key and no API URL given: the sandbox, said in a notice;
+- no key but an API URL given: the start stops with one sentence naming the key
+  sources looked at (a person who named an API wants that API, not a stand-in).
 """
 
 from __future__ import annotations
@@ -14,8 +26,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
-from heroku_explorer.errors import ExplorerError, SchemaError
+from heroku_explorer.errors import ExplorerError, SchemaError, UsageError
+from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
     import httpx
@@ -24,12 +38,24 @@ if TYPE_CHECKING:
     from heroku_explorer.config import Config
     from heroku_explorer.schema.model import ApiSpec
 
-__all__ = ["SANDBOX_BASE_URL", "Mode", "Setup", "fetch_schema_sync", "prepare", "run"]
+__all__ = ["API_URL_ENV", "DEFAULT_API_URL", "SANDBOX_BASE_URL", "Mode", "Setup", "api_url",
+           "fetch_schema_sync", "known_secrets", "prepare", "run"]
 
 Mode = Literal["SANDBOX", "LIVE"]
 
 #: The in-process sandbox's base URL: requests never leave the process.
 SANDBOX_BASE_URL = "http://sandbox.invalid"
+
+API_URL_ENV = "HEROKU_API_URL"
+DEFAULT_API_URL = "https://api.heroku.com"
+
+#: Every form of every token loaded in this process, for redacting crash logs.
+_SECRETS: set[str] = set()
+
+
+def known_secrets() -> tuple[str, ...]:
+    """The tokens (in each form) loaded so far, longest first."""
+    return tuple(sorted(_SECRETS, key=len, reverse=True))
 
 
 @dataclass
@@ -46,6 +72,8 @@ class Setup:
     read_only: bool
     load: Callable[[], tuple[ApiSpec, bytes | None]]
     notices: list[str] = field(default_factory=list)
+    history_mode: str = "redacted"
+    """"redacted", "full", "metadata" or "off" (no history at all)."""
     _spec: tuple[ApiSpec, bytes | None] | None = None
     _history: History | None = None
     _history_opened: bool = False
@@ -71,10 +99,10 @@ class Setup:
     def history(self) -> History | None:
         if not self._history_opened:
             self._history_opened = True
-            if self.config.history:
+            if self.history_mode != "off":
                 from heroku_explorer.client import History
 
-                history = History()
+                history = History(mode=self.history_mode, spec=self.spec)
                 if history.enabled:
                     self._history = history
                 else:
@@ -109,6 +137,7 @@ class Setup:
                 transport=transport,
                 history=self.history,
                 read_only=self.read_only,
+                sandbox=self.mode == "SANDBOX",
             )
 
         return make
@@ -123,7 +152,44 @@ def _sandbox_transport(spec: ApiSpec, schema_bytes: bytes | None) -> httpx.Async
     return httpx.ASGITransport(app=create_app(spec, seed=seed, schema_bytes=schema_bytes))
 
 
-def _credentials(args: argparse.Namespace) -> Credentials | None:
+API_KEY_WARNING = (
+    "heroku-explorer: warning: a key given as `--api-key TOKEN` stays in the shell "
+    "history and shows in `ps`; use `--api-key -` (read without echo) or HEROKU_API_KEY.")
+
+
+def _read_key() -> str:
+    """``--api-key -``: without echo on a terminal, else the first line of stdin."""
+    import getpass
+
+    stdin = sys.stdin
+    try:
+        if stdin is not None and stdin.isatty():
+            return getpass.getpass("API key: ")
+        line = stdin.readline() if stdin is not None else ""
+    except EOFError:
+        line = ""
+    if not line.strip():
+        raise UsageError("--api-key - read no key from stdin; pipe it in, or type it "
+                         "when asked.")
+    return line
+
+
+def api_url(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The API base URL and where it was given (``--api-url``, ``HEROKU_API_URL``,
+    or ``None`` for the default), checked by :func:`check_api_url`."""
+    from heroku_explorer.client.auth import check_api_url
+
+    given = getattr(args, "api_url", None)
+    if given is not None:
+        return check_api_url(given, "--api-url").rstrip("/"), "--api-url"
+    env = os.environ.get(API_URL_ENV)
+    if env:
+        return check_api_url(env, API_URL_ENV).rstrip("/"), API_URL_ENV
+    return DEFAULT_API_URL, None
+
+
+def _credentials(args: argparse.Namespace, host: str) -> Credentials | None:
+    """The key for ``host`` (the API URL's own host), or ``None``."""
     from heroku_explorer.client import discover
 
     if getattr(args, "sandbox", False):
@@ -131,8 +197,20 @@ def _credentials(args: argparse.Namespace) -> Credentials | None:
     scheme: Literal["bearer", "basic"] = "basic" if getattr(args, "basic_auth", False) else "bearer"
     explicit = getattr(args, "api_key", None)
     if explicit == "-":
-        explicit = sys.stdin.readline().strip() or None
-    return discover(explicit, scheme=scheme)
+        explicit = _read_key()
+    elif explicit is not None and explicit.strip():
+        print(API_KEY_WARNING, file=sys.stderr)
+    elif explicit is not None:
+        raise UsageError("--api-key was given an empty key.")
+    credentials = discover(explicit, host=host, scheme=scheme)
+    if credentials is not None:
+        _SECRETS.update(credentials.secrets)
+    return credentials
+
+
+def history_mode(args: argparse.Namespace, config: Config) -> str:
+    """"off" with ``--no-history``, else the config file's setting."""
+    return "off" if getattr(args, "no_history", False) else config.history
 
 
 def _load_named(schema: str, args: argparse.Namespace) -> ApiSpec:
@@ -159,9 +237,10 @@ async def _fetch(args: argparse.Namespace, url: str | None, base_url: str,
 
 def fetch_schema_sync(args: argparse.Namespace) -> ApiSpec:
     """For ``heroku-explorer schema --schema URL|live``: fetch and load."""
-    base = (getattr(args, "api_url", None) or os.environ.get("HEROKU_API_URL")
-            or "https://api.heroku.com")
-    url = None if args.schema == "live" else args.schema
+    from heroku_explorer.client.auth import check_api_url
+
+    base, _ = api_url(args)
+    url = None if args.schema == "live" else check_api_url(args.schema, "--schema", base=False)
     variant = getattr(args, "variant", None) or "3"
     timeout = getattr(args, "timeout", None) or 30.0
     spec, _, notice = asyncio.run(_fetch(args, url, base, None, variant, timeout))
@@ -171,23 +250,40 @@ def fetch_schema_sync(args: argparse.Namespace) -> ApiSpec:
 
 
 def prepare(args: argparse.Namespace) -> Setup:
-    """Decide the mode and how the schema is loaded (a live schema is fetched now)."""
+    """Decide the mode and how the schema is loaded (a live schema is fetched now).
+
+    Raises :class:`UsageError` when the API URL is malformed, when an API URL is
+    given without a key, and when the key may not be sent to the API URL.
+    """
     from heroku_explorer.client import describe
+    from heroku_explorer.client.auth import check_api_url, looked_at, token_refusal
     from heroku_explorer.config import load_config
 
     config, notices = load_config()
     variant = args.variant or config.variant
     timeout = args.timeout if args.timeout is not None else config.timeout
-    credentials = _credentials(args)
+    live_url, url_origin = api_url(args)
+    host = urlsplit(live_url).hostname or ""
+    credentials = _credentials(args, host)
     mode: Mode = "SANDBOX" if credentials is None else "LIVE"
     if mode == "SANDBOX":
         base_url = SANDBOX_BASE_URL
-        if not args.sandbox:
-            notices.append(describe(None) + " Set HEROKU_API_KEY to use the live API.")
-        if args.api_url:
-            notices.append(f"--api-url {args.api_url} is not used: there is no API key.")
+        if args.sandbox:
+            if url_origin is not None:
+                notices.append(f"--sandbox: the built-in sandbox is used; {url_origin} "
+                               f"{visible(live_url, single_line=True)} is not.")
+        elif url_origin is not None:
+            raise UsageError(
+                f"{url_origin} {visible(live_url, single_line=True)} is given but no API key "
+                f"was found (looked at {looked_at(host)}); set one, or add --sandbox to use "
+                "the built-in sandbox.")
+        else:
+            notices.append(describe(None, host) + " Set HEROKU_API_KEY to use the live API.")
     else:
-        base_url = args.api_url or os.environ.get("HEROKU_API_URL") or "https://api.heroku.com"
+        base_url = live_url
+        refusal = token_refusal(base_url)
+        if refusal is not None:
+            raise UsageError(refusal)
 
     schema = args.schema
     if schema is None:
@@ -196,7 +292,7 @@ def prepare(args: argparse.Namespace) -> Setup:
     if schema == "bundled" or (schema == "live" and mode == "SANDBOX"):
         load = _bundled
     elif schema == "live" or schema.startswith(("http://", "https://")):
-        url = None if schema == "live" else schema
+        url = None if schema == "live" else check_api_url(schema, "--schema", base=False)
         try:
             spec, data, notice = asyncio.run(_fetch(args, url, base_url, credentials, variant,
                                                        timeout))
@@ -219,7 +315,7 @@ def prepare(args: argparse.Namespace) -> Setup:
     return Setup(
         mode=mode, base_url=base_url, credentials=credentials, config=config,
         variant=variant, timeout=timeout, read_only=args.read_only or config.read_only,
-        load=load, notices=notices,
+        load=load, notices=notices, history_mode=history_mode(args, config),
     )
 
 
@@ -274,15 +370,21 @@ async def _repl(setup: Setup) -> int:
     def spec() -> ApiSpec:
         return setup.spec
 
-    return await run_repl(spec, setup.client_factory(), history_path=default_history_path())
+    # The REPL's own line history follows the history setting: none when it is off.
+    path = None if setup.history_mode == "off" else default_history_path()
+    return await run_repl(spec, setup.client_factory(), history_path=path)
 
 
 async def _call(setup: Setup, args: argparse.Namespace) -> int:
     from heroku_explorer.repl.call import run_call
 
+    # Not LIVE is always said; the other notices with -v.
+    if setup.mode != "LIVE":
+        print(f"heroku-explorer: {setup.mode} mode: requests go to the built-in sandbox, "
+              "not to Heroku.", file=sys.stderr)
     for notice in setup.notices:
         if args.verbose:
             print(notice, file=sys.stderr)
     async with setup.client_factory()() as client:
         return await run_call(setup.spec, client, args.words, verbose=args.verbose,
-                              as_json=args.json)
+                              as_json=args.json, yes=args.yes)

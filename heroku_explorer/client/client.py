@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 import httpx
 
 from heroku_explorer import __version__
-from heroku_explorer.client.auth import Credentials, same_origin
+from heroku_explorer.client.auth import Credentials, same_origin, token_refusal
 from heroku_explorer.client.body import SPOOL_CAP, BodyDecoder, Redactor
 from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache
 from heroku_explorer.client.exports import AuthStyle, Format, export
@@ -210,8 +210,11 @@ class HerokuClient:
             headers.append((H.CONTENT_TYPE, _JSON))
         headers.extend(spec.wire_headers)
         # An Authorization header typed by the person replaces ours (never both).
+        # No token over plain http:// to a host off loopback (a transport given in
+        # place of the network, such as the in-process sandbox, sends nothing out).
         auth = (self.credentials is not None and self._same_origin(url)
-                and spec.header(H.AUTHORIZATION) is None)
+                and spec.header(H.AUTHORIZATION) is None
+                and (self._transport is not None or token_refusal(url) is None))
         return Outgoing(spec.wire_method, url, tuple(headers), body, auth)
 
     def _key(self, out: Outgoing) -> CacheKey:
