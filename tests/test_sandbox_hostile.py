@@ -444,6 +444,15 @@ async def test_malformed_ranges(mini: SandboxApp, value: str) -> None:
         _heroku_error(got.body, "requested_range_not_satisfiable")
 
 
+async def test_range_text_echoed_in_next_range_stays_valid(mini: SandboxApp) -> None:
+    """``Next-Range`` repeats the end the client sent: control characters and text
+    outside Latin-1 in it must not break the answer."""
+    got = await call(mini, "GET", b"/apps", [(b"range", "id ..\u202e\x01z; max=1".encode())])
+    assert got.status == 206
+    following = got.headers["next-range"].decode("utf-8")
+    assert following.endswith("..\u202e%01z; max=1") and following.startswith("id ]")
+
+
 def _nested(depth: int) -> bytes:
     return b'{"name": ' + b"[" * depth + b"]" * depth + b"}"
 
@@ -548,7 +557,8 @@ _range_text = st.one_of(
     st.builds(lambda a, s, e, m, o: f"{a} {s}..{e}; max={m}, order={o}",
               st.sampled_from(["id", "name", "updated_at", "x", ""]),
               st.text(max_size=12), st.text(max_size=12),
-              st.one_of(st.integers(-5, 5000).map(str), st.text(max_size=8)),
+              st.one_of(st.integers(1, 3).map(str), st.integers(-5, 5000).map(str),
+                        st.text(max_size=8)),
               st.text(max_size=6)),
 )
 
@@ -658,3 +668,15 @@ def test_the_cli_names_its_address() -> None:
         proc.terminate()
         _out, err = proc.communicate(timeout=10)
     assert "warning" not in err
+
+
+def test_the_cli_says_when_it_cannot_listen(capsys: pytest.CaptureFixture[str]) -> None:
+    from heroku_explorer.sandbox.cli_entry import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["--host", "127.0.0.1", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
