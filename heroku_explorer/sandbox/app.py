@@ -1,20 +1,32 @@
 """The sandbox as one raw ASGI application: the protocol around the handlers.
 
 Per request, in order: ``Accept`` (406), ``GET /schema`` (no token needed, as on
-the real API), the token (401), the token pool (429; the rate-limit endpoint is
-free), the route (404), the body (400 / 422), ``If-Match`` (412), the handler,
-then the representation: ``ETag``, ``If-None-Match`` (304) and ``Range`` on lists
-(206 / 416). Every answer carries ``Request-Id`` and ``RateLimit-Remaining``.
+the real API), the token (401), a declared ``Content-Length`` over the cap (413),
+and only then the body, counted while it is read (413 past :data:`MAX_BODY`, 408
+when it trickles in slower than ``body_timeout``); then the token pool (429; the
+rate-limit endpoint is free), the route (404), the body's type and JSON (415 /
+400 / 422), ``If-Match`` (412), the handler, then the representation: ``ETag``,
+``If-None-Match`` (304) and ``Range`` on lists (206 / 416). Every answer carries
+``Request-Id`` and ``RateLimit-Remaining``.
+
+An answer given before a body the client announced was read (401, 413...) says
+``Connection: close``: the server closes the connection instead of reading the
+rest. Routes are matched on the raw path (see :mod:`heroku_explorer.sandbox.routes`).
+Outside text never breaks an answer: header values are decoded as UTF-8 (else
+Latin-1) and control characters in a header the sandbox writes are
+percent-escaped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
 import math
 import random
+import re
 import sys
 import time
 import traceback
@@ -22,6 +34,7 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from heroku_explorer import protocol
 from heroku_explorer.protocol import H
@@ -34,7 +47,8 @@ from heroku_explorer.sandbox.store import Record, Store, encode
 from heroku_explorer.sandbox.validate import ParamError, validate_body
 from heroku_explorer.schema.model import ApiSpec
 
-__all__ = ["SANDBOX_TOKEN", "RatePool", "SandboxApp", "create_app", "schema_source"]
+__all__ = ["MAX_BODY", "MAX_DEPTH", "SANDBOX_TOKEN", "RatePool", "SandboxApp", "create_app",
+           "schema_source"]
 
 #: The token the sandbox accepts unless told otherwise: clearly not a real one.
 SANDBOX_TOKEN = "sandbox-token"
@@ -43,6 +57,14 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 _BODY_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 _JSON = b"application/json; charset=utf-8"
+#: The largest request body read, in bytes: the API's own bodies are a few KiB.
+MAX_BODY = 1024 * 1024
+#: How deeply a JSON body may nest arrays and objects (the API's nest 3 or 4 deep).
+MAX_DEPTH = 32
+#: Seconds a whole request body may take to arrive.
+BODY_TIMEOUT = 30.0
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
 class RatePool:
@@ -86,9 +108,13 @@ class SandboxApp:
                  state_path: str | Path | None = None, rate_limit: int = 1200,
                  rate_refill_per_hour: float | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 schema_bytes: bytes | None = None) -> None:
+                 schema_bytes: bytes | None = None, max_body: int = MAX_BODY,
+                 body_timeout: float = BODY_TIMEOUT) -> None:
         self.spec = spec
         self.token = token
+        #: Bodies over this many bytes are answered 413 without being read further.
+        self.max_body = max_body
+        self.body_timeout = body_timeout
         self.seed = seed
         self.router = Router(spec)
         self.store = Store(state_path)
@@ -156,43 +182,81 @@ class SandboxApp:
             return
         if scope["type"] != "http":
             return
-        headers: dict[str, str] = {}
-        for raw_key, raw_value in scope.get("headers", ()):
-            key = raw_key.decode("latin-1").lower()
-            value = raw_value.decode("latin-1")
-            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        headers = _request_headers(scope)
         method = str(scope["method"]).upper()
         override = headers.get("x-http-method-override")
         if method == "POST" and override:
             method = override.strip().upper()
+        path = _raw_path(scope)
+        reads_body = method in _BODY_METHODS or scope["method"] == "POST"
+        # A body the client announced and the sandbox has not read yet.
+        pending = reads_body and ("transfer-encoding" in headers or headers.get(
+            "content-length", "0").strip() not in ("", "0"))
+        answer = self.screen(method, path, headers) if reads_body else None
         body = b""
-        if method in _BODY_METHODS or scope["method"] == "POST":
-            more = True
-            while more:
-                message = await receive()
-                body += message.get("body", b"")
-                more = bool(message.get("more_body", False))
-        status, out_headers, payload = self.respond(method, scope.get("path", "/"), headers, body)
+        if answer is None and reads_body:
+            body, answer = await self._read_body(receive)
+        if answer is None:
+            pending = False
+            answer = self.respond(method, path, headers, body)
+        status, out_headers, payload = answer
+        if pending:
+            out_headers = [*out_headers, ("Connection", "close")]
         await send({"type": "http.response.start", "status": status, "headers": [
-            (k.encode("latin-1"), v.encode("latin-1")) for k, v in out_headers]})
+            (k.encode("latin-1"), _header_bytes(v)) for k, v in out_headers]})
         await send({"type": "http.response.body",
                     "body": b"" if scope["method"] == "HEAD" else payload})
 
-    def respond(self, method: str, path: str, headers: dict[str, str], body: bytes
-                ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Answer one request synchronously: ``(status, headers, body)``."""
-        request_id = str(uuid.uuid4())
+    def screen(self, method: str, path: str, headers: dict[str, str]) -> _Answer | None:
+        """The answer a request gets before its body is read (406, 401, 413...), or
+        ``None`` when the body is worth reading."""
         try:
-            status, out, payload = self._respond(method, path, headers, body)
+            self._screen(method, path, headers)
         except Problem as exc:
-            status, out = exc.status, []
-            payload = encode(protocol.error_body(exc.id, exc.message))
-            if exc.status == 429:
+            return self._answer(exc)
+        return None
+
+    async def _read_body(self, receive: Receive) -> tuple[bytes, _Answer | None]:
+        """The body, counted while it is read: ``(body, None)``, or an answer (413 past
+        the cap, 408 when it is too slow, 400 when the client went away)."""
+        chunks: list[bytes] = []
+        size = 0
+        deadline = time.monotonic() + self.body_timeout
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                return b"", self._answer(Problem(408, "request_timeout", (
+                    f"The request body did not arrive within {self.body_timeout:g} seconds.")))
+            if message.get("type") == "http.disconnect":
+                return b"", self._answer(Problem(400, "bad_request",
+                                                 "The request body was cut short."))
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return b"", self._answer(_too_large(self.max_body))
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), None
+
+    def respond(self, method: str, path: str, headers: dict[str, str], body: bytes
+                ) -> _Answer:
+        """Answer one request synchronously: ``(status, headers, body)``; ``path`` is the
+        raw (still percent-encoded) path."""
+        try:
+            return self._answer(self._respond(method, path, headers, body))
+        except Problem as exc:
+            return self._answer(exc)
+
+    def _answer(self, result: _Answer | Problem) -> _Answer:
+        request_id = str(uuid.uuid4())
+        if isinstance(result, Problem):
+            status, out = result.status, []
+            payload = encode(protocol.error_body(result.id, result.message))
+            if result.status == 429:
                 out.append((H.RETRY_AFTER, str(self.rate.retry_after())))
-        except Exception:
-            traceback.print_exc(file=sys.stderr)
-            status, out = 500, []
-            payload = encode(protocol.error_body("internal_server_error"))
+        else:
+            status, out, payload = result
         base = [(H.REQUEST_ID, request_id),
                 (H.RATELIMIT_REMAINING, str(self.rate.remaining))]
         if status != 304:
@@ -200,14 +264,38 @@ class SandboxApp:
         base.append(("Content-Length", str(len(payload))))
         return status, base + out, payload
 
-    def _respond(self, method: str, path: str, headers: dict[str, str], body: bytes
-                 ) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _screen(self, method: str, path: str, headers: dict[str, str]) -> None:
         if protocol.accept_variant(headers.get("accept")) is None:
             raise Problem(406, "not_acceptable")
         if path.rstrip("/") == "/schema" and method in ("GET", "HEAD") and self.schema_bytes:
-            return self._representation(method, headers, self.schema_bytes, [])
+            return
         if not self._authorized(headers.get("authorization")):
             raise Problem(401, "unauthorized")
+        length = headers.get("content-length")
+        if length is not None:
+            text = length.strip()
+            if not (text.isascii() and text.isdigit()):
+                raise Problem(400, "bad_request", "The Content-Length header is not a number.")
+            if int(text) > self.max_body:
+                raise _too_large(self.max_body)
+
+    def _respond(self, method: str, path: str, headers: dict[str, str], body: bytes
+                 ) -> _Answer:
+        try:
+            return self._respond_checked(method, path, headers, body)
+        except Problem:
+            raise
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            raise Problem(500, "internal_server_error") from None
+
+    def _respond_checked(self, method: str, path: str, headers: dict[str, str], body: bytes
+                         ) -> _Answer:
+        self._screen(method, path, headers)
+        if len(body) > self.max_body:
+            raise _too_large(self.max_body)
+        if path.rstrip("/") == "/schema" and method in ("GET", "HEAD") and self.schema_bytes:
+            return self._representation(method, headers, self.schema_bytes, [])
         match = self.router.match(method, path)
         # Rate Limits does not count against the limit, as the overview documents.
         counted = match is None or match.route.kind != "rate-limit"
@@ -221,10 +309,8 @@ class SandboxApp:
                 {"remaining": self.rate.remaining}), [])
         data: Any = None
         if body.strip():
-            try:
-                data = json.loads(body)
-            except ValueError:
-                raise Problem(400, "bad_request", "The request body is not valid JSON.") from None
+            _check_content_type(headers.get("content-type"))
+            data = parse_body(body)
         route, checked = _choose(match.routes, data)
         with self.store.transaction():
             if_match = headers.get("if-match")
@@ -257,7 +343,7 @@ class SandboxApp:
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     def _render(self, method: str, headers: dict[str, str], route: Route, outcome: Outcome
-                ) -> tuple[int, list[tuple[str, str]], bytes]:
+                ) -> _Answer:
         extra = list(outcome.headers)
         if outcome.items is not None:
             try:
@@ -276,7 +362,7 @@ class SandboxApp:
 
     def _representation(self, method: str, headers: dict[str, str], payload: bytes,
                         extra: list[tuple[str, str]], status: int = 200
-                        ) -> tuple[int, list[tuple[str, str]], bytes]:
+                        ) -> _Answer:
         etag = protocol.compute_etag(payload)
         out = [(H.ETAG, etag), *extra]
         if method in ("GET", "HEAD") and protocol.etag_matches(headers.get("if-none-match"), etag):
@@ -305,6 +391,105 @@ class SandboxApp:
 
 def _data(rec: Record) -> dict[str, Any]:
     return rec.data
+
+
+def _request_headers(scope: Scope) -> dict[str, str]:
+    """Header names folded to lower case; repeated headers joined with ``, ``."""
+    headers: dict[str, str] = {}
+    for raw_key, raw_value in scope.get("headers", ()):
+        key = bytes(raw_key).decode("latin-1").lower()
+        value = _header_text(bytes(raw_value))
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
+def _header_text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _header_bytes(value: str) -> bytes:
+    """A header value the sandbox writes, safe on the wire: no control characters
+    (percent-escaped), no surrounding blanks, UTF-8."""
+    text = _CONTROL_RE.sub(lambda m: f"%{ord(m.group()):02X}", value).strip()
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _raw_path(scope: Scope) -> str:
+    """The request path as sent, still percent-encoded (``raw_path``; the decoded
+    ``path`` would turn ``%2F`` into a separator)."""
+    raw = scope.get("raw_path")
+    if isinstance(raw, bytes | bytearray) and raw:
+        text = bytes(raw).decode("latin-1").partition("?")[0]
+    else:
+        text = quote(str(scope.get("path", "/")), safe="/!$&'()*+,;=:@~")
+    return text or "/"
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, "request_entity_too_large",
+                   f"The request body is over the limit of {limit:,} bytes.")
+
+
+def _check_content_type(value: str | None) -> None:
+    """A body is JSON: a ``Content-Type`` naming anything else is answered 415."""
+    if value is None:
+        return
+    media = value.partition(";")[0].strip().lower()
+    if media == "application/json" or (media.startswith("application/") and
+                                       media.endswith("+json")):
+        return
+    raise Problem(415, "unsupported_media_type",
+                  "The request body must be JSON (Content-Type: application/json).")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_body(body: bytes) -> Any:
+    """A request body as JSON: UTF-8 text, standard JSON (no ``NaN``), nested at most
+    :data:`MAX_DEPTH` deep, no lone surrogates; anything else is a 400."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(400, "bad_request", "The request body is not UTF-8 text.") from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise _too_deep() from None
+    except ValueError:
+        raise Problem(400, "bad_request", "The request body is not valid JSON.") from None
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise _too_deep()
+            if isinstance(value, dict):
+                for key in value:
+                    _check_text(key)
+                stack.extend((v, depth + 1) for v in value.values())
+            else:
+                stack.extend((v, depth + 1) for v in value)
+    return data
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Problem(400, "bad_request",
+                      "The request body holds a lone UTF-16 surrogate (\\ud800-\\udfff).") from None
+
+
+def _too_deep() -> Problem:
+    return Problem(400, "bad_request",
+                   f"The request body nests arrays and objects over {MAX_DEPTH} deep.")
 
 
 def _invalid(exc: ParamError) -> Problem:
@@ -358,8 +543,10 @@ def create_app(spec: ApiSpec, *, token: str = SANDBOX_TOKEN, seed: int = 0,
                state_path: str | Path | None = None, rate_limit: int = 1200,
                rate_refill_per_hour: float | None = None,
                clock: Callable[[], float] = time.monotonic,
-               schema_bytes: bytes | None = None) -> SandboxApp:
+               schema_bytes: bytes | None = None, max_body: int = MAX_BODY,
+               body_timeout: float = BODY_TIMEOUT) -> SandboxApp:
     """The sandbox for ``spec``: seeded with ``seed`` unless ``state_path`` holds state."""
     return SandboxApp(spec, token=token, seed=seed, state_path=state_path,
                       rate_limit=rate_limit, rate_refill_per_hour=rate_refill_per_hour,
-                      clock=clock, schema_bytes=schema_bytes)
+                      clock=clock, schema_bytes=schema_bytes, max_body=max_body,
+                      body_timeout=body_timeout)

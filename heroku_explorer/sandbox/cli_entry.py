@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from heroku_explorer.errors import SchemaError
+from heroku_explorer.safe_text import visible
 from heroku_explorer.sandbox.app import SANDBOX_TOKEN
 
 __all__ = ["build_parser", "main"]
@@ -22,7 +23,8 @@ def build_parser(prog: str = "heroku-explorer sandbox") -> argparse.ArgumentPars
         "schema, on loopback. Point any Heroku API client at the URL it prints.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on "
-                        "(default: %(default)s)")
+                        "(default: %(default)s; any other than loopback lets anyone on "
+                        "the network use the sandbox)")
     parser.add_argument("--port", type=int, default=0,
                         help="port to listen on (default: a free one)")
     parser.add_argument("--schema", type=Path, metavar="FILE",
@@ -54,7 +56,7 @@ def main(argv: list[str]) -> int:
         else:
             spec = load_bundled()
     except SchemaError as exc:
-        print(f"heroku-explorer sandbox: {exc}", file=sys.stderr)
+        print(f"heroku-explorer sandbox: {visible(str(exc))}", file=sys.stderr)
         return 2
     if args.rate_limit < 1:
         print("heroku-explorer sandbox: --rate-limit must be at least 1", file=sys.stderr)
@@ -65,8 +67,9 @@ def main(argv: list[str]) -> int:
         serve(spec, args.host, args.port, token=args.token, seed=args.seed,
               state_path=args.state, rate_limit=args.rate_limit, schema_bytes=schema_bytes)
     except OSError as exc:
-        print(f"heroku-explorer sandbox: cannot listen on {args.host}:{args.port}: "
-              f"{exc.strerror or exc}", file=sys.stderr)
+        where = visible(f"{args.host}:{args.port}", single_line=True)
+        print(f"heroku-explorer sandbox: cannot listen on {where}: "
+              f"{visible(exc.strerror or str(exc), single_line=True)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass

@@ -84,6 +84,8 @@ def paginate(
             attr=sort_fields[0])
     except RangeSyntaxError as exc:
         raise RangeError(str(exc)) from None
+    except ValueError:  # e.g. ``max=²`` (a digit to str.isdigit, not to int) or 5,000 digits
+        raise RangeError("max must be a whole number written in the digits 0-9") from None
     if spec.attr not in sort_fields:
         raise RangeError(f"cannot sort on {spec.attr!r}; use one of {', '.join(sort_fields)}")
     attr = spec.attr

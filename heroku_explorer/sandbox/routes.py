@@ -22,6 +22,12 @@ Two documented special cases get their own kinds: a free-form map resource
 
 Paths are matched with a segment trie: literal segments win over placeholders,
 with backtracking, so ``/account/features`` beats ``/account/{x}``.
+
+A request path is matched as it came on the wire (the ASGI ``raw_path``): it is
+split on ``/`` first and each segment is percent-decoded after, so ``a%2Fb`` is
+one value, ``a/b``. A segment that is empty (``/apps//x``), ``.`` or ``..``
+(also when percent-encoded) names nothing: it is never folded into its
+neighbours, and the path matches no route.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from urllib.parse import unquote
 
 from heroku_explorer.schema.model import Action, ApiSpec, Param
 
-__all__ = ["Kind", "Match", "Route", "Router", "Slot", "classify"]
+__all__ = ["Kind", "Match", "Route", "Router", "Slot", "classify", "request_segments"]
 
 Kind = Literal[
     "list", "create", "info", "update", "delete", "singleton", "singleton-update",
@@ -99,6 +105,29 @@ class _Node:
 
 def _segments(path: str) -> list[str]:
     return [seg for seg in path.strip("/").split("/") if seg]
+
+
+_DOT_SEGMENTS = frozenset({"", ".", ".."})
+
+
+def request_segments(path: str) -> list[str] | None:
+    """The decoded segments of a raw request path (one trailing ``/`` allowed), or
+    ``None`` when a segment is empty, a dot segment or not UTF-8 once decoded."""
+    inner = path[1:] if path.startswith("/") else path
+    if inner.endswith("/"):
+        inner = inner[:-1]
+    if not inner:
+        return []
+    out = []
+    for raw in inner.split("/"):
+        try:
+            seg = unquote(raw, errors="strict")
+        except UnicodeDecodeError:
+            return None
+        if seg in _DOT_SEGMENTS:
+            return None
+        out.append(seg)
+    return out
 
 
 def _slot_alternatives(param: Param) -> tuple[str, ...]:
@@ -203,8 +232,11 @@ class Router:
         return None
 
     def match(self, method: str, path: str) -> Match | None:
-        """The routes for ``method`` at ``path`` (``HEAD`` falls back to ``GET``)."""
-        segs = [unquote(s) for s in _segments(path)]
+        """The routes for ``method`` at the raw (still percent-encoded) ``path``
+        (``HEAD`` falls back to ``GET``)."""
+        segs = request_segments(path)
+        if segs is None:
+            return None
         method = method.upper()
         found = self._walk(self._root, segs, 0, [], method)
         if found is None and method == "HEAD":
