@@ -13,7 +13,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
 from heroku_explorer.errors import ExplorerError, ReadOnlyRefused, ValidationError
 from heroku_explorer.policy import (
@@ -304,8 +304,9 @@ class Session:
     def refusal(self, spec: RequestSpec) -> str | None:
         """Why ``spec`` may not be sent at all, or ``None`` (the policy's sentences)."""
         client = self.client
-        resend = resend_refusal(spec.method, client.url_for(spec), spec.wire_headers,
-                                spec.body_bytes())
+        # The URL as typed: a path or query quotes its brackets (%5BREDACTED%5D).
+        resend = resend_refusal(spec.method, unquote_plus(client.url_for(spec)),
+                                spec.wire_headers, spec.body_bytes())
         if resend is not None:
             return resend
         return read_only_refusal(client.read_only, spec.method)
