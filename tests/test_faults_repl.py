@@ -73,7 +73,8 @@ FAULT_LINES = {
     "GET /rate-limit-no-retry/apps": r"error: 429 rate limited: ",
     "GET /unauthorized/apps": r"error: 401 unauthorized: Invalid credentials",
     "GET /two-factor/apps": r"error: 403 two_factor: .*second",
-    "GET /reset/apps": r"error: Could not reach the API: The connection to 127\.0\.0\.1:\d+ was closed",
+    "GET /reset/apps":
+        r"error: Could not reach the API: The connection to 127\.0\.0\.1:\d+ was closed",
     "GET /hang/apps": r"error: Timed out: 127\.0\.0\.1:\d+ did not answer within 0\.5 s",
 }
 
