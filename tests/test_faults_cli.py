@@ -60,8 +60,8 @@ CALLS = {
     "rate-limit": (False, "error: 429 rate limited"),
     "unauthorized": (False, "error: 401 unauthorized"),
     "two-factor": (False, "error: 403 two_factor"),
-    "hang": (False, "error: timed out"),
-    "reset": (False, "error: network: The connection"),
+    "hang": (False, "error: Timed out"),
+    "reset": (False, "error: Could not reach the API: The connection"),
     "invalid-json": (True, None),
     "invalid-utf8": (True, None),
     "big": (True, None),
@@ -94,7 +94,7 @@ def test_call_refused(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _out, err = capsys.readouterr()
     assert code != 0
     (line,) = err.strip().splitlines()
-    assert line.startswith("error: network:") and "refused" in line, line
+    assert line.startswith("error: Could not reach the API:") and "refused" in line, line
 
 
 def _run_repl(lines: list[str], argv: list[str], monkeypatch: pytest.MonkeyPatch,

@@ -69,12 +69,13 @@ async def session(spec: ApiSpec, faults: FaultServer,
 FAULT_LINES = {
     "GET /html-500/apps": r"error: 500: The server hit an internal error",
     "GET /html-503/apps": r"error: 503: .*temporarily unavailable",
-    "GET /rate-limit/apps": r"error: 429 rate limited: .*Retry after 1 s",
+    "GET /rate-limit/apps": r"error: 429 rate limited: .*try again in 1 s",
     "GET /rate-limit-no-retry/apps": r"error: 429 rate limited: ",
     "GET /unauthorized/apps": r"error: 401 unauthorized: Invalid credentials",
     "GET /two-factor/apps": r"error: 403 two_factor: .*second",
-    "GET /reset/apps": r"error: network: The connection to 127\.0\.0\.1:\d+ was closed",
-    "GET /hang/apps": r"error: timed out: 127\.0\.0\.1:\d+ did not answer within 0\.5 s",
+    "GET /reset/apps":
+        r"error: Could not reach the API: The connection to 127\.0\.0\.1:\d+ was closed",
+    "GET /hang/apps": r"error: Timed out: 127\.0\.0\.1:\d+ did not answer within 0\.5 s",
 }
 
 

@@ -105,7 +105,7 @@ async def test_no_answer(spec: ApiSpec) -> None:
 
     async with HerokuClient("http://x.test", transport=httpx.MockTransport(refuse)) as client:
         code, out, err = await call(spec, client, "app", "list")
-    assert code == EXIT_NO_ANSWER and out == "" and "network" in err
+    assert code == EXIT_NO_ANSWER and out == "" and "Could not reach the API" in err
 
 
 def test_call_does_not_load_prompt_toolkit_or_textual() -> None:

@@ -59,7 +59,7 @@ def test_call_on_the_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
 def test_read_only_refuses_writes_plainly(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["call", "--read-only", "app", "create", "name=ro-test"]) != 0
     err = capsys.readouterr().err
-    assert "Read-only mode" in err and "Traceback" not in err
+    assert "read-only mode" in err.lower() and "Traceback" not in err
     assert main(["call", "--read-only", "app", "list", "--json"]) == 0
 
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.output import Output
 
     from heroku_explorer.client.client import HerokuClient
+    from heroku_explorer.policy import Destruction
     from heroku_explorer.repl.session import Session
     from heroku_explorer.schema.model import ApiSpec
 
@@ -52,7 +53,10 @@ class _Engine:
 
     def __init__(self, spec: SpecSource, client: ClientSource,
                  stack: contextlib.AsyncExitStack, stdout: IO[str] | None,
-                 stderr: IO[str] | None, *, interactive: bool) -> None:
+                 stderr: IO[str] | None, *, interactive: bool, yes: bool = False,
+                 mode: str | None = None) -> None:
+        self.yes = yes
+        self.mode = mode
         self.spec_source = spec
         self.client_source = client
         self.stack = stack
@@ -88,7 +92,8 @@ class _Engine:
 
         out = self.stdout or sys.stdout
         err = self.stderr or (out if self.interactive else sys.stderr)
-        session = Session(spec, self._client, Console(out, err, use_color(out)))
+        session = Session(spec, self._client, Console(out, err, use_color(out)),
+                          yes=self.yes, mode=self.mode)
         if self.interactive:
             from heroku_explorer.repl.completer import ReplCompleter
 
@@ -143,6 +148,8 @@ async def run_repl(
     output: Output | None = None,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
+    yes: bool = False,
+    mode: str | None = None,
 ) -> int:
     """Run the REPL until ``exit`` or Ctrl-D; the exit status.
 
@@ -150,11 +157,14 @@ async def run_repl(
     docs). ``history_path`` is the history file (``None``: in memory only).
     ``input``/``output`` are prompt-toolkit's (tests pass a pipe input and
     ``DummyOutput``); ``stdout``/``stderr`` receive the results and messages
-    (default: the terminal, through ``patch_stdout``).
+    (default: the terminal, through ``patch_stdout``). ``yes`` sends destructions
+    on the live API without asking; ``mode`` (``LIVE``/``SANDBOX``) is told by the
+    client when not given.
     """
     interactive = input is not None or _isatty(sys.stdin)
     async with contextlib.AsyncExitStack() as stack:
-        engine = _Engine(spec, client, stack, stdout, stderr, interactive=interactive)
+        engine = _Engine(spec, client, stack, stdout, stderr, interactive=interactive,
+                         yes=yes, mode=mode)
         if not interactive:
             return await _run_script(await engine.ready(), sys.stdin)
         return await _interactive(engine, history_path, input, output)
@@ -173,18 +183,39 @@ async def _run_script(session: Session, lines: Iterable[str]) -> int:
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
-        ok = await _guarded(session, line)
+        try:
+            ok = await _guarded(session, line)
+        except BrokenPipeError:
+            # Nobody reads the results any more (| head -1): send nothing else.
+            _closed(session)
+            return 1
         failed = failed or not ok
+        if session.unconfirmed is not None:
+            # A script cannot confirm; what follows may depend on what was refused.
+            _say(session, "stopped: the lines after it were not run.")
+            return 2
         if session.exiting:
             break
     return 1 if failed else 0
 
 
+def _say(session: Session, text: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        session.console.message(text)
+
+
+def _closed(session: Session) -> None:
+    from heroku_explorer.repl.render import quiet_closed
+
+    quiet_closed(session.console.out)
+
+
 async def _guarded(session: Session, line: str) -> bool:
-    """Run one line; never lets an error end the REPL."""
+    """Run one line; never lets an error end the REPL (but a closed stdout does:
+    :class:`BrokenPipeError` goes up)."""
     try:
         return await session.run_line(line)
-    except asyncio.CancelledError:
+    except (asyncio.CancelledError, BrokenPipeError):
         raise
     except Exception as exc:  # the REPL goes on, whatever happened
         session.console.error(exc)
@@ -205,7 +236,7 @@ async def _cancellable(session: Session, line: str) -> bool:
         current = asyncio.current_task()
         if current is not None and current.cancelling():
             raise
-        session.console.message("cancelled")
+        session.console.message(session.cancelled_text())
         return False
     finally:
         if installed:
@@ -257,8 +288,33 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
                 history.secrets = engine.secrets()
             if session.ask_code is None:
                 session.ask_code = _code_asker(input, output)
-            await _cancellable(session, line)
+            if session.confirm is None:
+                session.confirm = _confirmer(input, output)
+            try:
+                await _cancellable(session, line)
+            except BrokenPipeError:
+                _closed(session)
+                return 1
     return 0
+
+
+def _confirmer(input: Input | None,
+               output: Output | None) -> Callable[[Destruction], Awaitable[str | None]]:
+    """Asks for the name of what a request destroys; kept in no history."""
+    from prompt_toolkit import PromptSession
+
+    from heroku_explorer.safe_text import visible
+
+    async def ask(destruction: Destruction) -> str | None:
+        asker: PromptSession[str] = PromptSession(input=input, output=output)
+        target = visible(destruction.target, single_line=True)
+        try:
+            return await asker.prompt_async(
+                f"{destruction.summary}\nType {target} to confirm (anything else cancels): ")
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    return ask
 
 
 def _code_asker(input: Input | None,
@@ -278,11 +334,15 @@ def _code_asker(input: Input | None,
 
 
 def _prompt_text(session: Session | None) -> str:
+    from heroku_explorer.safe_text import visible
+
     app = session.defaults.get("app") if session is not None else None
-    return f"heroku {app}> " if app else "heroku> "
+    return f"heroku {visible(app, single_line=True)}> " if app else "heroku> "
 
 
 def _toolbar(engine: _Engine) -> str:
+    from heroku_explorer.safe_text import visible
+
     parts = ["Tab completes", "help", "Ctrl-D exits"]
     session = engine.session
     if session is None:
@@ -294,4 +354,5 @@ def _toolbar(engine: _Engine) -> str:
         parts.insert(0, str(client.base_url.host))
     if session.last is not None:
         parts.insert(0, f"last: {session.last.summary}")
-    return " " + " · ".join(parts)
+    # The reason phrase, the host: words a server or a person chose, shown inert.
+    return visible(" " + " · ".join(parts), single_line=True)

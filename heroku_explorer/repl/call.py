@@ -6,8 +6,14 @@ always go to stderr. Exit status::
 
     0  the API answered 2xx (or a session command such as doc ran)
     1  the API answered with an error status (4xx, 5xx)
-    2  the command could not be run: a parse or validation error
+    2  the command could not be run: a parse or validation error, or a request
+       refused before sending (read-only, a removed secret, a destruction on the
+       live API without --yes)
     3  no answer: network failure or timeout
+
+On a terminal, what the server sent is shown inert (control characters as
+visible escapes); piped, stdout carries the body as received. stderr is always
+for a person.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import IO, TYPE_CHECKING
 
 from heroku_explorer.errors import ExplorerError
 from heroku_explorer.repl.commands import Call, Empty, Next, Raw, Revalidate
-from heroku_explorer.repl.render import Console, use_color
+from heroku_explorer.repl.render import Console, quiet_closed, use_color
 from heroku_explorer.repl.tokens import ParseError
 from heroku_explorer.schema.model import ApiSpec
 
@@ -45,16 +51,21 @@ async def run_call(
     yes: bool = False,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
+    yes: bool = False,
+    mode: str | None = None,
 ) -> int:
     """Run ``argv_words`` (``["app", "info", "app=my-app"]``) once; the exit status.
 
-    ``-v``/``--json`` may also appear among the words themselves.
+    ``-v``/``--json`` may also appear among the words themselves. ``yes`` sends a
+    request that destroys data on the live API without asking (``--yes``); without
+    it such a request is refused, nothing is sent, and the status is 2. ``mode``
+    (``LIVE``/``SANDBOX``) is told by the client when not given.
     """
     from heroku_explorer.repl.session import Session
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    console = Console(out, err, use_color(out) and not as_json)
-    session = Session(spec, client, console, always_status=False)
+    console = Console(out, err, use_color(out) and not as_json, raw_out=not _isatty(out))
+    session = Session(spec, client, console, always_status=False, yes=yes, mode=mode)
     line = shlex.join(argv_words)
     try:
         command = session.parser.parse(line)
@@ -76,9 +87,20 @@ async def run_call(
     except ExplorerError as exc:
         console.error(exc)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader of stdout left (| head -c 100): what was sent stays sent.
+        quiet_closed(out)
+        ok = False
     exchange = session.last
     if exchange is None:
         return EXIT_OK if ok else EXIT_USAGE
     if exchange.status is None:
         return EXIT_NO_ANSWER
     return EXIT_OK if 200 <= exchange.status < 300 else EXIT_HTTP_ERROR
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False

@@ -25,6 +25,7 @@ from heroku_explorer.repl.commands import (
 )
 from heroku_explorer.repl.tokens import Token, tokenize
 from heroku_explorer.repl.vocab import default_group, param_label
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Param, Resource
 
 __all__ = ["CompletionState", "ReplCompleter"]
@@ -57,6 +58,13 @@ def _short(text: str | None, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def _completion(text: str, start: int, meta: str) -> Completion:
+    """A completion whose menu entry and note are shown inert: values come from
+    responses (app names) and notes from the schema."""
+    return Completion(text, start, display=visible(text, single_line=True),
+                      display_meta=visible(meta, single_line=True))
+
+
 def _match(candidates: Iterable[tuple[str, str]], word: str, start: int) -> Iterator[Completion]:
     """Prefix matches first, then other words containing ``word``."""
     folded = word.casefold().lstrip("'\"")
@@ -68,9 +76,9 @@ def _match(candidates: Iterable[tuple[str, str]], word: str, start: int) -> Iter
         seen.add(text)
         key = text.casefold().lstrip("'\"")
         if key.startswith(folded):
-            yield Completion(text, start, display_meta=meta)
+            yield _completion(text, start, meta)
         elif len(folded) > 1 and folded in key:
-            later.append(Completion(text, start, display_meta=meta))
+            later.append(_completion(text, start, meta))
     yield from later
 
 

@@ -4,6 +4,10 @@
 :func:`~heroku_explorer.request.build_request` a real call uses), exports it as
 curl with the token hidden, and shows the response the schema promises: its
 example when it gives one, otherwise one assembled from the attributes' examples.
+
+A schema is outside text: every word taken from it (titles, descriptions,
+paths, examples, the overview) is shown inert (:func:`_s` and :func:`_l`), and
+only this module's own colours reach the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import textwrap
 from heroku_explorer.repl.commands import SESSION_COMMANDS
 from heroku_explorer.repl.render import format_json, paint
 from heroku_explorer.repl.vocab import param_label
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Attribute, DocSection, Param, Resource
 
 __all__ = [
@@ -27,19 +32,31 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.heroku.com"
 
 
+def _s(text: object) -> str:
+    """Schema text, inert; newlines kept."""
+    return visible(str(text))
+
+
+def _l(text: object) -> str:
+    """Schema text for one line, inert."""
+    return visible(str(text), single_line=True)
+
+
 def _wrap(text: str | None, indent: str = "  ", width: int = 88) -> str:
     if not text:
         return ""
-    return "\n".join(textwrap.fill(p, width, initial_indent=indent, subsequent_indent=indent)
+    return "\n".join(textwrap.fill(_s(p), width, initial_indent=indent,
+                                   subsequent_indent=indent)
                      for p in text.strip().split("\n\n"))
 
 
 def index_doc(spec: ApiSpec, *, color: bool = False) -> str:
     width = max((len(r.key) for r in spec.resources), default=0)
-    lines = [paint(spec.title, "bold", color), ""]
+    lines = [paint(_l(spec.title), "bold", color), ""]
     for res in sorted(spec.resources, key=lambda r: r.key):
-        summary = (res.description or res.name).strip().splitlines()[0]
-        lines.append(f"  {paint(res.key.ljust(width), 'cyan', color)}  {summary[:70]}")
+        summary = ((res.description or res.name).strip().splitlines() or [""])[0]
+        lines.append(f"  {paint(_l(res.key.ljust(width)), 'cyan', color)}  "
+                     f"{_l(summary[:70])}")
     lines += ["", "doc <resource> [action] for more; overview for the API's own docs."]
     return "\n".join(lines)
 
@@ -49,9 +66,9 @@ def _attr_lines(attrs: tuple[Attribute, ...], depth: int, color: bool) -> list[s
     for attr in attrs:
         pad = "  " * (depth + 1)
         flags = " read-only" if attr.read_only else ""
-        desc = f"  {attr.description}" if attr.description else ""
-        out.append(f"{pad}{paint(attr.name, 'cyan', color)}  "
-                   f"{paint(attr.type_label + flags, 'dim', color)}{desc}")
+        desc = f"  {_l(attr.description)}" if attr.description else ""
+        out.append(f"{pad}{paint(_l(attr.name), 'cyan', color)}  "
+                   f"{paint(_l(attr.type_label + flags), 'dim', color)}{desc}")
         if depth < 3:
             out.extend(_attr_lines(attr.children, depth + 1, color))
             if attr.items is not None and attr.items.children:
@@ -61,15 +78,15 @@ def _attr_lines(attrs: tuple[Attribute, ...], depth: int, color: bool) -> list[s
 
 def resource_doc(res: Resource, *, color: bool = False) -> str:
     badge = f" [{res.stability}]" if res.stability and res.stability != "production" else ""
-    lines = [paint(f"{res.name} ({res.key}){badge}", "bold", color)]
+    lines = [paint(_l(f"{res.name} ({res.key}){badge}"), "bold", color)]
     if res.description:
         lines.append(_wrap(res.description))
     if res.actions:
         lines += ["", paint("Actions", "bold", color)]
         width = max(len(a.key) for a in res.actions)
         for act in res.actions:
-            lines.append(f"  {paint(act.key.ljust(width), 'cyan', color)}  "
-                         f"{act.method:<6} {act.path}")
+            lines.append(f"  {paint(_l(act.key.ljust(width)), 'cyan', color)}  "
+                         f"{_l(f'{act.method:<6} {act.path}')}")
     if res.attributes:
         lines += ["", paint("Attributes", "bold", color), *_attr_lines(res.attributes, 0, color)]
     if res.map_values is not None:
@@ -81,21 +98,22 @@ def _param_line(p: Param, color: bool) -> str:
     name = param_label(p)
     where = p.location if name == p.name else f"{p.location} {p.name}"
     need = paint("required", "yellow", color) if p.required else "optional"
-    parts = [f"  {paint(name + '=', 'cyan', color)}  {need}, {p.doc.type_label} ({where})"]
+    parts = [f"  {paint(_l(name + '='), 'cyan', color)}  {need}, "
+             f"{_l(f'{p.doc.type_label} ({where})')}"]
     if p.doc.description:
         parts.append(_wrap(p.doc.description, "      "))
     if p.doc.enum is not None:
-        parts.append("      one of: " + ", ".join(str(v) for v in p.doc.enum))
+        parts.append("      one of: " + _l(", ".join(str(v) for v in p.doc.enum)))
     examples = dict.fromkeys(str(n.example) for n in (p.doc, *p.doc.alternatives)
                              if n.has_example and n.example is not None)
     if examples:
-        parts.append("      e.g. " + ", ".join(examples))
+        parts.append("      e.g. " + _l(", ".join(examples)))
     return "\n".join(parts)
 
 
 def action_doc(action: Action, *, color: bool = False) -> str:
-    head = f"{action.resource} {action.key}: {action.title}"
-    lines = [paint(head, "bold", color), f"  {action.method} {action.path}"]
+    head = _l(f"{action.resource} {action.key}: {action.title}")
+    lines = [paint(head, "bold", color), _l(f"  {action.method} {action.path}")]
     if action.description:
         lines.append(_wrap(action.description))
     params = sorted(action.params, key=lambda p: not p.required)
@@ -106,15 +124,18 @@ def action_doc(action: Action, *, color: bool = False) -> str:
     lines += ["", paint("Response", "bold", color)]
     resp = action.response
     what = {"object": "one", "list": "a list of", "empty": "no body", "unknown": "not documented"}
-    target = f" {resp.resource}" if resp.resource and resp.kind in ("object", "list") else ""
+    target = (f" {_l(resp.resource)}" if resp.resource and resp.kind in ("object", "list")
+              else "")
     statuses = ", ".join(str(s) for s in action.statuses) or "not documented"
     lines.append(f"  {what[resp.kind]}{target}; status {statuses}")
     if action.is_list:
         fields = ", ".join(action.sort_fields or ("id",))
-        lines.append(f"  pages with --range '<field> ..; max=N' (fields: {fields}), then next")
+        lines.append(f"  pages with --range '<field> ..; max=N' (fields: {_l(fields)}), "
+                     "then next")
     required = [p for p in action.params if p.required]
     usage = " ".join([action.resource, action.key, *(f"{param_label(p)}=..." for p in required)])
-    lines += ["", f"  try: {usage}", f"  see: example {action.resource} {action.key}"]
+    lines += ["", f"  try: {_l(usage)}",
+              f"  see: example {_l(f'{action.resource} {action.key}')}"]
     return "\n".join(lines)
 
 
@@ -127,19 +148,19 @@ def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_
     from heroku_explorer.examples import example_inputs, promised_response
 
     values, req, problem = example_inputs(action)
-    lines = [paint(f"{action.resource} {action.key}: {action.title}", "bold", color), ""]
+    lines = [paint(_l(f"{action.resource} {action.key}: {action.title}"), "bold", color), ""]
     if req is None:
-        lines.append(f"  ({problem})")
+        lines.append(f"  ({_l(problem)})")
     else:
         lines += [paint("Request", "bold", color),
-                  to_curl(unsent(req, base_url, authenticated=True)), ""]
+                  _s(to_curl(unsent(req, base_url, authenticated=True))), ""]
         words = [action.resource, action.key]
         for name, value in values.items():
             p = action.param(name)
             label = param_label(p) if p is not None else name
             words.append(f"{label}={value}" if isinstance(value, str) and " " not in value
                          else f"{label}:='{format_json(value, color=False, indent=None)}'")
-        lines += [paint("In this REPL", "bold", color), "  " + " ".join(words), ""]
+        lines += [paint("In this REPL", "bold", color), "  " + _l(" ".join(words)), ""]
     statuses = ", ".join(str(s) for s in action.statuses) or "2xx"
     _, body, _ = promised_response(spec, action)
     lines.append(paint(f"Response ({statuses})", "bold", color))
@@ -149,13 +170,13 @@ def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_
 
 def overview_text(spec: ApiSpec, topic: DocSection | None, *, color: bool = False) -> str:
     if topic is None:
-        lines = [paint(spec.title, "bold", color)]
+        lines = [paint(_l(spec.title), "bold", color)]
         if spec.description:
             lines.append(_wrap(spec.description))
         lines += ["", "Topics (overview <topic>):"]
-        lines += [f"  {paint(s.title, 'cyan', color)}" for s in spec.overview]
+        lines += [f"  {paint(_l(s.title), 'cyan', color)}" for s in spec.overview]
         return "\n".join(lines)
-    return f"{paint(topic.title, 'bold', color)}\n\n{topic.markdown.strip()}"
+    return f"{paint(_l(topic.title), 'bold', color)}\n\n{_s(topic.markdown.strip())}"
 
 
 _LANGUAGE = """\

@@ -3,7 +3,9 @@
 Bodies print as JSON highlighted by pygments (imported on first use, after the
 prompt is up); the status line reads ``200 OK · 41 ms · RateLimit-Remaining 4499
 · Request-Id 5f2c...``; ``-v`` adds the key headers. Every error becomes one clear
-message through :func:`error_text`, the single place that words them.
+message through :func:`error_text`, whose sentence is
+:func:`heroku_explorer.policy.describe_error`'s. Whatever came from a server or a
+schema is shown inert (:func:`heroku_explorer.safe_text.visible`).
 """
 
 from __future__ import annotations
@@ -14,18 +16,11 @@ import os
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from heroku_explorer.errors import (
-    ApiError,
-    ExplorerError,
-    NetworkError,
-    RateLimited,
-    RequestError,
-    RequestInvalid,
-    TimeoutError_,
-    ValidationError,
-)
+from heroku_explorer.errors import ReadOnlyRefused
+from heroku_explorer.policy import describe_error, read_only_refusal
 from heroku_explorer.protocol import KEY_HEADERS
 from heroku_explorer.repl.tokens import ParseError
+from heroku_explorer.safe_text import has_controls, visible
 
 if TYPE_CHECKING:
     from heroku_explorer.client.response import Exchange
@@ -36,6 +31,8 @@ __all__ = [
     "error_text",
     "format_json",
     "headers_text",
+    "json_for_terminal",
+    "quiet_closed",
     "status_line",
     "use_color",
 ]
@@ -58,6 +55,25 @@ def use_color(stream: IO[str]) -> bool:
         return False
 
 
+def quiet_closed(stream: IO[str]) -> None:
+    """After a write to ``stream`` met a closed pipe (``| head -1``): point its file
+    descriptor at the null device, so that the flush at exit fails no more."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, OSError):
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
+
+
 def paint(text: str, colour: str, enabled: bool) -> str:
     if not enabled or not text:
         return text
@@ -66,11 +82,16 @@ def paint(text: str, colour: str, enabled: bool) -> str:
 
 @dataclass
 class Console:
-    """Where the REPL writes: results on ``out``, messages on ``err``."""
+    """Where the REPL writes: results on ``out``, messages on ``err``.
+
+    Messages are always for a person. Results are too, unless ``raw_out``: then
+    ``out`` is a pipe (``call ... | jq``) and bodies go to it exactly as received.
+    """
 
     out: IO[str]
     err: IO[str]
     color: bool = False
+    raw_out: bool = False
 
     def print(self, text: str = "") -> None:
         self.out.write(text if text.endswith("\n") else text + "\n")
@@ -85,9 +106,25 @@ class Console:
         self.message(error_text(exc, line=line, color=self.color, request_id=request_id))
 
 
-def format_json(data: Any, *, color: bool, indent: int | None = 2) -> str:
-    """Pretty JSON, highlighted for a terminal when ``color``."""
+def json_for_terminal(text: str) -> str:
+    """JSON text with every character :func:`~heroku_explorer.safe_text.visible`
+    would escape written as a JSON ``\\uXXXX`` escape: the same JSON, inert on a
+    terminal. ``json.dumps`` escapes C0 controls in strings itself, but not DEL,
+    C1 controls (``\\x9b`` is a CSI on many terminals), bidi overrides or the line
+    separators."""
+    if not has_controls(text, single_line=False):
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if has_controls(ch, single_line=False) else ch
+                   for ch in text)
+
+
+def format_json(data: Any, *, color: bool, indent: int | None = 2,
+                terminal: bool = True) -> str:
+    """Pretty JSON, highlighted when ``color``; made inert for a terminal (see
+    :func:`json_for_terminal`) unless ``terminal`` is false (a pipe gets it as is)."""
     text = json.dumps(data, indent=indent, ensure_ascii=False)
+    if terminal:
+        text = json_for_terminal(text)
     if not color:
         return text
     # Imported by name (and only now) so that start-up and type-checking need neither
@@ -99,22 +136,29 @@ def format_json(data: Any, *, color: bool, indent: int | None = 2) -> str:
     return painted.rstrip("\n")
 
 
-def body_text(exchange: Exchange, *, color: bool, raw: bool = False) -> str:
+def body_text(exchange: Exchange, *, color: bool, raw: bool = False,
+              terminal: bool = True) -> str:
     """The body for printing: JSON pretty and coloured (compact and plain with
-    ``raw``, for scripts), text as text, and a one-line note for anything else."""
+    ``raw``, for scripts), text as text, and a one-line note for anything else.
+
+    What the server sent is made inert for a terminal (control characters as
+    visible escapes); ``terminal=False`` gives it exactly as received, for a pipe.
+    """
     state = exchange.body_state
     if raw and state == "json":
-        return json.dumps(exchange.data, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(exchange.data, ensure_ascii=False, separators=(",", ":"))
+        return json_for_terminal(text) if terminal else text
     if raw and state != "too-large":
-        return exchange.text()
+        return visible(exchange.text()) if terminal else exchange.text()
     if state == "json":
-        return format_json(exchange.data, color=color)
+        return format_json(exchange.data, color=color, terminal=terminal)
     if state == "empty":
         return ""
     if state == "text":
-        return exchange.text()
+        return visible(exchange.text()) if terminal else exchange.text()
     if state == "too-large":
-        where = f"; the whole body is in {exchange.body_path}" if exchange.body_path else ""
+        where = (f"; the whole body is in {visible(str(exchange.body_path), single_line=True)}"
+                 if exchange.body_path else "")
         return paint(f"(a {exchange.size:,}-byte body, too large to print{where})", "dim",
                      color)
     return paint(f"({exchange.size:,} bytes of {state.replace('-', ' ')} content)", "dim", color)
@@ -129,11 +173,13 @@ def _status_colour(status: int | None) -> str:
 
 
 def status_line(exchange: Exchange, *, color: bool) -> str:
-    """``200 OK · 41 ms · RateLimit-Remaining 4499 · Request-Id ...``."""
+    """``200 OK · 41 ms · RateLimit-Remaining 4499 · Request-Id ...``; the reason
+    phrase and the Request-Id are the server's words, shown inert."""
     if exchange.status is None:
-        head = paint(f"no answer: {exchange.error}", "red", color)
+        problem = exchange.error or "no answer"
+        head = paint(f"no answer: {visible(str(problem), single_line=True)}", "red", color)
     else:
-        text = f"{exchange.status} {exchange.reason}".strip()
+        text = visible(f"{exchange.status} {exchange.reason}".strip(), single_line=True)
         if exchange.not_modified:
             text += " (unchanged)"
         head = paint(text, _status_colour(exchange.status), color)
@@ -141,7 +187,7 @@ def status_line(exchange: Exchange, *, color: bool) -> str:
     if exchange.ratelimit_remaining is not None:
         parts.append(f"RateLimit-Remaining {exchange.ratelimit_remaining}")
     if exchange.request_id:
-        parts.append(f"Request-Id {exchange.request_id}")
+        parts.append(f"Request-Id {visible(exchange.request_id, single_line=True)}")
     if exchange.next_range:
         parts.append(paint("more: type 'next'", "cyan", color))
     sep = paint(" · ", "dim", color)
@@ -150,43 +196,40 @@ def status_line(exchange: Exchange, *, color: bool) -> str:
 
 def headers_text(exchange: Exchange, *, color: bool, only_key: bool = False) -> str:
     """Response headers as ``Name: value`` lines, names coloured; ``only_key`` keeps
-    the ones worth a glance (ETag, RateLimit-Remaining, Request-Id, ranges...)."""
+    the ones worth a glance (ETag, RateLimit-Remaining, Request-Id, ranges...).
+    Names and values are the server's: each is shown inert, on its own line."""
     wanted = {h.lower() for h in KEY_HEADERS}
     lines = []
     for name, value in exchange.headers:
         if only_key and name.lower() not in wanted:
             continue
-        lines.append(f"{paint(name, 'cyan', color)}: {value}")
+        lines.append(f"{paint(visible(name, single_line=True), 'cyan', color)}: "
+                     f"{visible(value, single_line=True)}")
     return "\n".join(lines)
 
 
 def error_text(exc: BaseException, *, line: str | None = None, color: bool = False,
                request_id: bool = True) -> str:
-    """One clear message for any error a command can end in (``request_id=False``
-    when a status line carrying it was printed just before)."""
+    """``error:`` and the one sentence :func:`heroku_explorer.policy.describe_error`
+    words for ``exc`` (``request_id=False`` when a status line carrying it was printed
+    just before); a parse error adds its caret line under what was typed."""
     label = paint("error:", "red", color)
     if isinstance(exc, ParseError):
-        text = f"{label} {exc}"
+        text = f"{label} {visible(str(exc), single_line=True)}"
         if line is not None and line.strip():
-            text += "\n" + exc.caret(line)
+            text += "\n" + _caret(exc, line)
         return text
-    if isinstance(exc, RequestInvalid):
-        problems = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
-        return f"{label} invalid request: {problems or exc}"
-    if isinstance(exc, ValidationError):
-        return f"{label} {exc.field}: {exc.message}"
-    if isinstance(exc, RateLimited):
-        wait = f" Retry after {exc.retry_after:.0f} s." if exc.retry_after is not None else ""
-        return f"{label} 429 rate limited: {exc.message}.{wait}".replace("..", ".")
-    if isinstance(exc, ApiError):
-        ident = f" {exc.id}" if exc.id else ""
-        extra = f" (Request-Id {exc.request_id})" if exc.request_id and request_id else ""
-        link = f"\n  see {exc.url}" if exc.url else ""
-        return f"{label} {exc.status}{ident}: {exc.message}{extra}{link}"
-    if isinstance(exc, TimeoutError_):
-        return f"{label} timed out: {exc}"
-    if isinstance(exc, NetworkError | RequestError):
-        return f"{label} network: {exc}"
-    if isinstance(exc, ExplorerError):
-        return f"{label} {exc}"
-    return f"{label} {type(exc).__name__}: {exc}"
+    if isinstance(exc, ReadOnlyRefused):
+        return f"{label} {read_only_refusal(True, exc.method)}"
+    return f"{label} {describe_error(exc, request_id=request_id)}"
+
+
+def _caret(exc: ParseError, line: str) -> str:
+    """``line`` as shown (control characters escaped) and a ``^~~`` marker under
+    the offending text, counted in what is shown."""
+    start = max(0, min(exc.position, len(line)))
+    end = max(start + 1, min(exc.end, len(line)))
+    before = visible(line[:start], single_line=True)
+    marked = visible(line[start:end], single_line=True)
+    return (f"{visible(line, single_line=True)}\n"
+            f"{' ' * len(before)}^{'~' * (max(1, len(marked)) - 1)}")

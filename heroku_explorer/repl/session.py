@@ -9,12 +9,23 @@ shared :class:`~heroku_explorer.client.client.HerokuClient` and prints through a
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
-from heroku_explorer.errors import ExplorerError, Forbidden, ValidationError
+from heroku_explorer.errors import ExplorerError, ReadOnlyRefused, ValidationError
+from heroku_explorer.policy import (
+    SAFE_METHODS,
+    Destruction,
+    needs_confirmation,
+    needs_second_factor,
+    read_only_refusal,
+    resend_refusal,
+    revalidate_refusal,
+    second_factor_prompt,
+)
 from heroku_explorer.protocol import H
 from heroku_explorer.repl import docs
 from heroku_explorer.repl.arguments import place_value
@@ -41,6 +52,7 @@ from heroku_explorer.repl.commands import (
 from heroku_explorer.repl.render import Console, body_text, headers_text, paint, status_line
 from heroku_explorer.repl.tokens import ParseError
 from heroku_explorer.repl.vocab import default_group
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec
 
 if TYPE_CHECKING:
@@ -48,13 +60,44 @@ if TYPE_CHECKING:
     from heroku_explorer.client.response import Exchange
     from heroku_explorer.request import RequestSpec
 
-__all__ = ["Session"]
+__all__ = ["CANCELLED_UNSAFE", "NotConfirmed", "NotSent", "Session", "session_mode"]
 
 _SEEN_LIMIT = 50
+
+#: Host names reserved never to resolve (RFC 2606, RFC 6761): a client whose base
+#: URL is one of them reaches an in-process sandbox, never the live API.
+_RESERVED_SUFFIXES = (".invalid", ".test", ".example")
+
+#: What Ctrl-C during a request that changes data says: it may have landed.
+CANCELLED_UNSAFE = "cancelled: the request may already have been carried out; check with a GET"
 
 
 class _Problem(ExplorerError):
     """A session command that cannot run now (nothing to page, no ETag...)."""
+
+
+class NotSent(ExplorerError):
+    """A request refused before sending (read-only, a removed secret, revalidating a
+    POST...): the message is the policy's one sentence."""
+
+
+class NotConfirmed(NotSent):
+    """A destruction on the live API that was not confirmed: nothing was sent."""
+
+    def __init__(self, message: str, destruction: Destruction) -> None:
+        super().__init__(message)
+        self.destruction = destruction
+
+
+def session_mode(client: HerokuClient) -> str:
+    """``LIVE`` when ``client`` sends a token to a real host; ``SANDBOX`` otherwise
+    (no token, or a reserved host name that only an in-process sandbox answers)."""
+    if not client.authenticated:
+        return "SANDBOX"
+    host = (client.base_url.host or "").lower().rstrip(".")
+    if host.endswith(_RESERVED_SUFFIXES) or host in ("invalid", "test", "example"):
+        return "SANDBOX"
+    return "LIVE"
 
 
 class Session:
@@ -63,7 +106,8 @@ class Session:
     def __init__(self, spec: ApiSpec,
                  client: HerokuClient | Callable[[], Awaitable[HerokuClient]],
                  console: Console, *, parser: Parser | None = None,
-                 always_status: bool = True) -> None:
+                 always_status: bool = True, mode: str | None = None,
+                 yes: bool = False) -> None:
         self.spec = spec
         self._client: HerokuClient | None = None
         self._get_client: Callable[[], Awaitable[HerokuClient]] | None = None
@@ -83,6 +127,16 @@ class Session:
         self._recent: list[Exchange] = []
         self.ask_code: Callable[[str], Awaitable[str | None]] | None = None
         """Asks the person for a second-factor code (interactive sessions only)."""
+        self.confirm: Callable[[Destruction], Awaitable[str | None]] | None = None
+        """Asks the person to type the target of a destruction (interactive sessions
+        only); without it, a destruction on the live API is refused unless ``yes``."""
+        self.yes = yes
+        """``--yes``: destructions on the live API are sent without asking."""
+        self._mode = mode
+        self.interrupted: RequestSpec | None = None
+        """The request in flight when the last line was cancelled (Ctrl-C)."""
+        self.unconfirmed: NotConfirmed | None = None
+        """The refusal of the last line when it was a destruction left unconfirmed."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -96,6 +150,13 @@ class Session:
     @property
     def client_if_ready(self) -> HerokuClient | None:
         return self._client
+
+    @property
+    def mode(self) -> str:
+        """``LIVE`` or ``SANDBOX``: given, or told by the client (:func:`session_mode`)."""
+        if self._mode is not None:
+            return self._mode
+        return session_mode(self.client) if self._client is not None else "SANDBOX"
 
     async def ready(self) -> HerokuClient:
         """The client, waiting for it to open when it is opened lazily."""
@@ -117,6 +178,7 @@ class Session:
 
     async def run_line(self, line: str) -> bool:
         """Parse and run one line; False when it failed (the message is printed)."""
+        self.unconfirmed = None
         try:
             command = self.parser.parse(line)
         except ParseError as exc:
@@ -124,6 +186,10 @@ class Session:
             return False
         try:
             return await self.execute(command)
+        except NotConfirmed as exc:
+            self.unconfirmed = exc
+            self.console.error(exc)
+            return False
         except ExplorerError as exc:
             self.console.error(exc)
             return False
@@ -134,23 +200,25 @@ class Session:
         await self.ready()
         match command:
             case Call():
-                return await self._send(self._build_call(command), command.options)
+                return await self._send(self._build_call(command), command.options,
+                                        command.action)
             case Raw():
-                return await self._send(self._build_raw(command), command.options)
+                spec = self._build_raw(command)
+                action = self.spec.action(spec.action_id) if spec.action_id else None
+                return await self._send(spec, command.options, action)
             case Next(options=options):
                 return await self._next(options)
             case Revalidate(options=options):
-                last = self._need_last("revalidate")
-                if last.method != "GET" or last.spec is None:
-                    raise _Problem("revalidate repeats a GET; the last request was "
-                                   f"{last.method}")
-                return self._show(await self.client.revalidate(last), options)
+                last = self.last
+                refusal = revalidate_refusal(last)
+                if refusal is not None or last is None:
+                    raise NotSent(refusal or "Nothing to revalidate yet.")
+                return self._show(await self._transmit(last), options)
             case Show(what=what):
                 return self._show_part(what)
             case Export(format=fmt):
-                from heroku_explorer.client.exports import export
-
-                self.console.print(export(self._need_last(fmt), fmt))
+                # The client's export scrubs every secret it knows, not just the token.
+                self.console.print(visible(self.client.export(self._need_last(fmt), fmt)))
             case History(filter=text):
                 self._history(text)
             case Doc(resource=res, action=act):
@@ -233,18 +301,69 @@ class Session:
 
     # -- sending and showing ----------------------------------------------------------
 
-    async def _send(self, spec: RequestSpec, options: Options) -> bool:
-        exchange = await self.client.send(spec)
+    def refusal(self, spec: RequestSpec) -> str | None:
+        """Why ``spec`` may not be sent at all, or ``None`` (the policy's sentences)."""
+        client = self.client
+        # The URL as typed: a path or query quotes its brackets (%5BREDACTED%5D).
+        resend = resend_refusal(spec.method, unquote_plus(client.url_for(spec)),
+                                spec.wire_headers, spec.body_bytes())
+        if resend is not None:
+            return resend
+        return read_only_refusal(client.read_only, spec.method)
+
+    async def _confirmed(self, action: Action | None, spec: RequestSpec) -> None:
+        """Raises :class:`NotConfirmed` unless ``spec`` may be sent: it destroys
+        nothing, or this is the sandbox, or ``--yes``, or the person typed the name."""
+        destruction = needs_confirmation(self.mode, action, spec)
+        if destruction is None or self.yes:
+            return
+        if self.confirm is None:
+            raise NotConfirmed(f"Not sent: {destruction.summary} On the live API this "
+                               "needs confirmation; give --yes to send it.", destruction)
+        typed = await self.confirm(destruction)
+        if typed is None or typed.strip() != destruction.target:
+            raise NotConfirmed(f"Not sent: {visible(destruction.target, single_line=True)} "
+                               "was not typed, so nothing was changed.", destruction)
+
+    async def _send(self, spec: RequestSpec, options: Options,
+                    action: Action | None = None) -> bool:
+        refusal = self.refusal(spec)
+        if refusal is not None:
+            raise NotSent(refusal)
+        await self._confirmed(action, spec)
+        exchange = await self._transmit(spec)
         shown = self._show(exchange, options)
-        error = exchange.error
-        if (isinstance(error, Forbidden) and error.id == "two_factor"
-                and self.ask_code is not None and spec.header(H.TWO_FACTOR) is None):
-            code = await self.ask_code(f"{spec.method} {spec.target} needs a second factor. "
-                                       "Code (empty to skip): ")
+        if self.ask_code is not None and needs_second_factor(exchange, spec):
+            code = await self.ask_code(f"{second_factor_prompt(spec)} Code (empty to skip): ")
             if code:
-                exchange = await self.client.send(spec.with_header(H.TWO_FACTOR, code))
+                exchange = await self._transmit(spec.with_header(H.TWO_FACTOR, code))
                 shown = self._show(exchange, options)
         return shown
+
+    async def _transmit(self, request: RequestSpec | Exchange) -> Exchange:
+        """Send a request, or revalidate an exchange; remembers what was in flight
+        if it is cancelled."""
+        from heroku_explorer.client.response import Exchange
+
+        spec = request.spec if isinstance(request, Exchange) else request
+        self.interrupted = None
+        try:
+            if isinstance(request, Exchange):
+                return await self.client.revalidate(request)
+            return await self.client.send(request)
+        except ReadOnlyRefused as exc:
+            raise NotSent(read_only_refusal(True, exc.method) or str(exc)) from None
+        except asyncio.CancelledError:
+            self.interrupted = spec
+            raise
+
+    def cancelled_text(self) -> str:
+        """What to say when the last line was cancelled: a request that changes data
+        may already have been carried out."""
+        spec, self.interrupted = self.interrupted, None
+        if spec is not None and spec.method.upper() not in SAFE_METHODS:
+            return CANCELLED_UNSAFE
+        return "cancelled"
 
     async def _next(self, options: Options) -> bool:
         last = self._need_last("next")
@@ -253,7 +372,7 @@ class Session:
             reason = ("that was the last page" if last.status in (200, 206)
                       else "the last response was not a page of a list")
             raise _Problem(f"no next page: {reason}")
-        return self._show(await self.client.send(spec), options)
+        return self._show(await self._transmit(spec), options)
 
     def _show(self, exchange: Exchange, options: Options) -> bool:
         self.last = exchange
@@ -273,12 +392,13 @@ class Session:
         if exchange.error is not None:
             out.error(exchange.error, request_id=not with_status)
             if options.verbose or options.raw_json:
-                out.print(body_text(exchange, color=color, raw=options.raw_json))
+                out.print(body_text(exchange, color=color, raw=options.raw_json,
+                                    terminal=not out.raw_out))
             return False
         if exchange.not_modified and self.always_status and not options.raw_json:
             out.message(paint("(unchanged since the last read; 'body' shows it)", "dim", color))
             return True
-        text = body_text(exchange, color=color, raw=options.raw_json)
+        text = body_text(exchange, color=color, raw=options.raw_json, terminal=not out.raw_out)
         if text:
             out.print(text)
         return True
@@ -291,7 +411,8 @@ class Session:
         elif what == "headers":
             self.console.print(headers_text(last, color=color) or "(no headers)")
         else:
-            self.console.print(body_text(last, color=color) or "(no body)")
+            self.console.print(body_text(last, color=color, terminal=not self.console.raw_out)
+                               or "(no body)")
         return True
 
     def _need_last(self, what: str) -> Exchange:
@@ -351,8 +472,9 @@ class Session:
         if not self._defaults:
             self.console.print("(no defaults; set app=my-app fills every app path parameter)")
             return
-        self.console.print("  ".join(f"{self.vocab.group_label(g)}={v}"
-                                     for g, v in self._defaults.items()))
+        self.console.print(visible("  ".join(f"{self.vocab.group_label(g)}={v}"
+                                             for g, v in self._defaults.items()),
+                                   single_line=True))
 
     def _history(self, text: str) -> None:
         rows: list[tuple[str, str, str, str]] = []
@@ -378,7 +500,8 @@ class Session:
             self.console.print("(no matching requests)")
             return
         for method, path, status, elapsed in rows:
-            self.console.print(f"  {method:<6} {path}  {status}  {elapsed}")
+            self.console.print(visible(f"  {method:<6} {path}  {status}  {elapsed}",
+                                       single_line=True))
 
 
 def _response_resource(action: Action | None) -> str | None:
