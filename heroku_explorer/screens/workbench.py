@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
-from heroku_explorer.client.exports import WireRequest, export, unsent
+from heroku_explorer.client.exports import WireRequest, export, scrub, unsent
 from heroku_explorer.errors import RequestInvalid, ValidationError
 from heroku_explorer.examples import example_request
 from heroku_explorer.policy import (
@@ -59,6 +59,7 @@ from heroku_explorer.widgets.text import put
 
 if TYPE_CHECKING:
     from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.client import HerokuClient
     from heroku_explorer.client.response import Exchange
 
 __all__ = ["Workbench"]
@@ -201,10 +202,11 @@ class Workbench(Vertical):
         return spec, errors
 
     def _wire(self, spec: RequestSpec) -> WireRequest:
-        """What the client would send for ``spec`` (its own ``prepare`` once it is open)."""
+        """What the client would send for ``spec`` (its own ``prepare`` once it is open),
+        with any secret it holds (a token typed into a header) shown as ``[REDACTED]``."""
         host = self.host
         if host.client is not None:
-            return host.client.prepare(spec)
+            return _scrubbed(host.client, spec)
         return unsent(spec, host.base_url, variant=host.variant,
                       authenticated=host.mode == "LIVE")
 
@@ -281,8 +283,8 @@ class Workbench(Vertical):
         try:
             await self._send(spec, action, revalidate_from)
         except asyncio.CancelledError:
-            self.query_one(ResponseView).show_message(
-                "Cancelled: the answer, if any, was dropped.", error=False)
+            for view in self.query(ResponseView):  # none while the app closes
+                view.show_message("Cancelled: the answer, if any, was dropped.", error=False)
             raise
         except Exception as exc:  # the client should not raise; if it does, say so
             self._report(describe_error(exc))
@@ -298,7 +300,7 @@ class Workbench(Vertical):
         client = await host.get_client()
         destroys = needs_confirmation(host.mode, action, spec)
         if destroys is not None:
-            url = client.prepare(spec).url  # exactly what goes on the wire
+            url = _scrubbed(client, spec).url  # what goes on the wire, token aside
             screen = ConfirmScreen(spec.method, url, destroys.what, destroys.target)
             if not await self.app.push_screen_wait(screen):
                 self._report("Cancelled: nothing was sent.", severity="information")
@@ -441,6 +443,12 @@ class Workbench(Vertical):
 
     def focus_response(self) -> None:
         self.query_one("#body-view").focus()
+
+
+def _scrubbed(client: HerokuClient, spec: RequestSpec) -> WireRequest:
+    """``client.prepare(spec)`` with the client's secrets replaced by ``[REDACTED]``."""
+    secrets = client.credentials.secrets if client.credentials is not None else ()
+    return scrub(client.prepare(spec), secrets)
 
 
 def _method_style(method: str) -> str:
