@@ -383,13 +383,17 @@ class Workbench(Vertical):
         if ex is None:
             self.notify("Send a list request first.", severity="warning")
             return
+        shown = visible(ex.next_range or "", single_line=True)
         try:
             client = await self.host.get_client()
             spec = client.next_page(ex)
         except Exception as exc:  # a Next-Range the client cannot read
-            shown = visible(ex.next_range or "", single_line=True)
             self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
                          f"({describe_error(exc)}).", severity="warning")
+            return
+        if spec is not None and not all(v.isascii() for _, v in spec.headers):
+            self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
+                         "(a header value must be plain ASCII).", severity="warning")
             return
         if spec is None:
             self.notify("This is the last page: the answer has no Next-Range.")
