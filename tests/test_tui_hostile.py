@@ -217,6 +217,8 @@ async def test_a_config_section_named_like_markup_is_announced_literally(
         assert app.is_running
         shown = [str(n.message) for n in app._notifications]
         assert any("unknown section [/x]" in n for n in shown), shown
+        # A toast parses its message as markup unless told not to ([/x] would end it).
+        assert app._notifications and all(not n.markup for n in app._notifications)
 
 
 # -- no traceback ----------------------------------------------------------------------------
