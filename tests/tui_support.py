@@ -307,3 +307,36 @@ async def overview_screen(pilot: Any) -> None:
     await pilot.press("f2")
     await settle(pilot)
     await quiet(pilot)
+
+
+async def headers_note(pilot: Any) -> None:
+    """App List with If-Match and a Range set in the Headers tab: the Params tab names them."""
+    from textual.widgets import Input, Switch, TabbedContent
+
+    await open_action(pilot, "app.list")
+    screen = pilot.app.screen
+    screen.query_one("#range-max", Input).value = "2"
+    screen.query_one("#use-if-match", Switch).value = True
+    screen.query_one("#if-match", Input).value = '"0123abcd"'
+    await settle(pilot)
+    screen.query_one("#request-tabs", TabbedContent).active = "tab-params"
+    await quiet(pilot)
+
+
+async def live_confirmation(pilot: Any) -> None:
+    """On the live API, removing a config var asks to type the app's name first."""
+    from heroku_explorer.screens.confirm import ConfirmScreen
+
+    await open_action(pilot, "config-var.update",
+                      {"app_id_or_name": "misty-coast-46941", "(body)": {"OLD_KEY": None}})
+    await pilot.press("ctrl+j")
+    for _ in range(100):  # the send waits on the confirmation: no settle here
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, ConfirmScreen):
+            break
+    pilot.app.clear_notifications()
+    from textual.widgets import Input
+
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
