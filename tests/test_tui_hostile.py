@@ -199,6 +199,18 @@ async def test_schema_text_is_shown_literally(ref_hyper_path: Path, tmp_path: Pa
         await pilot.press("escape", "f1")
         await settle(pilot)
         _clean(app)
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause(0.3)
+        _clean(app)  # the palette's first hits, before anything is typed
+        await pilot.press(*"create")
+        await pilot.pause(0.5)
+        assert app.is_running
+        _clean(app)
+        from textual.command import CommandList
+
+        hits = app.screen.query_one(CommandList)
+        prompts = [str(hits.get_option_at_index(n).prompt) for n in range(hits.option_count)]
+        assert any("Create [/i]\\x1b]52" in p for p in prompts), prompts
 
 
 async def test_a_config_section_named_like_markup_is_announced_literally(
