@@ -347,13 +347,15 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         ex = self.exchange
         if ex is None:
             return
+        # The pager gets the body as the view shows it: control characters as escapes
+        # (``less -R`` would pass colour sequences from the server to the terminal).
         if ex.body_state == "json":
-            body = pretty(ex.data).encode("utf-8")
+            body = visible(pretty(ex.data)).encode("utf-8")
         else:
             whole = self._whole_body(ex)
             if whole is None:
                 return
-            body = whole
+            body = visible(whole.decode("utf-8", errors="replace")).encode("utf-8")
         pager = shlex.split(os.environ.get("PAGER") or "less -R")
         with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
             handle.write(body)
