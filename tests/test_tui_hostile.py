@@ -332,3 +332,29 @@ async def test_an_exception_in_the_send_worker_is_one_sentence(
         monkeypatch.undo()
         await _send(pilot)
         assert text_of(app, "#response-status").startswith(" 200 OK")
+
+
+async def test_a_next_page_that_raises_is_one_sentence(
+        spec: ApiSpec, monkeypatch: pytest.MonkeyPatch) -> None:
+    from heroku_explorer.client import HerokuClient
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _answer(206, [], {"Next-Range": "id ]a..; max=2", "Content-Range": "id a..b"})
+
+    def unreadable(self: Any, exchange: Any) -> Any:
+        raise ValueError("invalid literal for int() with base 10: '²'")
+
+    monkeypatch.setattr(HerokuClient, "next_page", unreadable)
+    app = mock_app(spec, handler)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_action(pilot, "app.list")
+        await _send(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.is_running and len(seen) == 1
+        assert text_of(app, "#response-status") == (
+            "Not sent: the answer's Next-Range (id ]a..; max=2) cannot be followed "
+            "(invalid literal for int() with base 10: '²').")

@@ -386,10 +386,15 @@ class Workbench(Vertical):
         shown = visible(ex.next_range or "", single_line=True)
         try:
             client = await self.host.get_client()
+        except Exception as exc:  # the client could not open
+            self._report(describe_error(exc))
+            return
+        try:
             spec = client.next_page(ex)
         except Exception as exc:  # a Next-Range the client cannot read
+            reason = visible(str(exc) or type(exc).__name__, single_line=True)
             self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
-                         f"({describe_error(exc)}).", severity="warning")
+                         f"({reason}).", severity="warning")
             return
         if spec is not None and not all(v.isascii() for _, v in spec.headers):
             self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
