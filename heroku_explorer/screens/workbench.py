@@ -231,15 +231,12 @@ class Workbench(Vertical):
     def _header_note(self, spec: RequestSpec | None) -> str:
         """One line for the Params tab naming what the Headers tab adds to the request."""
         tab = self.query_one(HeadersTab)
-        if spec is not None:
-            pairs = [(k, v) for k, v in spec.headers
-                     if k.lower() in {n.lower() for n in _NOTED}]
-            extra = [k for k, _ in tab.headers()[0]]
-        else:
-            pairs = [(n, v) for n, v in ((H.IF_MATCH, tab.if_match()),
-                                         (H.IF_NONE_MATCH, tab.if_none_match())) if v]
-            extra = [k for k, _ in tab.headers()[0]]
-        bits = [f"{name} {value}" for name, value in pairs]
+        noted = {n.lower() for n in _NOTED}
+        pairs: list[tuple[str, str | None]] = (
+            [(k, v) for k, v in spec.headers if k.lower() in noted] if spec is not None
+            else [(H.IF_MATCH, tab.if_match()), (H.IF_NONE_MATCH, tab.if_none_match())])
+        extra = [k for k, _ in tab.headers()[0]]
+        bits = [f"{name} {value}" for name, value in pairs if value]
         if extra:
             bits.append("extra " + ", ".join(extra))
         if not bits:
