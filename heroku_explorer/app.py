@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, Unpack
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from heroku_explorer.commands import ActionCommands
 from heroku_explorer.errors import RequestError
 from heroku_explorer.messages import ActionRequested, ClientOpened
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.screens.explorer import ExplorerScreen
 
@@ -185,6 +187,19 @@ class ExplorerApp(App[int]):
         if added:
             sheet.reparse()
             sheet.update(self)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A notification, always shown literally.
+
+        Notices carry outside text (a server's message, a schema's title, a name a
+        person typed): it is never parsed as markup (``[/x]`` would end the app), and
+        its control characters are shown as escapes. ``markup`` is accepted for
+        Textual's callers and ignored.
+        """
+        del markup
+        super().notify(visible(str(message)), title=visible(title, single_line=True),
+                       severity=severity, timeout=timeout, markup=False)
 
     # -- shared state -----------------------------------------------------------------
 

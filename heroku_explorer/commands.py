@@ -1,4 +1,9 @@
-"""Command palette provider: jump to any action by resource, title, method or path."""
+"""Command palette provider: jump to any action by resource, title, method or path.
+
+The palette parses the text of its hits as markup; the schema's titles and paths
+are escaped for it (``[/x]`` in a title would end the app) and their control
+characters made visible.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
     from heroku_explorer.app import ExplorerApp
@@ -29,7 +37,8 @@ class ActionCommands(Provider):
         out = []
         for res in host.spec.resources:
             for act in res.actions:
-                out.append((f"{res.name} {act.title}", f"{act.method} {act.path}", act.id))
+                out.append((visible(f"{res.name} {act.title}", single_line=True),
+                            visible(f"{act.method} {act.path}", single_line=True), act.id))
         return out
 
     def _open(self, action_id: str) -> None:
@@ -39,12 +48,13 @@ class ActionCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, action_id in self._entries()[:40]:
-            yield DiscoveryHit(title, partial(self._open, action_id), help=help_text)
+            yield DiscoveryHit(escape(title), partial(self._open, action_id),
+                               text=title, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, action_id in self._entries():
             score = max(matcher.match(title), matcher.match(help_text) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._open, action_id),
-                          text=title, help=help_text)
+                yield Hit(score, matcher.highlight(escape(title)),
+                          partial(self._open, action_id), text=title, help=escape(help_text))

@@ -39,6 +39,8 @@ VIEWS: dict[str, tuple[Scenario, tuple[int, int], str]] = {
     "response-body": (tui_support.app_list_sent, WIDE, "A response: status, headers and body"),
     "history": (tui_support.history_screen, WIDE, "The history of exchanges"),
     "overview": (tui_support.overview_screen, WIDE, "The schema's own overview"),
+    "headers-note": (tui_support.headers_note, WIDE,
+                     "What the Headers tab adds, named above the form"),
     "small-terminal": (tui_support.app_list_sent, (80, 24), "At 80x24"),
 }
 

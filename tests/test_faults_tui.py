@@ -70,7 +70,7 @@ async def send(pilot: object) -> None:
 
 CASES = {
     "html-500": r"500",
-    "rate-limit": r"Rate limited (429)",
+    "rate-limit": r"429 rate limited",
     "hang": r"did not answer within",
 }
 

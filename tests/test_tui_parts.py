@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 
 from heroku_explorer.errors import (
-    InvalidParams,
-    NetworkError,
-    RateLimited,
-    RequestInvalid,
     ValidationError,
 )
 from heroku_explorer.examples import example_request, example_values
 from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
-from heroku_explorer.screens.confirm import is_destructive
 from heroku_explorer.screens.drill import drill_targets, identity_value
 from heroku_explorer.screens.history import parse_filter
 from heroku_explorer.screens.overview import overview_markdown
@@ -22,7 +17,7 @@ from heroku_explorer.widgets.json_text import tokenize
 from heroku_explorer.widgets.json_tree import attribute_at
 from heroku_explorer.widgets.param_form import field_of, ordered_params
 from heroku_explorer.widgets.resource_tree import action_haystack, fuzzy_match, short_path
-from heroku_explorer.widgets.response_view import error_text, format_size
+from heroku_explorer.widgets.response_view import format_size
 from heroku_explorer.widgets.status_bar import StatusBar, gauge
 
 
@@ -126,13 +121,6 @@ async def test_status_bar_line_and_level() -> None:
         assert sandbox.level == "high" and str(sandbox.render()).startswith(" SANDBOX ")
 
 
-def test_destructive_actions(spec: ApiSpec) -> None:
-    assert is_destructive(spec.action("app.delete"))  # type: ignore[arg-type]
-    assert is_destructive(spec.action("account-password.update"))  # type: ignore[arg-type]
-    assert not is_destructive(spec.action("app.update"))  # type: ignore[arg-type]
-    assert not is_destructive(spec.action("app.list"))  # type: ignore[arg-type]
-
-
 def test_form_order_and_error_fields(spec: ApiSpec) -> None:
     names = [p.name for p in ordered_params(spec.action("add-on.create"))]  # type: ignore[arg-type]
     assert names[0] == "app_id_or_name"
@@ -150,14 +138,7 @@ def test_examples_make_a_request(spec: ApiSpec) -> None:
     assert problem is None and request is not None and request.body["name"] == "example"
 
 
-def test_every_error_is_one_plain_sentence() -> None:
-    assert error_text(RateLimited(429, "rate_limit", "Slow down.", remaining=0,
-                                  retry_after=30)).startswith("Rate limited (429)")
-    assert "422 invalid_params" in error_text(InvalidParams(422, "invalid_params", "Bad."))
-    assert error_text(NetworkError("connection refused", kind="refused")).startswith(
-        "Could not reach the API (refused)")
-    assert error_text(RequestInvalid([ValidationError("name", "required")])).startswith(
-        "Not sent: name: required")
+def test_sizes_are_short() -> None:
     assert format_size(2371) == "2.3 KB" and format_size(12) == "12 B"
 
 

@@ -66,3 +66,13 @@ def test_overview_screen(snap_compare: Snap, tmp_path: Path) -> None:
 def test_small_terminal(snap_compare: Snap, tmp_path: Path) -> None:
     assert snap_compare(build_app(tmp_path), terminal_size=(80, 24),
                         run_before=tui_support.app_list_sent)
+
+
+def test_headers_note(snap_compare: Snap, tmp_path: Path) -> None:
+    assert snap_compare(build_app(tmp_path), terminal_size=WIDE,
+                        run_before=tui_support.headers_note)
+
+
+def test_live_confirmation(snap_compare: Snap, tmp_path: Path) -> None:
+    assert snap_compare(build_app(tmp_path, mode="LIVE"), terminal_size=WIDE,
+                        run_before=tui_support.live_confirmation)

@@ -23,18 +23,28 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
-class NumberedRequestIds:
-    """ASGI middleware: replace each random Request-Id with ``00000000-…-<n>``."""
+#: One request as the sandbox received it: method, path and headers (lower-case names).
+Arrival = tuple[str, str, dict[str, str]]
 
-    def __init__(self, app: Any) -> None:
+
+class NumberedRequestIds:
+    """ASGI middleware: replace each random Request-Id with ``00000000-…-<n>``, and
+    note each request that arrives in ``arrivals`` when given."""
+
+    def __init__(self, app: Any, arrivals: list[Arrival] | None = None) -> None:
         self.app = app
         self.count = 0
+        self.arrivals = arrivals
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         self.count += 1
+        if self.arrivals is not None:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                       for k, v in scope.get("headers", [])}
+            self.arrivals.append((scope["method"], scope["path"], headers))
         fixed = f"00000000-0000-4000-8000-{self.count:012d}".encode()
 
         async def numbered(message: Message) -> None:
@@ -55,6 +65,7 @@ def sandbox_factory(
     history_path: Path | None = None,
     cache_dir: Path | None = None,
     base_url: str = SANDBOX_BASE_URL,
+    arrivals: list[Arrival] | None = None,
 ) -> Callable[[], Any]:
     """A client factory for the in-process sandbox, as the CLI makes it."""
 
@@ -65,7 +76,7 @@ def sandbox_factory(
         from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app
 
         sandbox = create_app(spec, token=SANDBOX_TOKEN, seed=seed, clock=lambda: 0.0)
-        transport = httpx.ASGITransport(app=NumberedRequestIds(sandbox))
+        transport = httpx.ASGITransport(app=NumberedRequestIds(sandbox, arrivals))
         history = History(history_path) if history_path is not None else None
         return HerokuClient(
             base_url,
@@ -86,8 +97,10 @@ def build_app(
     read_only: bool = False,
     seed: int = 0,
     with_history: bool = True,
+    arrivals: list[Arrival] | None = None,
 ) -> ExplorerApp:
-    """The explorer on the sandbox; history in ``tmp_path`` when given."""
+    """The explorer on the sandbox; history in ``tmp_path`` when given; each request
+    the sandbox receives is noted in ``arrivals`` when given."""
     from heroku_explorer.client import History
 
     spec = spec or load_bundled()
@@ -95,7 +108,8 @@ def build_app(
     history = History(history_path) if history_path is not None else None
     # LIVE mode is the sandbox too, behind the address a live client would use.
     base_url = SANDBOX_BASE_URL if mode == "SANDBOX" else LIVE_URL
-    factory = sandbox_factory(spec, seed=seed, cache_dir=tmp_path, base_url=base_url)
+    factory = sandbox_factory(spec, seed=seed, cache_dir=tmp_path, base_url=base_url,
+                              arrivals=arrivals)
 
     def with_shared_history() -> Any:
         client = factory()
@@ -110,6 +124,49 @@ def build_app(
         read_only=read_only,
         history=history,
     )
+
+
+def mock_app(
+    spec: ApiSpec,
+    handler: Callable[[Any], Any],
+    *,
+    mode: Mode = "SANDBOX",
+    token: str = "mock-token-0123456789",
+) -> ExplorerApp:
+    """The explorer on an ``httpx.MockTransport`` answering with ``handler(request)``
+    (nothing leaves the process)."""
+    base_url = SANDBOX_BASE_URL if mode == "SANDBOX" else LIVE_URL
+
+    def factory() -> Any:
+        import httpx
+
+        from heroku_explorer.client import Credentials, HerokuClient
+
+        return HerokuClient(base_url, Credentials(token=token),
+                            transport=httpx.MockTransport(handler))
+
+    return ExplorerApp(spec, factory, mode=mode, base_url=base_url)
+
+
+def painted(app: ExplorerApp) -> str:
+    """Every text the current screen paints now (and its notifications), as plain
+    strings: each widget's rendered lines, the way the terminal would get them."""
+    from textual.widget import Widget
+
+    parts: list[str] = []
+    screen = app.screen
+    for widget in [screen, *screen.walk_children(Widget)]:
+        if not widget.display or widget.size.area == 0:
+            continue
+        for y in range(widget.size.height):
+            try:
+                strip = widget.render_line(y)
+            except Exception:  # a widget without a line API: its whole render instead
+                parts.append(str(widget.render()))
+                break
+            parts.append("".join(segment.text for segment in strip))
+    parts += [str(n.message) for n in app._notifications]
+    return "\n".join(parts)
 
 
 async def settle(pilot: Any) -> None:
@@ -250,3 +307,36 @@ async def overview_screen(pilot: Any) -> None:
     await pilot.press("f2")
     await settle(pilot)
     await quiet(pilot)
+
+
+async def headers_note(pilot: Any) -> None:
+    """App List with If-Match and a Range set in the Headers tab: the Params tab names them."""
+    from textual.widgets import Input, Switch, TabbedContent
+
+    await open_action(pilot, "app.list")
+    screen = pilot.app.screen
+    screen.query_one("#range-max", Input).value = "2"
+    screen.query_one("#use-if-match", Switch).value = True
+    screen.query_one("#if-match", Input).value = '"0123abcd"'
+    await settle(pilot)
+    screen.query_one("#request-tabs", TabbedContent).active = "tab-params"
+    await quiet(pilot)
+
+
+async def live_confirmation(pilot: Any) -> None:
+    """On the live API, removing a config var asks to type the app's name first."""
+    from heroku_explorer.screens.confirm import ConfirmScreen
+
+    await open_action(pilot, "config-var.update",
+                      {"app_id_or_name": "misty-coast-46941", "(body)": {"OLD_KEY": None}})
+    await pilot.press("ctrl+j")
+    for _ in range(100):  # the send waits on the confirmation: no settle here
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, ConfirmScreen):
+            break
+    pilot.app.clear_notifications()
+    from textual.widgets import Input
+
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()

@@ -21,7 +21,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Param, Resource
+from heroku_explorer.widgets.text import literal
 
 __all__ = ["DrillScreen", "DrillTarget", "drill_targets", "identity_value", "param_resource"]
 
@@ -127,17 +129,18 @@ class DrillScreen(ModalScreen[DrillTarget | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="drill-box"):
-            yield Label(self.heading, classes="modal-title")
+            yield Label(literal(self.heading, single_line=True), classes="modal-title")
             options = []
             for n, target in enumerate(self.targets):
                 act = target.action
                 res = self.spec.resource(act.resource)
                 label = Text(f"{act.method:<7}", style="bold")
-                label.append(f"{res.name if res else act.resource} {act.title}  ")
+                label.append(visible(f"{res.name if res else act.resource} {act.title}",
+                                     single_line=True) + "  ")
                 path = act.path
                 for name, value in target.values.items():
                     path = path.replace("{" + name + "}", str(value))
-                label.append(path, style="dim")
+                label.append(visible(path, single_line=True), style="dim")
                 if target.missing:
                     label.append(f"  (needs {', '.join(target.missing)})", style="italic")
                 options.append(Option(label, id=f"drill-{n}"))

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Label, Markdown
 
+from heroku_explorer.safe_text import visible
+
 __all__ = ["HelpScreen", "help_markdown"]
 
 _GENERAL = """\
@@ -50,7 +52,7 @@ def help_markdown(focused: Widget | None, screen: Screen[object]) -> str:
         shown = screen.app.get_key_display(binding)
         rows.append(f"| `{_md(shown)}` | {_md(binding.description)} | {binding.id or ''} |")
     parts.append("## Keys here\n\n" + "\n".join(rows))
-    return "\n\n".join(parts)
+    return visible("\n\n".join(parts))
 
 
 class HelpScreen(ModalScreen[None]):

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import unquote
 
 from rich.text import Text
 from textual import on
@@ -22,8 +23,10 @@ from textual.widgets import DataTable, Footer, Input, Label
 
 from heroku_explorer.errors import RequestInvalid
 from heroku_explorer.messages import ClientOpened, ResendRequested
+from heroku_explorer.policy import resend_refusal
 from heroku_explorer.request import RequestSpec, raw_request
 from heroku_explorer.screens import explorer_app
+from heroku_explorer.widgets.text import literal_text
 
 if TYPE_CHECKING:
     from heroku_explorer.app import ExplorerApp
@@ -157,9 +160,9 @@ HTTPie or Python (the token is never included).
         for row in rows:
             ts = row.ts if hasattr(row, "ts") else row.started_at
             status = row.status if row.status is not None else "—"
-            table.add_row(format_clock(ts), row.method, urlsplit(row.url).path,
-                          self._status(status, row), f"{row.size} B",
-                          row.request_id or "")
+            table.add_row(format_clock(ts), literal_text(row.method),
+                          literal_text(urlsplit(row.url).path), self._status(status, row),
+                          f"{row.size} B", literal_text(row.request_id or ""))
         self.query_one("#history-title", Label).update(
             f" History  ·  {len(rows)} shown ({source})")
 
@@ -170,7 +173,7 @@ HTTPie or Python (the token is never included).
         level = ("success" if status < 300 else "accent" if status < 400
                  else "warning" if status < 500 else "error")
         text = "304 unchanged" if row.not_modified else f"{status} {row.reason}".strip()
-        return Text(text, colours.get(level, ""))
+        return literal_text(text, colours.get(level, ""))
 
     @on(Input.Changed, "#history-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -202,6 +205,11 @@ HTTPie or Python (the token is never included).
         row = self._selected()
         if row is None:
             return
+        refusal = resend_refusal(row.method, unquote(row.url), _resent_headers(row),
+                                 row.request_body)
+        if refusal is not None:
+            self.notify(refusal, severity="warning", timeout=8)
+            return
         spec = row.spec if getattr(row, "spec", None) is not None else _spec_of(row)
         if spec is None:
             self.notify("This exchange cannot be rebuilt as a request.", severity="error")
@@ -210,20 +218,27 @@ HTTPie or Python (the token is never included).
         self.app.screen.post_message(ResendRequested(spec, row.action_id))
 
     def action_export(self, fmt: str) -> None:
-        from heroku_explorer.client.exports import export
+        from heroku_explorer.client.exports import Format, export
         from heroku_explorer.screens.response_detail import as_exchange
 
         row = self._selected()
         if row is None:
             return
-        text = export(as_exchange(row), "curl" if fmt == "curl" else
-                      "httpie" if fmt == "httpie" else "python")
+        kind: Format = "curl" if fmt == "curl" else "httpie" if fmt == "httpie" else "python"
+        client = self.host.client
+        exchange = as_exchange(row)
+        text = client.export(exchange, kind) if client is not None else export(exchange, kind)
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the request as {fmt}.")
 
 
+def _resent_headers(row: Any) -> list[tuple[str, str]]:
+    """The recorded headers a re-send would carry (the client writes the others)."""
+    return [(k, v) for k, v in row.request_headers if k.lower() not in _RESEND_SKIP]
+
+
 def _spec_of(entry: HistoryEntry) -> RequestSpec | None:
-    headers = [(k, v) for k, v in entry.request_headers if k.lower() not in _RESEND_SKIP]
+    headers = _resent_headers(entry)
     try:
         spec = raw_request(entry.method, entry.url, entry.request_body or None, headers)
     except RequestInvalid:

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown
 
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import ApiSpec
 
 __all__ = ["OverviewScreen", "overview_markdown"]
@@ -34,7 +35,7 @@ def overview_markdown(spec: ApiSpec) -> str:
         parts.append(f"## Loader warnings\n\n{len(spec.warnings)} things looked odd while "
                      "loading this schema:")
         parts.append("\n".join(f"- {w}" for w in spec.warnings[:50]))
-    return "\n\n".join(parts)
+    return visible("\n\n".join(parts))
 
 
 class OverviewScreen(Screen[None]):

@@ -11,9 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from heroku_explorer.policy import describe_error
 from heroku_explorer.protocol import H, header_value
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.widgets.response_view import ResponseView
+from heroku_explorer.widgets.text import literal
 
 if TYPE_CHECKING:
     from heroku_explorer.client import Exchange
@@ -66,8 +68,8 @@ class ResponseDetailScreen(Screen[None]):
         ex = self.exchange
         title = f" {ex.method} {ex.url}"
         if ex.error is not None:
-            title += f"  ·  {ex.error}"
-        yield Label(title, classes="screen-title")
+            title += f"  ·  {describe_error(ex.error)}"
+        yield Label(literal(title, single_line=True), classes="screen-title")
         yield ResponseView(id="detail-response")
         yield Footer()
 

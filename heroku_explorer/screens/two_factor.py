@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from heroku_explorer.widgets.text import literal
+
 __all__ = ["TwoFactorScreen"]
 
 
@@ -29,7 +31,7 @@ class TwoFactorScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="two-factor-box"):
             yield Label("Second factor required", classes="modal-title")
-            yield Label(self.summary, id="two-factor-summary")
+            yield Label(literal(self.summary, single_line=True), id="two-factor-summary")
             yield Label("Type the code from your authenticator, then Enter:")
             yield Input(placeholder="code", password=True, id="two-factor-input")
             with Horizontal(classes="modal-buttons"):

@@ -1,10 +1,13 @@
 """The workbench: the request tabs, the response view and the mediation between them.
 
 It builds requests (through :func:`heroku_explorer.request.build_request`), asks
-for confirmation, sends in an exclusive worker and hands the answer back down.
-Problems become one message in the response view plus a notification, in
-:meth:`Workbench._report`. The explorer screen mounts it right after the first
-frame, so that its imports and widgets do not delay the tree.
+:mod:`heroku_explorer.policy` what may be sent and what must be confirmed, sends
+in an exclusive worker and hands the answer back down. Problems become one
+message in the response view plus a notification, in :meth:`Workbench._report`.
+What a person typed for an action (fields and headers) is that action's draft
+(:class:`heroku_explorer.policy.Drafts`): opening another action starts from its
+own. The explorer screen mounts it right after the first frame, so that its
+imports and widgets do not delay the tree.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,14 +24,25 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
-from heroku_explorer.client.exports import WireRequest, to_curl, unsent
-from heroku_explorer.errors import Forbidden, RequestInvalid, ValidationError
+from heroku_explorer.client.exports import WireRequest, export, scrub, unsent
+from heroku_explorer.errors import RequestInvalid, ValidationError
 from heroku_explorer.examples import example_request
+from heroku_explorer.policy import (
+    Drafts,
+    describe_error,
+    needs_confirmation,
+    needs_second_factor,
+    read_only_refusal,
+    resend_refusal,
+    revalidate_refusal,
+    second_factor_prompt,
+)
 from heroku_explorer.protocol import H
 from heroku_explorer.request import RequestSpec, build_request
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
 from heroku_explorer.screens import explorer_app
-from heroku_explorer.screens.confirm import ConfirmScreen, is_destructive
+from heroku_explorer.screens.confirm import ConfirmScreen
 from heroku_explorer.screens.drill import (
     DrillScreen,
     drill_targets,
@@ -39,15 +54,19 @@ from heroku_explorer.widgets.docs_panel import DocsPanel
 from heroku_explorer.widgets.headers_tab import HeadersTab
 from heroku_explorer.widgets.param_form import ParamForm, field_of
 from heroku_explorer.widgets.request_preview import ExampleView, RequestPreview
-from heroku_explorer.widgets.response_view import ResponseView, error_text
+from heroku_explorer.widgets.response_view import ResponseView
+from heroku_explorer.widgets.text import put
 
 if TYPE_CHECKING:
     from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.client import HerokuClient
     from heroku_explorer.client.response import Exchange
 
 __all__ = ["Workbench"]
 
 _HEADER_FIELDS = ("header", "range")
+#: Headers of the Headers tab, in the order the Params tab's note names them.
+_NOTED = (H.IF_MATCH, H.IF_NONE_MATCH, H.RANGE)
 
 
 class Workbench(Vertical):
@@ -73,6 +92,8 @@ class Workbench(Vertical):
         self.last_values: dict[str, Any] = {}
         self.seen: dict[str, list[str]] = {}
         """Identities seen in answers, by resource key: suggestions for path inputs."""
+        self.drafts = Drafts()
+        """What was typed for each action (fields and headers), for the session."""
 
     @property
     def host(self) -> ExplorerApp:
@@ -85,6 +106,7 @@ class Workbench(Vertical):
             with TabPane("Docs", id="tab-docs"):
                 yield DocsPanel(self.spec, id="docs")
             with TabPane("Params", id="tab-params"):
+                yield Static("", id="params-note", classes="-empty")
                 yield ParamForm(id="form")
             with TabPane("Headers", id="tab-headers-req"):
                 yield HeadersTab(id="headers")
@@ -109,21 +131,28 @@ class Workbench(Vertical):
         view.show(self.host.spec, action, curl, problem)
 
     async def open_action(self, action: Action, values: dict[str, Any] | None = None) -> None:
-        """Build the form for ``action``, fill ``values`` and show the Params tab."""
-        self.current = action
+        """Build the form for ``action`` from its draft, fill ``values`` over it and show
+        the Params tab. What the previous action held is kept in its own draft."""
+        self.save_draft()
+        self.current = None  # no preview of the old headers with the new action
         res = self.host.spec.resource(action.resource)
         bar = self.query_one("#action-bar", Static)
         bar.update(Content.assemble(
             (f" {action.method} ", f"bold reverse {_method_style(action.method)}"), " ",
-            (f"{res.name if res else action.resource} {action.title}", "bold"), "  ",
-            (action.path, "dim"), ("   ctrl+j sends", "dim italic")))
+            (visible(f"{res.name if res else action.resource} {action.title}",
+                     single_line=True), "bold"), "  ",
+            (visible(action.path, single_line=True), "dim"), ("   ctrl+j sends", "dim italic")))
         self.query_one(DocsPanel).show(action)
         self._example(action)
-        self.query_one(HeadersTab).set_action(action)
+        draft = self.drafts.get(action.id)
+        tab = self.query_one(HeadersTab)
+        tab.set_action(action)
+        tab.restore(draft.headers)
         form = self.query_one(ParamForm)
         suggestions = {p.name: self.seen.get(param_resource(self.host.spec, p) or "", [])
                        for p in action.path_params}
-        await form.load(action, values, suggestions)
+        await form.load(action, values, suggestions, draft.fields)
+        self.current = action
         tabs = self.query_one("#request-tabs", TabbedContent)
         tabs.active = "tab-params" if form.rows else "tab-docs"
         self._refresh_preview()
@@ -131,6 +160,13 @@ class Workbench(Vertical):
         if form.rows:
             first = next(iter(form.rows.values()))
             self.call_after_refresh(first.widget.focus)
+
+    def save_draft(self) -> None:
+        """Keep what the open action's form and Headers tab hold, in its draft."""
+        action = self.current
+        if action is not None:
+            self.drafts.save(action.id, self.query_one(ParamForm).state(),
+                             self.query_one(HeadersTab).state())
 
     # -- building ---------------------------------------------------------------------
 
@@ -146,8 +182,14 @@ class Workbench(Vertical):
         errors += header_errors + range_errors
         spec: RequestSpec | None = None
         try:
-            spec = build_request(action, values, headers=headers, range=range_spec,
-                                 if_none_match=tab.if_none_match(), if_match=tab.if_match())
+            spec = build_request(action, values, headers=headers, range=range_spec)
+            # The ETag offered is the newest seen for this URL, not the last of any answer.
+            client = self.host.client
+            tab.set_offered(client.etag_for(spec) if client is not None else None)
+            if_none_match, if_match = tab.if_none_match(), tab.if_match()
+            if if_none_match is not None or if_match is not None:
+                spec = build_request(action, values, headers=headers, range=range_spec,
+                                     if_none_match=if_none_match, if_match=if_match)
         except RequestInvalid as exc:
             bad = {field_of(e) for e in errors}
             errors += [e for e in exc.errors if field_of(e) not in bad]
@@ -160,15 +202,22 @@ class Workbench(Vertical):
         return spec, errors
 
     def _wire(self, spec: RequestSpec) -> WireRequest:
-        """What the client would send for ``spec`` (its own ``prepare`` once it is open)."""
+        """What the client would send for ``spec`` (its own ``prepare`` once it is open),
+        with any secret it holds (a token typed into a header) shown as ``[REDACTED]``."""
         host = self.host
         if host.client is not None:
-            return host.client.prepare(spec)
+            return _scrubbed(host.client, spec)
         return unsent(spec, host.base_url, variant=host.variant,
                       authenticated=host.mode == "LIVE")
 
     def _curl(self, spec: RequestSpec) -> str:
-        return to_curl(self._wire(spec))
+        """``spec`` as curl, through the client's export (secrets scrubbed, the token
+        never inlined); before the client is open, the unsent stand-in (no token)."""
+        host = self.host
+        if host.client is not None:
+            return host.client.export(spec, "curl")
+        return export(unsent(spec, host.base_url, variant=host.variant,
+                             authenticated=host.mode == "LIVE"), "curl")
 
     def _refresh_preview(self) -> None:
         spec, errors = self._build(everywhere=False)
@@ -177,6 +226,22 @@ class Workbench(Vertical):
             preview.show(None, None, errors)
         else:
             preview.show(self._wire(spec), self._curl(spec))
+        put(self.query_one("#params-note", Static), self._header_note(spec))
+
+    def _header_note(self, spec: RequestSpec | None) -> str:
+        """One line for the Params tab naming what the Headers tab adds to the request."""
+        tab = self.query_one(HeadersTab)
+        noted = {n.lower() for n in _NOTED}
+        pairs: list[tuple[str, str | None]] = (
+            [(k, v) for k, v in spec.headers if k.lower() in noted] if spec is not None
+            else [(H.IF_MATCH, tab.if_match()), (H.IF_NONE_MATCH, tab.if_none_match())])
+        extra = [k for k, _ in tab.headers()[0]]
+        bits = [f"{name} {value}" for name, value in pairs if value]
+        if extra:
+            bits.append("extra " + ", ".join(extra))
+        if not bits:
+            return ""
+        return visible(f"Headers: {', '.join(bits)} (Headers tab)", single_line=True)
 
     @on(ParamForm.ValuesChanged)
     @on(HeadersTab.ValuesChanged)
@@ -210,55 +275,52 @@ class Workbench(Vertical):
     @work(exclusive=True, group="send")
     async def send(self, spec: RequestSpec, action: Action | None, *,
                    revalidate_from: Exchange | None = None) -> None:
-        """Check the safety rules, send, and show the answer (or why not)."""
+        """Check the rules of :mod:`heroku_explorer.policy`, send, and show the answer
+        (or why not). Nothing raised in here ends the app: it becomes one sentence."""
+        try:
+            await self._send(spec, action, revalidate_from)
+        except asyncio.CancelledError:
+            for view in self.query(ResponseView):  # none while the app closes
+                view.show_message("Cancelled: the answer, if any, was dropped.", error=False)
+            raise
+        except Exception as exc:  # the client should not raise; if it does, say so
+            self._report(describe_error(exc))
+
+    async def _send(self, spec: RequestSpec, action: Action | None,
+                    revalidate_from: Exchange | None) -> None:
         host = self.host
         view = self.query_one(ResponseView)
-        if host.read_only and spec.method != "GET":
-            self._report(f"Refused: read-only mode allows only GET requests; this is a "
-                         f"{spec.method}. Start without --read-only to send it.")
+        refusal = read_only_refusal(host.read_only, spec.method)
+        if refusal is not None:
+            self._report(refusal)
             return
-        if host.mode == "LIVE" and action is not None and is_destructive(action):
-            target = self._target_name(action, spec)
-            summary = f"{spec.method} {spec.target} ({action.title}) changes live data."
-            if not await self.app.push_screen_wait(ConfirmScreen(summary, target)):
+        client = await host.get_client()
+        destroys = needs_confirmation(host.mode, action, spec)
+        if destroys is not None:
+            url = _scrubbed(client, spec).url  # what goes on the wire, token aside
+            screen = ConfirmScreen(spec.method, url, destroys.what, destroys.target)
+            if not await self.app.push_screen_wait(screen):
                 self._report("Cancelled: nothing was sent.", severity="information")
                 return
         view.show_pending(spec.method, spec.target)
-        try:
-            client = await host.get_client()
-            if revalidate_from is not None:
-                exchange = await client.revalidate(revalidate_from)
-            else:
-                exchange = await client.send(spec)
-        except asyncio.CancelledError:
-            view.show_message("Cancelled: the answer, if any, was dropped.", error=False)
-            raise
-        except Exception as exc:  # the client should not raise; if it does, say so
-            self._report(error_text(exc))
-            return
+        if revalidate_from is not None:
+            exchange = await client.revalidate(revalidate_from)
+        else:
+            exchange = await client.send(spec)
         self._received(exchange, action)
         self._ask_second_factor(exchange, spec, action)
 
     def _ask_second_factor(self, exchange: Exchange, spec: RequestSpec,
                            action: Action | None) -> None:
         """After ``403 two_factor``, ask for the code and send again with it."""
-        error = exchange.error
-        if not (isinstance(error, Forbidden) and error.id == "two_factor"):
+        if not needs_second_factor(exchange, spec):
             return
-        if spec.header(H.TWO_FACTOR) is not None:
-            return  # a code was sent and refused: the answer on screen says why
 
         def retry(code: str | None) -> None:
             if code:
                 self.send(spec.with_header(H.TWO_FACTOR, code), action)
 
-        summary = f"{spec.method} {spec.target} needs a second authentication factor."
-        self.app.push_screen(TwoFactorScreen(summary), callback=retry)
-
-    def _target_name(self, action: Action, spec: RequestSpec) -> str:
-        values = [self.last_values.get(p.name) for p in action.path_params]
-        named = [str(v) for v in values if v not in (None, "")]
-        return named[-1] if named else action.resource
+        self.app.push_screen(TwoFactorScreen(second_factor_prompt(spec)), callback=retry)
 
     def _received(self, exchange: Exchange, action: Action | None) -> None:
         host = self.host
@@ -266,8 +328,8 @@ class Workbench(Vertical):
         self.last_exchange = exchange
         res = host.spec.resource(action.response.resource or action.resource) if action else None
         self.query_one(ResponseView).show_exchange(exchange, res.attributes if res else ())
-        if exchange.etag and exchange.method == "GET":
-            self.query_one(HeadersTab).set_etag(exchange.etag)
+        if self.current is not None:
+            self._refresh_preview()  # the ETag offered for this URL may be newer now
         if exchange.body_state == "json" and res is not None:
             self._learn(res, exchange.data)
         if action is not None and action.id == "account.info" and isinstance(exchange.data, dict):
@@ -276,7 +338,7 @@ class Workbench(Vertical):
                 host.account = email
         self.post_message(self.ExchangeShown(exchange))
         if exchange.error is not None:
-            self.notify(error_text(exchange.error), severity="error", timeout=6)
+            self.notify(describe_error(exchange.error), severity="error", timeout=6)
         elif exchange.not_modified:
             self.notify("304 Not Modified: unchanged since the last read.")
         elif exchange.next_range:
@@ -318,8 +380,23 @@ class Workbench(Vertical):
         if ex is None:
             self.notify("Send a list request first.", severity="warning")
             return
-        client = await self.host.get_client()
-        spec = client.next_page(ex)
+        shown = visible(ex.next_range or "", single_line=True)
+        try:
+            client = await self.host.get_client()
+        except Exception as exc:  # the client could not open
+            self._report(describe_error(exc))
+            return
+        try:
+            spec = client.next_page(ex)
+        except Exception as exc:  # a Next-Range the client cannot read
+            reason = visible(str(exc) or type(exc).__name__, single_line=True)
+            self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
+                         f"({reason}).", severity="warning")
+            return
+        if spec is not None and not all(v.isascii() for _, v in spec.headers):
+            self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
+                         "(a header value must be plain ASCII).", severity="warning")
+            return
         if spec is None:
             self.notify("This is the last page: the answer has no Next-Range.")
             return
@@ -327,17 +404,21 @@ class Workbench(Vertical):
         self.send(spec, action)
 
     def revalidate(self) -> None:
+        """Ask again with If-None-Match: only ever a GET (see the policy)."""
         ex = self.last_exchange
-        if ex is None or ex.spec is None:
-            self.notify("Send a request first, then revalidate it.", severity="warning")
-            return
-        if not ex.etag:
-            self.notify("The last answer has no ETag to revalidate with.", severity="warning")
+        refusal = revalidate_refusal(ex)
+        if refusal is not None or ex is None or ex.spec is None:
+            self._report(refusal or "Nothing to revalidate yet.", severity="warning")
             return
         self.send(ex.spec, self.host.spec.action(ex.action_id or ""), revalidate_from=ex)
 
     def resend(self, spec: RequestSpec, action_id: str | None) -> None:
-        """Send ``spec`` again (from the history)."""
+        """Send ``spec`` again (from the history), unless a secret was removed from it."""
+        refusal = resend_refusal(spec.method, unquote(spec.target), spec.headers,
+                                 spec.body_bytes())
+        if refusal is not None:
+            self._report(refusal, severity="warning")
+            return
         self.send(spec, self.host.spec.action(action_id or ""))
 
     # -- drill-down -------------------------------------------------------------------
@@ -368,6 +449,12 @@ class Workbench(Vertical):
 
     def focus_response(self) -> None:
         self.query_one("#body-view").focus()
+
+
+def _scrubbed(client: HerokuClient, spec: RequestSpec) -> WireRequest:
+    """``client.prepare(spec)`` with the client's secrets replaced by ``[REDACTED]``."""
+    secrets = client.credentials.secrets if client.credentials is not None else ()
+    return scrub(client.prepare(spec), secrets)
 
 
 def _method_style(method: str) -> str:

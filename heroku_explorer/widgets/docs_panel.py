@@ -21,6 +21,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from heroku_explorer.protocol import reason_phrase
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Attribute, Param, Resource
 from heroku_explorer.widgets.json_text import short_json
 from heroku_explorer.widgets.resource_tree import METHODS
@@ -31,11 +32,17 @@ TreeItem = Resource | Action
 _PARTS = ("heading", "title", "muted", "name", "required", "badge", "example", "path")
 
 
+def _v(text: str) -> str:
+    """Schema text for one line: control characters as visible escapes."""
+    return visible(text, single_line=True)
+
+
 _INLINE = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)|`([^`]+)`")
 
 
 def prose(text: str, code: Style | None = None) -> Text:
     """Schema prose as ``Text``: Markdown links become links, backticks code."""
+    text = visible(text)
     out = Text()
     pos = 0
     for match in _INLINE.finditer(text):
@@ -60,7 +67,7 @@ def attribute_detail(attr: Attribute) -> str:
         bits.append(attr.description)
     if attr.has_example:
         bits.append("e.g. " + short_json(attr.example))
-    return " · ".join(bits)
+    return visible(" · ".join(bits), single_line=True)
 
 
 class DocsPanel(VerticalScroll):
@@ -126,7 +133,7 @@ goes, whether it is required, its type, description and example).
     def _intro(self) -> RenderableType:
         spec = self.spec
         text = Text()
-        text.append(spec.title or "API", self._s("title") if self.is_mounted else "")
+        text.append(_v(spec.title or "API"), self._s("title") if self.is_mounted else "")
         text.append(f"\n{len(spec.resources)} resources, {spec.action_count} actions\n\n")
         if spec.description:
             text.append_text(prose(spec.description))
@@ -136,28 +143,29 @@ goes, whether it is required, its type, description and example).
         return text
 
     def _resource(self, res: Resource) -> RenderableType:
-        head = Text(res.name, self._s("title"))
-        head.append(f"  {res.key}", self._s("muted"))
+        head = Text(_v(res.name), self._s("title"))
+        head.append(_v(f"  {res.key}"), self._s("muted"))
         if res.deprecated:
             head.append("  deprecated", self._s("badge"))
         if res.stability:
-            head.append(f"  {res.stability}", self._s("badge"))
+            head.append(_v(f"  {res.stability}"), self._s("badge"))
         parts: list[RenderableType] = [head]
         if res.description:
             parts.append(prose(res.description, self._s("example")))
         if res.identity:
             ident = Text("Identified by ", self._s("muted"))
-            ident.append(" or ".join(a.name for a in res.identity), self._s("name"))
+            ident.append(_v(" or ".join(a.name for a in res.identity)), self._s("name"))
             parts.append(ident)
         parts.append(Text("\nAttributes", self._s("heading")))
         parts.append(self._attr_table(res.attributes))
         if res.map_values is not None:
-            parts.append(Text(f"Any key → {res.map_values.value.type_label}", self._s("muted")))
+            parts.append(Text(_v(f"Any key → {res.map_values.value.type_label}"),
+                              self._s("muted")))
         parts.append(Text("\nActions", self._s("heading")))
         for act in res.actions:
             line = Text(f"{act.method:<7}", self._method(act.method))
-            line.append(act.title + "  ")
-            line.append(act.path, self._s("path"))
+            line.append(_v(act.title) + "  ")
+            line.append(_v(act.path), self._s("path"))
             parts.append(line)
         return Group(*parts)
 
@@ -167,7 +175,7 @@ goes, whether it is required, its type, description and example).
         table.add_column(ratio=1)
         for attr, guide in self._walk(tuple(attrs), "", top=True):
             name = Text(guide, self._s("muted"))
-            name.append(attr.name, self._s("name"))
+            name.append(_v(attr.name), self._s("name"))
             table.add_row(name, self._detail(attr))
         return table
 
@@ -182,7 +190,7 @@ goes, whether it is required, its type, description and example).
                 yield from self._walk(kids, "" if top else prefix + ("  " if last else "│ "))
 
     def _detail(self, attr: Attribute) -> Text:
-        text = Text(attr.type_label, self._s("muted"))
+        text = Text(_v(attr.type_label), self._s("muted"))
         if attr.read_only:
             text.append(" · read-only", self._s("badge"))
         return self._described(text, attr)
@@ -191,12 +199,12 @@ goes, whether it is required, its type, description and example).
         res = self.spec.resource(act.resource)
         head = Text(act.method, self._method(act.method))
         head.append(" ")
-        head.append(act.path, self._s("path"))
-        title = Text(f"{res.name if res else act.resource} {act.title}", self._s("title"))
+        head.append(_v(act.path), self._s("path"))
+        title = Text(_v(f"{res.name if res else act.resource} {act.title}"), self._s("title"))
         if act.deprecated:
             title.append("  deprecated", self._s("badge"))
         if act.stability:
-            title.append(f"  {act.stability}", self._s("badge"))
+            title.append(_v(f"  {act.stability}"), self._s("badge"))
         parts: list[RenderableType] = [head, title]
         if act.description:
             parts.append(prose(act.description, self._s("example")))
@@ -206,11 +214,11 @@ goes, whether it is required, its type, description and example).
             facts.append(", ".join(f"{s} {reason_phrase(s)}" for s in act.statuses))
             facts.append("\n")
         facts.append("Returns ", self._s("muted"))
-        facts.append(self._returns(act))
+        facts.append(_v(self._returns(act)))
         if act.is_list:
             facts.append("\nRange ", self._s("muted"))
             fields = ", ".join(act.sort_fields) if act.sort_fields else "id"
-            facts.append(f"sort by {fields}; max=1..1000 per page, Next-Range for more")
+            facts.append(_v(f"sort by {fields}; max=1..1000 per page, Next-Range for more"))
         parts.append(facts)
         params = act.params
         parts.append(Text("\nParameters", self._s("heading")))
@@ -224,7 +232,7 @@ goes, whether it is required, its type, description and example).
         if act.body is not None and act.body.map_values is not None:
             table.add_row(
                 Text("<any key>", self._s("name")),
-                Text(f"body · {act.body.map_values.value.type_label}"
+                Text(_v(f"body · {act.body.map_values.value.type_label}")
                      + (" · null removes the key" if act.body.map_values.null_deletes else ""),
                      self._s("muted")),
             )
@@ -244,27 +252,27 @@ goes, whether it is required, its type, description and example).
         return name or "(not documented)"
 
     def _param_name(self, param: Param) -> Text:
-        text = Text(param.name, self._s("name"))
+        text = Text(_v(param.name), self._s("name"))
         if param.required:
             text.append("*", self._s("required"))
         return text
 
     def _param_detail(self, param: Param) -> Text:
         doc = param.doc
-        text = Text(f"{param.location} · ", self._s("muted"))
+        text = Text(_v(f"{param.location} · "), self._s("muted"))
         text.append("required" if param.required else "optional",
                     self._s("required") if param.required else self._s("muted"))
-        text.append(f" · {doc.type_label}", self._s("muted"))
+        text.append(_v(f" · {doc.type_label}"), self._s("muted"))
         return self._described(text, doc)
 
     def _described(self, text: Text, attr: Attribute) -> Text:
         """``text`` followed by the enum, description and example of ``attr``."""
         if attr.enum:
-            text.append(" · one of " + ", ".join(short_json(v, 20) for v in attr.enum))
+            text.append(_v(" · one of " + ", ".join(short_json(v, 20) for v in attr.enum)))
         if attr.description:
             text.append("\n")
             text.append_text(prose(attr.description, self._s("example")))
         if attr.has_example:
             text.append("\ne.g. ", self._s("muted"))
-            text.append(short_json(attr.example), self._s("example"))
+            text.append(_v(short_json(attr.example)), self._s("example"))
         return text

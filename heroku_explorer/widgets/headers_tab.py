@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.widgets import Input, Label, Select, Switch, TextArea
 
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.protocol import RANGE_LIMIT, RangeSpec
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action
 from heroku_explorer.widgets.text import put
 
@@ -44,8 +46,9 @@ class HeadersTab(VerticalScroll):
 Extra headers, one `Name: value` per line. For lists, the **Range** builder
 writes `Range: <attribute> ..; max=<n>, order=<asc|desc>`. **If-None-Match**
 asks for `304 Not Modified` when the ETag still matches; **If-Match** refuses a
-change (`412`) when the resource moved on. The ETag of the last answer for the
-same URL is filled in for you.
+change (`412`) when the resource moved on. With the ETag field left empty, the
+newest ETag seen for the same URL is sent (`*` when none was seen). What is set
+here belongs to the action it was set for: another action starts from its own.
 """
 
     @dataclass
@@ -54,9 +57,18 @@ same URL is filled in for you.
 
         tab: HeadersTab
 
+    #: The fields of :meth:`state`, with their values when nothing is set.
+    DEFAULTS: Mapping[str, Any] = {
+        "extra": "", "range_attr": None, "range_max": "", "range_order": None,
+        "use_if_none_match": False, "if_none_match": "",
+        "use_if_match": False, "if_match": "",
+    }
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.action: Action | None = None
+        self.offered: str | None = None
+        """The newest ETag seen for the URL of the request being built."""
 
     def compose(self) -> ComposeResult:
         yield Label("Extra headers (Name: value, one per line)", classes="section-title")
@@ -96,12 +108,49 @@ same URL is filled in for you.
         select.value = "id" if "id" in fields else fields[0]
         self.set_class(not action.is_list, "-not-list")
 
-    def set_etag(self, etag: str | None) -> None:
-        """Offer ``etag`` (the last one seen for this URL) to both conditional headers."""
+    def set_offered(self, etag: str | None) -> None:
+        """Offer ``etag`` (the newest seen for this request's URL) to both conditional
+        headers: it is sent when a switch is on and its field is left empty."""
+        self.offered = etag
+        hint = (f"ETag (empty: {visible(etag, single_line=True)}, the newest for this URL)"
+                if etag else "ETag (empty: *, none seen for this URL)")
         for name in ("#if-none-match", "#if-match"):
-            field = self.query_one(name, Input)
-            if etag and not field.value:
-                field.value = etag
+            self.query_one(name, Input).placeholder = hint
+
+    def state(self) -> dict[str, Any]:
+        """Everything set in the tab, by field (kept per action in a draft)."""
+        attr = self.query_one("#range-attr", Select).value
+        order = self.query_one("#range-order", Select).value
+        return {
+            "extra": self.query_one("#extra-headers", TextArea).text,
+            "range_attr": attr if isinstance(attr, str) else None,
+            "range_max": self.query_one("#range-max", Input).value,
+            "range_order": order if isinstance(order, str) else None,
+            "use_if_none_match": self.query_one("#use-if-none-match", Switch).value,
+            "if_none_match": self.query_one("#if-none-match", Input).value,
+            "use_if_match": self.query_one("#use-if-match", Switch).value,
+            "if_match": self.query_one("#if-match", Input).value,
+        }
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        """Set the tab to ``state`` (from :meth:`state`); missing fields are emptied."""
+        full = {**self.DEFAULTS, **state}
+        self.query_one("#extra-headers", TextArea).text = str(full["extra"] or "")
+        attr = self.query_one("#range-attr", Select)
+        fields = self.action.sort_fields if self.action is not None else ()
+        if full["range_attr"] in (fields or ("id",)):
+            attr.value = full["range_attr"]
+        self.query_one("#range-max", Input).value = str(full["range_max"] or "")
+        order = self.query_one("#range-order", Select)
+        if full["range_order"] in ("asc", "desc"):
+            order.value = full["range_order"]
+        else:
+            order.clear()
+        self.query_one("#use-if-none-match", Switch).value = bool(full["use_if_none_match"])
+        self.query_one("#if-none-match", Input).value = str(full["if_none_match"] or "")
+        self.query_one("#use-if-match", Switch).value = bool(full["use_if_match"])
+        self.query_one("#if-match", Input).value = str(full["if_match"] or "")
+        self.show_errors(())
 
     def headers(self) -> tuple[list[tuple[str, str]], list[ValidationError]]:
         return parse_header_lines(self.query_one("#extra-headers", TextArea).text)
@@ -138,7 +187,7 @@ same URL is filled in for you.
     def _conditional(self, switch: str, field: str) -> str | None:
         if not self.query_one(switch, Switch).value:
             return None
-        return self.query_one(field, Input).value.strip() or "*"
+        return self.query_one(field, Input).value.strip() or self.offered or "*"
 
     def show_errors(self, found: Iterable[ValidationError]) -> None:
         errors = list(found)

@@ -16,9 +16,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-__all__ = ["KINDS", "highlight", "pretty", "short_json", "styles_for", "tokenize"]
+__all__ = ["DEEPER", "KINDS", "MAX_DEPTH", "highlight", "pretty", "short_json", "styles_for",
+           "tokenize"]
 
 KINDS = ("key", "string", "number", "literal", "punct")
+#: Levels of nesting shown; what lies deeper is replaced by :data:`DEEPER`.
+MAX_DEPTH = 64
+DEEPER = "… deeper levels not shown"
 
 _TOKEN = re.compile(
     r'(?P<key>"(?:[^"\\]|\\.)*"(?=\s*:))'
@@ -62,12 +66,52 @@ def highlight(text: str, styles: Mapping[str, Style]) -> Text:
     return out
 
 
+def depth_capped(value: Any, depth: int = MAX_DEPTH) -> Any:
+    """``value`` with every object or array nested deeper than ``depth`` replaced by
+    the string :data:`DEEPER` (a body nested 3,000 deep must not exhaust the stack).
+
+    Walks without recursion; returns ``value`` itself when nothing is that deep.
+    """
+    if not _deeper_than(value, depth):
+        return value
+    root: list[Any] = [None]
+    todo: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]
+    while todo:
+        item, holder, slot, level = todo.pop()
+        if isinstance(item, dict | list) and level >= depth:
+            holder[slot] = DEEPER
+        elif isinstance(item, dict):
+            copy: dict[Any, Any] = {}
+            holder[slot] = copy
+            todo.extend((v, copy, k, level + 1) for k, v in item.items())
+        elif isinstance(item, list):
+            items: list[Any] = [None] * len(item)
+            holder[slot] = items
+            todo.extend((v, items, n, level + 1) for n, v in enumerate(item))
+        else:
+            holder[slot] = item
+    return root[0]
+
+
+def _deeper_than(value: Any, depth: int) -> bool:
+    todo = [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            if level >= depth:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            todo.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def pretty(value: Any) -> str:
-    """``value`` as indented JSON (anything JSON cannot hold is written with ``str``)."""
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    """``value`` as indented JSON (anything JSON cannot hold is written with ``str``),
+    nested at most :data:`MAX_DEPTH` levels deep."""
+    return json.dumps(depth_capped(value), indent=2, ensure_ascii=False, default=str)
 
 
 def short_json(value: Any, limit: int = 60) -> str:
     """A one-line JSON rendering of ``value``, cut at ``limit`` characters."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(depth_capped(value, 8), ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"

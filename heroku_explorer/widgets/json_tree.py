@@ -17,8 +17,9 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
-from heroku_explorer.widgets.json_text import KINDS, short_json
+from heroku_explorer.widgets.json_text import DEEPER, KINDS, MAX_DEPTH, short_json
 
 __all__ = ["PAGE", "JsonNode", "JsonTree", "attribute_at"]
 
@@ -66,7 +67,7 @@ def _preview(value: Any) -> str:
     if isinstance(value, dict):
         for key in ("name", "email", "id", "type", "key"):
             if isinstance(value.get(key), str | int):
-                return f"{key}: {short_json(value[key], 40)}"
+                return visible(f"{key}: {short_json(value[key], 40)}", single_line=True)
     return ""
 
 
@@ -104,7 +105,8 @@ class JsonTree(Tree[JsonNode]):
         if isinstance(data, dict | list):
             self._add_json_children(self.root, 0)
         else:
-            self.root.add_leaf(short_json(data, 200), JsonNode(None, data, ()))
+            self.root.add_leaf(Text(visible(short_json(data, 200), single_line=True)),
+                               JsonNode(None, data, ()))
         self.root.expand()
 
     def doc_for(self, node: JsonNode) -> Attribute | None:
@@ -114,8 +116,11 @@ class JsonTree(Tree[JsonNode]):
     def _add_json_children(self, parent: TreeNode[JsonNode], start: int) -> None:
         assert parent.data is not None
         value = parent.data.value
-        items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
         base = parent.data.path
+        if len(base) >= MAX_DEPTH:
+            parent.add_leaf("", JsonNode(None, DEEPER, base, loaded=True))
+            return
+        items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
         for key, child in items[start:start + PAGE]:
             node = JsonNode(key, child, (*base, key))
             if isinstance(child, dict | list) and child:
@@ -162,7 +167,8 @@ class JsonTree(Tree[JsonNode]):
             return Text(f"… more (Enter adds {PAGE})", self._s("muted") + style)
         label = super().render_label(node, base_style, Style.null())
         if data.key is not None:
-            key = f"[{data.key}]" if isinstance(data.key, int) else str(data.key)
+            key = (f"[{data.key}]" if isinstance(data.key, int)
+                   else visible(str(data.key), single_line=True))
             label.append(key, self._s("key") + style)
             if not isinstance(data.value, dict | list):
                 label.append(": ", self._s("punct"))
@@ -177,5 +183,5 @@ class JsonTree(Tree[JsonNode]):
         elif isinstance(value, int | float):
             label.append(short_json(value), self._s("number"))
         else:
-            label.append(short_json(value, 120), self._s("string"))
+            label.append(visible(short_json(value, 120), single_line=True), self._s("string"))
         return label

@@ -20,15 +20,17 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Switch, TextArea
 
 from heroku_explorer.examples import attribute_example
 from heroku_explorer.request import OMITTED, ValidationError, coerce_text
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute, MapSpec, Param
 from heroku_explorer.widgets.json_text import pretty, short_json
-from heroku_explorer.widgets.text import put
+from heroku_explorer.widgets.text import literal_text, put
 
 __all__ = ["MAP_FIELD", "FieldRow"]
 
@@ -80,7 +82,7 @@ class FieldRow(Vertical):
         yield Label("", classes="field-error -empty")
 
     def _label(self) -> Text:
-        text = Text(self.name_, style="bold")
+        text = Text(visible(self.name_, single_line=True), style="bold")
         if self.required:
             text.append("*", style="bold")
         return text
@@ -91,8 +93,9 @@ class FieldRow(Vertical):
         if self.kind == "switch":
             return Switch(value=bool(doc and doc.default), classes="field-input")
         if self.kind == "select" and doc is not None and doc.enum is not None:
-            options = [(short_json(v, 40) if not isinstance(v, str) else v, v) for v in doc.enum]
-            return Select(options, allow_blank=True, prompt=placeholder or "choose",
+            options = [(literal_text(short_json(v, 40) if not isinstance(v, str) else v), v)
+                       for v in doc.enum]
+            return Select(options, allow_blank=True, prompt=escape(placeholder or "choose"),
                           compact=True, classes="field-input")
         if self.kind == "json":
             area = TextArea("", soft_wrap=True, tab_behavior="indent", compact=True,
@@ -114,8 +117,8 @@ class FieldRow(Vertical):
         label = doc.type_label
         example = attribute_example(doc)
         if example is not OMITTED:
-            return f"{label}, e.g. {short_json(example, 40)}"
-        return label
+            label = f"{label}, e.g. {short_json(example, 40)}"
+        return visible(label, single_line=True)
 
     # -- values ---------------------------------------------------------------
 
@@ -178,6 +181,36 @@ class FieldRow(Vertical):
             else:
                 w.value = str(value)
 
+    def state(self) -> Any:
+        """What the field holds as the person left it (kept in the action's draft):
+        the text of a text field, a switch's bool, a choice's value or ``None``."""
+        w = self.widget
+        if isinstance(w, Input):
+            return w.value
+        if isinstance(w, TextArea):
+            return w.text
+        if isinstance(w, Switch):
+            return w.value if self.touched else None
+        if isinstance(w, Select):
+            return None if w.is_blank() else w.value
+        return None
+
+    def restore(self, state: Any) -> None:
+        """Put back what :meth:`state` returned; ``None`` or ``""`` leaves it empty."""
+        if state is None or state == "":
+            return
+        w = self.widget
+        self.touched = True
+        if isinstance(w, Input):
+            w.value = str(state)
+        elif isinstance(w, TextArea):
+            w.text = str(state)
+        elif isinstance(w, Switch):
+            w.value = bool(state)
+        elif isinstance(w, Select) and self.doc is not None and self.doc.enum is not None \
+                and state in self.doc.enum:
+            w.value = state
+
     def clear(self) -> None:
         w = self.widget
         if isinstance(w, Input):
@@ -211,9 +244,12 @@ class FieldRow(Vertical):
                 tail = "; null removes a key" if self.map_spec.null_deletes else ""
                 return f"A JSON object of keys to {self.map_spec.value.type_label}{tail}."
             return "The request body as JSON."
-        doc = self.param.doc
+        return visible(self._hint(self.param), single_line=True)
+
+    def _hint(self, param: Param) -> str:
+        doc = param.doc
         need = "required" if self.required else "optional"
-        bits = [f"{self.name_} ({self.param.location}, {need}): {doc.type_label}"]
+        bits = [f"{self.name_} ({param.location}, {need}): {doc.type_label}"]
         if doc.description:
             bits.append(doc.description)
         example = attribute_example(doc)

@@ -23,6 +23,7 @@ from heroku_explorer.examples import attribute_example
 from heroku_explorer.request import OMITTED, ValidationError
 from heroku_explorer.schema.model import Action, Param
 from heroku_explorer.widgets.param_fields import MAP_FIELD, FieldRow
+from heroku_explorer.widgets.text import put
 
 __all__ = ["ParamForm", "field_of", "ordered_params"]
 
@@ -83,8 +84,10 @@ switched; JSON fields take objects and arrays.
         action: Action,
         values: Mapping[str, Any] | None = None,
         suggestions: Mapping[str, list[str]] | None = None,
+        draft: Mapping[str, Any] | None = None,
     ) -> None:
-        """Build the fields of ``action`` and fill in ``values``."""
+        """Build the fields of ``action``: what ``draft`` kept of them (see
+        :meth:`state`), then ``values`` over it."""
         self.action = action
         self._loading = True
         scroll = self.query_one("#form-fields", VerticalScroll)
@@ -104,9 +107,10 @@ switched; JSON fields take objects and arrays.
         width = max((len(r.name_) + 3 for r in rows), default=12)
         for row in rows:
             row.set_label_width(min(max(width, 14), 32))
+        self.restore(draft or {})
         self.set_values(values or {})
         self._loading = False
-        self.query_one("#form-hint", Label).update(rows[0].hint if rows else "")
+        put(self.query_one("#form-hint", Label), rows[0].hint if rows else "")
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill fields by parameter name; keys a map body takes go into its JSON field."""
@@ -119,6 +123,22 @@ switched; JSON fields take objects and arrays.
                 extra[name] = value
         if extra:
             self.rows[MAP_FIELD].set_value(extra)
+
+    def state(self) -> dict[str, Any]:
+        """What each field holds as typed, by name (kept in the action's draft)."""
+        return {name: row.state() for name, row in self.rows.items()
+                if row.state() not in (None, "")}
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        """Put back what :meth:`state` returned (while loading: no change events)."""
+        loading, self._loading = self._loading, True
+        try:
+            for name, value in state.items():
+                row = self.rows.get(name)
+                if row is not None:
+                    row.restore(value)
+        finally:
+            self._loading = loading
 
     def collect(self) -> tuple[dict[str, Any], list[ValidationError]]:
         """The typed values by name, and the errors found turning text into values."""
@@ -217,7 +237,7 @@ switched; JSON fields take objects and arrays.
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         row = self._row_of(event.widget)
         if row is not None:
-            self.query_one("#form-hint", Label).update(row.hint)
+            put(self.query_one("#form-hint", Label), row.hint)
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         row = self._row_of(event.widget)

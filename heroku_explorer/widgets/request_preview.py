@@ -21,6 +21,7 @@ from textual.widgets import Static
 from heroku_explorer.client.exports import WireRequest as Wire
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.protocol import reason_phrase
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec
 from heroku_explorer.widgets.json_text import KINDS, highlight, pretty
 
@@ -59,18 +60,18 @@ class _TextPanel(VerticalScroll):
         return self.get_component_rich_style(f"request-preview--{part}")
 
     def _json(self, text: str) -> Text:
-        return highlight(text, {k: self._s(k) for k in KINDS})
+        return highlight(visible(text), {k: self._s(k) for k in KINDS})
 
     def _wire(self, wire: Wire) -> list[RenderableType]:
         line = Text(wire.method, self._s("method"))
-        line.append(" " + wire.url)
+        line.append(" " + visible(wire.url, single_line=True))
         parts: list[RenderableType] = [line]
         headers = Text()
         for n, (name, value) in enumerate(wire.request_headers):
             if n:
                 headers.append("\n")
-            headers.append(name, self._s("muted"))
-            headers.append(f": {value}")
+            headers.append(visible(name, single_line=True), self._s("muted"))
+            headers.append(visible(f": {value}", single_line=True))
         if wire.request_headers:
             parts.append(headers)
         if wire.request_body is not None:
@@ -108,13 +109,13 @@ the same request as a curl command (the token is never shown: `-n` reads
         if errors:
             parts.append(Text("Not ready to send", self._s("heading")))
             for err in errors:
-                parts.append(Text(f"• {err}", self._s("error")))
+                parts.append(Text(visible(f"• {err}", single_line=True), self._s("error")))
             parts.append(Text(""))
         if wire is not None:
             parts.extend(self._wire(wire))
         if curl:
             parts.append(Text("\ncurl", self._s("heading")))
-            parts.append(Text(curl))
+            parts.append(Text(visible(curl)))
         if not parts:
             parts.append(Text("Open an action (Enter in the tree) to see its request here.",
                               self._s("muted")))
@@ -138,9 +139,9 @@ and the answer the schema promises, the way Heroku's reference docs show them.
             return
         parts: list[RenderableType] = [Text("Example request", self._s("heading"))]
         if curl:
-            parts.append(Text(curl))
+            parts.append(Text(visible(curl)))
         if problem:
-            parts.append(Text(problem, self._s("muted")))
+            parts.append(Text(visible(problem), self._s("muted")))
         status, example, known = promised_response(spec, action)
         head = Text("\nExample response", self._s("heading"))
         parts.append(head)

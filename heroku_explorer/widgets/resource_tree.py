@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
 
 __all__ = ["ResourceBrowser", "ResourceTree", "action_haystack", "fuzzy_match", "short_path"]
@@ -177,9 +178,10 @@ follow the highlighted item. **Enter** on an action opens it in the form;
             ]
             if self.query_text and not matches:
                 continue
-            node = self.root.add(Text(res.name), res, expand=bool(self.query_text))
+            node = self.root.add(Text(visible(res.name, single_line=True)), res,
+                                 expand=bool(self.query_text))
             for act in matches:
-                leaf = node.add_leaf(Text(act.title), act)
+                leaf = node.add_leaf(Text(visible(act.title, single_line=True)), act)
                 first = first or leaf
                 if current is act:
                     keep = leaf
@@ -228,9 +230,9 @@ follow the highlighted item. **Enter** on an action opens it in the form;
             path = self._part("path")
             label = Text.assemble(
                 (f"{data.method:<6} ", method),
-                (data.title, style),
+                (visible(data.title, single_line=True), style),
                 " ",
-                (self._paths.get(data.id) or short_path(data.path),
+                (visible(self._paths.get(data.id) or short_path(data.path), single_line=True),
                  path + style if style else path),
             )
             return label
@@ -242,7 +244,7 @@ follow the highlighted item. **Enter** on an action opens it in the form;
             if data.deprecated:
                 label.append(" deprecated", badge)
             elif data.stability and data.stability != "production":
-                label.append(f" {data.stability}", badge)
+                label.append(visible(f" {data.stability}", single_line=True), badge)
             return label
         return super().render_label(node, base_style, style)
 

@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,25 +23,21 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane, Tree
 
-from heroku_explorer.errors import (
-    ApiError,
-    ExplorerError,
-    RateLimited,
-    RequestError,
-    RequestInvalid,
-)
+from heroku_explorer.policy import describe_error
 from heroku_explorer.protocol import KEY_HEADERS, H
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
 from heroku_explorer.widgets.docs_panel import attribute_detail
 from heroku_explorer.widgets.json_text import pretty
 from heroku_explorer.widgets.json_tree import JsonNode, JsonTree
 from heroku_explorer.widgets.json_view import JsonBodyView
-from heroku_explorer.widgets.text import put
+from heroku_explorer.widgets.text import literal, literal_text, put
 
 if TYPE_CHECKING:  # the client package imports httpx: keep it off the start-up path
+    from heroku_explorer.client import HerokuClient
     from heroku_explorer.client.response import Exchange
 
-__all__ = ["ResponseView", "error_text", "format_elapsed", "format_size"]
+__all__ = ["ResponseView", "format_elapsed", "format_size"]
 
 
 #: The key headers in the order they are packed into lines; warnings go last.
@@ -62,26 +57,6 @@ def format_size(size: int) -> str:
 
 def format_elapsed(ms: float) -> str:
     return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
-
-
-def error_text(error: BaseException) -> str:
-    """One plain sentence for any error the client or the request builder raises."""
-    if isinstance(error, RateLimited):
-        left = "" if error.remaining is None else f"; {error.remaining} requests left"
-        wait = "" if error.retry_after is None else f"; try again in {error.retry_after:.0f} s"
-        return f"Rate limited (429): {error.message}{left}{wait}"
-    if isinstance(error, ApiError):
-        ident = f" {error.id}" if error.id else ""
-        url = f" ({error.url})" if error.url else ""
-        return f"{error.status}{ident}: {error.message}{url}"
-    if isinstance(error, RequestInvalid):
-        return "Not sent: " + "; ".join(str(e) for e in error.errors)
-    if isinstance(error, RequestError):
-        kind = getattr(error, "kind", "other")
-        return f"Could not reach the API ({kind}): {error}"
-    if isinstance(error, ExplorerError):
-        return str(error)
-    return f"Unexpected error: {error!r}"
 
 
 def _status_class(exchange: Exchange) -> str:
@@ -171,12 +146,13 @@ actions that take it), **Headers** the full table and what was sent; **b**,
             status.set_class(name == state, name)
 
     def show_pending(self, method: str, target: str) -> None:
-        self._status(Content.assemble(("Sending ", "bold"), f"{method} {target}",
+        self._status(Content.assemble(("Sending ", "bold"),
+                                      visible(f"{method} {target}", single_line=True),
                                       ("  Esc cancels", "dim")), "-pending")
 
     def show_message(self, text: str, *, error: bool = True) -> None:
         """A message instead of an answer (refused, cancelled, not sent)."""
-        self._status(Content(text), "-error" if error else "-pending")
+        self._status(literal(text), "-error" if error else "-pending")
         put(self.query_one("#key-headers", Static), "")
 
     def show_exchange(self, exchange: Exchange, attributes: tuple[Attribute, ...] = ()) -> None:
@@ -185,18 +161,20 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         self.attributes = attributes
         state = _status_class(exchange)
         if exchange.status is None:
-            line = Content(error_text(exchange.error) if exchange.error else "No answer")
+            line = literal(describe_error(exchange.error) if exchange.error else "No answer")
         else:
-            head = f" {exchange.status} {exchange.reason} ".replace("  ", " ")
+            head = visible(f" {exchange.status} {exchange.reason} ".replace("  ", " "),
+                           single_line=True)
             parts: list[str | tuple[str, str]] = [(head, "bold reverse")]
             if exchange.not_modified:
                 parts.append(("  unchanged since the last read", "bold"))
             parts.append(f"  {format_elapsed(exchange.elapsed_ms)}")
             parts.append(f" · {format_size(exchange.size)}")
-            parts.append((f"  {exchange.method} {exchange.url}", "dim"))
+            parts.append((visible(f"  {exchange.method} {exchange.url}", single_line=True),
+                          "dim"))
             line = Content.assemble(*parts)
             if exchange.error is not None:
-                line = line + Content("\n" + error_text(exchange.error))
+                line = line + Content("\n" + describe_error(exchange.error))
         self._status(line, state)
         put(self.query_one("#key-headers", Static), self._key_headers(exchange))
         self._fill_headers(exchange)
@@ -212,7 +190,8 @@ actions that take it), **Headers** the full table and what was sent; **b**,
             value = exchange.header(name)
             if value is None:
                 continue
-            item = Content.assemble((name, "$text-accent bold"), " ", value)
+            item = Content.assemble((name, "$text-accent bold"), " ",
+                                    visible(value, single_line=True))
             if line is not None and line.cell_length + 3 + item.cell_length <= width:
                 line = line + Content("   ") + item
             else:
@@ -221,7 +200,8 @@ actions that take it), **Headers** the full table and what was sent; **b**,
                 line = item
         if line is not None:
             lines.append(line)
-        warnings = [Content.assemble((name, "$text-warning bold"), " ", value)
+        warnings = [Content.assemble((name, "$text-warning bold"), " ",
+                                     visible(value, single_line=True))
                     for name in warn if (value := exchange.header(name)) is not None]
         if warnings:
             lines.append(Content(" · ").join(warnings))
@@ -238,14 +218,12 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         rows = sorted(exchange.headers, key=lambda kv: kv[0].lower() not in key)
         strong = self.get_component_rich_style("response-view--key-header", partial=True)
         for name, value in rows:
-            if name.lower() in key:
-                table.add_row(Text(name, strong), Text(value, strong))
-            else:
-                table.add_row(name, value)
-        sent = [f"{exchange.method} {exchange.url}"]
-        sent += [f"{k}: {v}" for k, v in exchange.request_headers]
+            style = strong if name.lower() in key else ""
+            table.add_row(literal_text(name, style), literal_text(value, style))
+        sent = [visible(f"{exchange.method} {exchange.url}", single_line=True)]
+        sent += [visible(f"{k}: {v}", single_line=True) for k, v in exchange.request_headers]
         if exchange.request_body:
-            sent += ["", exchange.request_body.decode("utf-8", errors="replace")]
+            sent += ["", visible(exchange.request_body.decode("utf-8", errors="replace"))]
         self.query_one("#sent-request", Static).update(
             Content.assemble(("Sent\n", "bold"), "\n".join(sent)))
 
@@ -253,11 +231,12 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         view = self.query_one(JsonBodyView)
         state = exchange.body_state
         if state == "json":
-            view.load(pretty(exchange.data))
+            view.load(visible(pretty(exchange.data)))
         elif state in ("text", "non-json"):
-            view.load(exchange.text(), highlighted=False)
+            view.load(visible(exchange.text()), highlighted=False)
         elif state == "too-large":
-            view.load(exchange.text() + f"\n… ({format_size(exchange.size)} in all: o opens it)",
+            view.load(visible(exchange.text())
+                      + f"\n… ({format_size(exchange.size)} in all: o opens it)",
                       highlighted=False)
         elif state == "invalid-utf8":
             view.load(f"(binary body, {format_size(exchange.size)})", highlighted=False)
@@ -287,7 +266,7 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         data = event.node.data
         attr = self.query_one(JsonTree).doc_for(data) if data is not None else None
         text = "" if attr is None else f"{'.'.join(attr.path)} · {attribute_detail(attr)}"
-        put(self.query_one("#tree-doc", Static), text)
+        put(self.query_one("#tree-doc", Static), visible(text, single_line=True))
 
     @on(JsonTree.ObjectSelected)
     def _object(self, event: JsonTree.ObjectSelected) -> None:
@@ -335,9 +314,7 @@ actions that take it), **Headers** the full table and what was sent; **b**,
                 return
             text = body.decode("utf-8", errors="replace")
         elif what == "curl":
-            from heroku_explorer.client.exports import to_curl
-
-            text = to_curl(ex)
+            text = self._export(ex)
         else:
             text = ex.request_id or ""
         if not text:
@@ -345,6 +322,16 @@ actions that take it), **Headers** the full table and what was sent; **b**,
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the {what.replace('-', ' ')} ({len(text)} characters).")
+
+    def _export(self, ex: Exchange) -> str:
+        """``ex`` as curl through the client's export: secrets it knows are scrubbed
+        and the token is never inlined."""
+        client: HerokuClient | None = getattr(self.app, "client", None)
+        if client is not None:
+            return client.export(ex, "curl")
+        from heroku_explorer.client.exports import export
+
+        return export(ex, "curl")
 
     def _whole_body(self, ex: Exchange) -> bytes | None:
         """The whole body, or ``None`` (and a notification) when its file is gone."""
@@ -360,13 +347,15 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         ex = self.exchange
         if ex is None:
             return
+        # The pager gets the body as the view shows it: control characters as escapes
+        # (``less -R`` would pass colour sequences from the server to the terminal).
         if ex.body_state == "json":
-            body = pretty(ex.data).encode("utf-8")
+            body = visible(pretty(ex.data)).encode("utf-8")
         else:
             whole = self._whole_body(ex)
             if whole is None:
                 return
-            body = whole
+            body = visible(whole.decode("utf-8", errors="replace")).encode("utf-8")
         pager = shlex.split(os.environ.get("PAGER") or "less -R")
         with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
             handle.write(body)

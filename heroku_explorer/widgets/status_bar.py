@@ -13,6 +13,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from heroku_explorer.safe_text import visible
+
 __all__ = ["RATE_LIMIT", "StatusBar", "gauge"]
 
 #: Heroku's budget of requests per account (refilled gradually).
@@ -113,9 +115,9 @@ class StatusBar(Widget):
         badge = f" {self.mode} " + ("· READ-ONLY " if self.read_only else "")
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(badge, self._part("live" if live else "sandbox"))
-        text.append(f" {self.base_url} ", self._part("url"))
+        text.append(f" {visible(self.base_url, single_line=True)} ", self._part("url"))
         if self.account:
-            text.append(f" {self.account} ", self._part("account"))
+            text.append(f" {visible(self.account, single_line=True)} ", self._part("account"))
         text.append(" RateLimit ", self._part("label"))
         if self.remaining is None:
             text.append("– ", self._part("unknown"))
@@ -123,5 +125,5 @@ class StatusBar(Widget):
             bar, level = gauge(self.remaining, self.limit or self._peak)
             text.append(f"{bar} {self.remaining} ", self._part(level))
         text.append(" Request-Id ", self._part("label"))
-        text.append(self.request_id or "–", self._part("request-id"))
+        text.append(visible(self.request_id or "–", single_line=True), self._part("request-id"))
         return text

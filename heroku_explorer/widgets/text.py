@@ -1,14 +1,52 @@
-"""A small helper shared by the widgets."""
+"""Small helpers shared by the widgets: outside text shown literally.
+
+A string from a server, a schema, a config file or a person may hold Textual
+markup (``[/x]`` ends the app with a ``MarkupError`` when parsed; ``[a-z]``
+silently disappears) and control characters (an OSC 52 clipboard write). What
+the widgets show goes through :func:`literal`: a :class:`Content` built from the
+text as it is, with every control character made visible by
+:func:`heroku_explorer.safe_text.visible`.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
-__all__ = ["put"]
+from heroku_explorer.safe_text import visible
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.notifications import SeverityLevel
+
+__all__ = ["literal", "literal_text", "put", "say"]
+
+
+def literal(text: str, *, single_line: bool = False, style: str = "") -> Content:
+    """``text`` as :class:`Content`, never parsed as markup, controls made visible."""
+    return Content.styled(visible(text, single_line=single_line), style) if style else Content(
+        visible(text, single_line=single_line))
+
+
+def literal_text(text: Any, style: Any = "", *, single_line: bool = True) -> Text:
+    """``text`` (anything, as ``str``) as Rich :class:`Text` for tables and trees."""
+    return Text(visible(str(text), single_line=single_line), style=style, end="")
 
 
 def put(widget: Static, text: str | Content) -> None:
-    """Show ``text`` in ``widget``, hiding it (class ``-empty``) when there is none."""
-    widget.update(text)
+    """Show ``text`` in ``widget``, hiding it (class ``-empty``) when there is none.
+
+    A ``str`` is shown literally (see :func:`literal`).
+    """
+    widget.update(literal(text) if isinstance(text, str) else text)
     widget.set_class(not str(text), "-empty")
+
+
+def say(node: DOMNode, text: str, *, severity: SeverityLevel = "information",
+        timeout: float | None = None) -> None:
+    """A notification showing ``text`` literally (no markup, controls visible)."""
+    node.app.notify(visible(text, single_line=True), severity=severity, timeout=timeout,
+                    markup=False)

@@ -156,10 +156,11 @@ def _cell(text: str) -> str:
 
 
 def _tui_text(exchange: Any) -> str:
-    from heroku_explorer.widgets.response_view import error_text, format_size
+    from heroku_explorer.policy import describe_error
+    from heroku_explorer.widgets.response_view import format_size
 
     if exchange.error is not None:
-        return error_text(exchange.error)
+        return describe_error(exchange.error)
     state = exchange.body_state
     head = f"{exchange.status} {exchange.reason}"
     notes = {
