@@ -178,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sp = sub.add_parser(name, help=help_, description=help_)
         _add_options(sp, _GROUPS[name], sub=True)
+        if name == "repl":
+            sp.add_argument("--yes", action="store_true",
+                            help="send destructive requests on the live API without asking "
+                            "(for commands piped in; on a terminal the REPL asks)")
 
     call = sub.add_parser(
         "call",

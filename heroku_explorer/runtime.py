@@ -348,7 +348,7 @@ def run(command: str, args: argparse.Namespace) -> int:
                 variant=setup.variant,
             )
         if command == "repl":
-            return asyncio.run(_repl(setup))
+            return asyncio.run(_repl(setup, args))
         if command == "call":
             return asyncio.run(_call(setup, args))
         raise SchemaError(command, None, "unknown command")
@@ -356,7 +356,7 @@ def run(command: str, args: argparse.Namespace) -> int:
         setup.close()
 
 
-async def _repl(setup: Setup) -> int:
+async def _repl(setup: Setup, args: argparse.Namespace) -> int:
     from heroku_explorer.repl.app import run_repl
     from heroku_explorer.repl.history import default_history_path
 
@@ -372,7 +372,8 @@ async def _repl(setup: Setup) -> int:
 
     # The REPL's own line history follows the history setting: none when it is off.
     path = None if setup.history_mode == "off" else default_history_path()
-    return await run_repl(spec, setup.client_factory(), history_path=path)
+    return await run_repl(spec, setup.client_factory(), history_path=path,
+                          yes=getattr(args, "yes", False), mode=setup.mode)
 
 
 async def _call(setup: Setup, args: argparse.Namespace) -> int:
@@ -387,4 +388,4 @@ async def _call(setup: Setup, args: argparse.Namespace) -> int:
             print(notice, file=sys.stderr)
     async with setup.client_factory()() as client:
         return await run_call(setup.spec, client, args.words, verbose=args.verbose,
-                              as_json=args.json, yes=args.yes)
+                              as_json=args.json, yes=args.yes, mode=setup.mode)

@@ -48,7 +48,6 @@ async def run_call(
     *,
     verbose: bool = False,
     as_json: bool = False,
-    yes: bool = False,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
     yes: bool = False,
