@@ -9,6 +9,7 @@ tree is on screen as soon as a bare Textual app would be.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, Unpack
@@ -188,6 +189,22 @@ class ExplorerApp(App[int]):
             sheet.reparse()
             sheet.update(self)
 
+    crash_message: str | None = None
+    """The one sentence said after an unexpected error ended the app."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        """No traceback reaches a person: an error no rule foresaw is written to the
+        private error log, and the app ends with one sentence (said by
+        :func:`run_tui`) and the documented status. Under a test harness (headless)
+        Textual's own handling stays, so that tests see the exception."""
+        if self.is_headless:
+            super()._handle_exception(error)
+            return
+        from heroku_explorer.crash import EXIT_UNEXPECTED, log_unexpected
+
+        self.crash_message = log_unexpected(error)
+        self.exit(EXIT_UNEXPECTED, return_code=EXIT_UNEXPECTED)
+
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         """A notification, always shown literally.
@@ -255,4 +272,6 @@ def run_tui(
     """
     app = ExplorerApp(spec, client_factory, **options)
     result = app.run()
+    if app.crash_message is not None:
+        print(app.crash_message, file=sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -27,18 +27,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from heroku_explorer import __version__
+from heroku_explorer.crash import EXIT_UNEXPECTED, argv_secrets, log_unexpected, redact_known
 from heroku_explorer.errors import ExplorerError, SchemaError, UsageError
 from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
     from heroku_explorer.schema.model import ApiSpec
 
-__all__ = ["EXIT_UNEXPECTED", "LOG_NAME", "build_parser", "load_spec", "log_unexpected", "main"]
-
-#: Exit status of an error nobody foresaw (``EX_SOFTWARE``): one line on stderr,
-#: the traceback in :data:`LOG_NAME` under the user data directory.
-EXIT_UNEXPECTED = 70
-LOG_NAME = "last-error.log"
+__all__ = ["EXIT_UNEXPECTED", "build_parser", "load_spec", "main"]
 
 EPILOG = """\
 credentials:
@@ -70,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        text = visible(_redact(message, self.secrets), single_line=True)
+        text = visible(redact_known(message, self.secrets), single_line=True)
         self.exit(2, f"{self.prog}: error: {text}\n")
 
 
@@ -292,55 +288,6 @@ def _resolve_spec_offline(args: argparse.Namespace) -> ApiSpec:
     return load_spec(schema, schema_format=args.schema_format, lenient=args.lenient)
 
 
-def _argv_secrets(argv: Sequence[str]) -> tuple[str, ...]:
-    """Keys on the command line (``--api-key X``, ``--api-key=X``, an abbreviation)
-    and in ``HEROKU_API_KEY``: never repeated in a message or a log."""
-    found: set[str] = set()
-    for i, word in enumerate(argv):
-        name, eq, value = word.partition("=")
-        if len(name) > len("--api-") and "--api-key".startswith(name):
-            if eq:
-                found.add(value)
-            elif i + 1 < len(argv):
-                found.add(argv[i + 1])
-    env = os.environ.get("HEROKU_API_KEY", "")
-    found.update({env, env.strip()})
-    return tuple(sorted((s for s in found if len(s.strip()) >= 4 and s != "-"), key=len,
-                        reverse=True))
-
-
-def _redact(text: str, secrets: Sequence[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, "[REDACTED]")
-    return text
-
-
-def log_unexpected(exc: BaseException, secrets: Sequence[str] = ()) -> str:
-    """Write ``exc``'s traceback to :data:`LOG_NAME` in the user data directory (0600),
-    with ``secrets`` and every key known to this process removed; return the one
-    sentence to show: ``heroku-explorer: unexpected error: <type>; details in <path>``.
-
-    A front end that catches its own unexpected errors (the explorer) can call it too.
-    """
-    import traceback
-
-    known = [*secrets, *_argv_secrets(sys.argv[1:])]
-    runtime = sys.modules.get("heroku_explorer.runtime")
-    if runtime is not None:
-        known.extend(runtime.known_secrets())
-    text = _redact("".join(traceback.format_exception(exc)), known)
-    try:
-        from heroku_explorer.paths import atomic_write, data_dir
-
-        path = data_dir() / LOG_NAME
-        atomic_write(path, text.encode("utf-8", "replace"))
-        where = f"details in {visible(str(path), single_line=True)}"
-    except Exception:  # the log is a courtesy: its failure must not hide the first one
-        where = "the details could not be saved"
-    return f"heroku-explorer: unexpected error: {type(exc).__name__}; {where}"
-
-
 def _has_terminal() -> bool:
     try:
         return bool(sys.stdin and sys.stdout and sys.stdin.isatty() and sys.stdout.isatty())
@@ -358,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except ExplorerError as exc:
-        text = visible(_redact(str(exc), _argv_secrets(argv)))
+        text = visible(redact_known(str(exc), argv_secrets(argv)))
         print(f"heroku-explorer: {text}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -369,13 +316,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
     except Exception as exc:
-        print(log_unexpected(exc, _argv_secrets(argv)), file=sys.stderr)
+        print(log_unexpected(exc, argv_secrets(argv)), file=sys.stderr)
         return EXIT_UNEXPECTED
 
 
 def _main(argv: list[str]) -> int:
     parser = build_parser()
-    _Parser.secrets = _argv_secrets(argv)
+    _Parser.secrets = argv_secrets(argv)
     if argv and argv[0] == "sandbox":
         from heroku_explorer.sandbox.cli_entry import main as sandbox_main
 

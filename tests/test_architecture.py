@@ -12,7 +12,8 @@ import pytest
 PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 
 CORE = ["schema", "request.py", "values.py", "examples.py", "client", "sandbox", "config.py",
-        "errors.py", "protocol.py", "paths.py", "safe_text.py", "redaction.py", "policy.py"]
+        "errors.py", "protocol.py", "paths.py", "safe_text.py", "redaction.py", "policy.py",
+        "crash.py"]
 UI = ["app.py", "commands.py", "messages.py", "screens", "widgets", "repl"]
 
 # (modules, forbidden import prefixes)

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from heroku_explorer.cli import EXIT_UNEXPECTED, LOG_NAME, main
+from heroku_explorer.cli import EXIT_UNEXPECTED, main
+from heroku_explorer.crash import LOG_NAME
 from heroku_explorer.safe_text import has_controls
 
 ROOT = Path(__file__).resolve().parent.parent

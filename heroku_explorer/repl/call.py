@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING
 from heroku_explorer.errors import ExplorerError
 from heroku_explorer.repl.commands import Call, Empty, Next, Raw, Revalidate
 from heroku_explorer.repl.render import Console, quiet_closed, use_color
+from heroku_explorer.repl.stream import StdoutSink
 from heroku_explorer.repl.tokens import ParseError
 from heroku_explorer.schema.model import ApiSpec
 
@@ -65,6 +66,8 @@ async def run_call(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     console = Console(out, err, use_color(out) and not as_json, raw_out=not _isatty(out))
     session = Session(spec, client, console, always_status=False, yes=yes, mode=mode)
+    # A body over the display cap goes to stdout whole as it arrives (like curl).
+    session.stream_to = lambda: StdoutSink(out, client.display_cap, terminal=_isatty(out))
     line = shlex.join(argv_words)
     try:
         command = session.parser.parse(line)

@@ -58,6 +58,7 @@ from heroku_explorer.schema.model import Action, ApiSpec
 if TYPE_CHECKING:
     from heroku_explorer.client.client import HerokuClient
     from heroku_explorer.client.response import Exchange
+    from heroku_explorer.repl.stream import StdoutSink
     from heroku_explorer.request import RequestSpec
 
 __all__ = ["CANCELLED_UNSAFE", "NotConfirmed", "NotSent", "Session", "session_mode"]
@@ -134,6 +135,9 @@ class Session:
         """``--yes``: destructions on the live API are sent without asking."""
         self._mode = mode
         self.interrupted: RequestSpec | None = None
+        self.stream_to: Callable[[], StdoutSink] | None = None
+        """Makes a sink for each request whose large body goes out whole (``call``)."""
+        self._streamed: StdoutSink | None = None
         """The request in flight when the last line was cancelled (Ctrl-C)."""
         self.unconfirmed: NotConfirmed | None = None
         """The refusal of the last line when it was a destruction left unconfirmed."""
@@ -350,7 +354,12 @@ class Session:
         try:
             if isinstance(request, Exchange):
                 return await self.client.revalidate(request)
-            return await self.client.send(request)
+            sink = self._streamed = self.stream_to() if self.stream_to is not None else None
+            try:
+                return await self.client.send(request, sink=sink)
+            finally:
+                if sink is not None:
+                    sink.finish()
         except ReadOnlyRefused as exc:
             raise NotSent(read_only_refusal(True, exc.method) or str(exc)) from None
         except asyncio.CancelledError:
@@ -391,13 +400,19 @@ class Session:
                 out.message(key)
         if exchange.error is not None:
             out.error(exchange.error, request_id=not with_status)
-            if options.verbose or options.raw_json:
+            streamed = self._streamed is not None and self._streamed.streamed
+            if (options.verbose or options.raw_json) and not streamed:
                 out.print(body_text(exchange, color=color, raw=options.raw_json,
                                     terminal=not out.raw_out))
             return False
         if exchange.not_modified and self.always_status and not options.raw_json:
             out.message(paint("(unchanged since the last read; 'body' shows it)", "dim", color))
             return True
+        if self._streamed is not None and self._streamed.streamed:
+            if exchange.truncated:
+                out.message(f"(the body stopped after {self._streamed.written:,} bytes: "
+                            f"{visible('; '.join(exchange.notes), single_line=True) or 'cut off'})")
+            return True  # the whole body went to stdout as it arrived
         text = body_text(exchange, color=color, raw=options.raw_json, terminal=not out.raw_out)
         if text:
             out.print(text)
