@@ -275,7 +275,8 @@ async def test_history_resends_and_exports(tmp_path: Path) -> None:
         await pilot.press("f3")
         await settle(pilot)
         await pilot.press("c")
-        assert app.clipboard.startswith("curl -n http://sandbox.invalid/regions")
+        assert app.clipboard.startswith("curl http://sandbox.invalid/regions")
+        assert 'Authorization: Bearer $HEROKU_API_KEY' in app.clipboard
         assert "sandbox-token" not in app.clipboard
         await pilot.press("r")
         await settle(pilot)

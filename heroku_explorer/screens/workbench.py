@@ -380,7 +380,9 @@ class Workbench(Vertical):
         if ex is None:
             self.notify("Send a list request first.", severity="warning")
             return
-        shown = visible(ex.next_range or "", single_line=True)
+        # The header as received: the client drops a Next-Range it cannot read.
+        sent_next = ex.next_range or ex.header("Next-Range")
+        shown = visible(sent_next or "", single_line=True)
         try:
             client = await self.host.get_client()
         except Exception as exc:  # the client could not open
@@ -396,6 +398,10 @@ class Workbench(Vertical):
         if spec is not None and not all(v.isascii() for _, v in spec.headers):
             self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
                          "(a header value must be plain ASCII).", severity="warning")
+            return
+        if spec is None and ex.status == 206 and sent_next:
+            self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
+                         "(it is not valid Range syntax).", severity="warning")
             return
         if spec is None:
             self.notify("This is the last page: the answer has no Next-Range.")
