@@ -13,12 +13,17 @@ only this module's own colours reach the terminal.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from heroku_explorer.repl.commands import SESSION_COMMANDS
 from heroku_explorer.repl.render import format_json, paint
 from heroku_explorer.repl.vocab import param_label
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Attribute, DocSection, Param, Resource
+
+if TYPE_CHECKING:
+    from heroku_explorer.request import RequestSpec
 
 __all__ = [
     "action_doc",
@@ -143,7 +148,10 @@ def action_doc(action: Action, *, color: bool = False) -> str:
 
 
 def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_URL,
-                 color: bool = False) -> str:
+                 color: bool = False,
+                 curl_for: Callable[[RequestSpec], str] | None = None) -> str:
+    """The schema's example request (as curl: ``curl_for``, the client's own export,
+    when given) and the answer it promises, as the explorer's Example tab shows them."""
     from heroku_explorer.client.exports import to_curl, unsent
     from heroku_explorer.examples import example_inputs, promised_response
 
@@ -153,7 +161,8 @@ def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_
         lines.append(f"  ({_l(problem)})")
     else:
         lines += [paint("Request", "bold", color),
-                  _s(to_curl(unsent(req, base_url, authenticated=True))), ""]
+                  _s(curl_for(req) if curl_for is not None
+                     else to_curl(unsent(req, base_url, authenticated=True))), ""]
         words = [action.resource, action.key]
         for name, value in values.items():
             p = action.param(name)

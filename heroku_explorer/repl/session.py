@@ -235,7 +235,8 @@ class Session:
                     self.console.print(docs.index_doc(self.spec, color=color))
             case Example(action=act):
                 self.console.print(docs.example_text(
-                    self.spec, act, base_url=str(self.client.base_url), color=self.console.color))
+                    self.spec, act, base_url=str(self.client.base_url), color=self.console.color,
+                    curl_for=self.client.export))
             case Overview(topic=topic):
                 self.console.print(docs.overview_text(self.spec, topic, color=self.console.color))
             case SetDefaults(values=values):

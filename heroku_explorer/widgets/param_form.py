@@ -19,7 +19,7 @@ from textual.events import DescendantBlur, DescendantFocus
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Switch, TextArea
 
-from heroku_explorer.examples import attribute_example
+from heroku_explorer.examples import example_inputs
 from heroku_explorer.request import OMITTED, ValidationError
 from heroku_explorer.schema.model import Action, Param
 from heroku_explorer.widgets.param_fields import MAP_FIELD, FieldRow
@@ -184,15 +184,20 @@ switched; JSON fields take objects and arrays.
         return next((r for r in self.rows.values() if r.has_class("-invalid")), None)
 
     def action_fill_examples(self) -> None:
-        """Fill every field from the schema's examples."""
+        """Fill the fields from the schema's examples: the same values as the Example
+        tab and the REPL's ``example`` (:func:`heroku_explorer.examples.example_inputs`,
+        which keeps only the required ones when the examples do not make a valid
+        request)."""
         if self.action is None:
             return
+        values, _request, _problem = example_inputs(self.action)
+        names = {p.name for p in self.action.params}
         for row in self.rows.values():
             if row.param is not None:
-                row.set_value(attribute_example(row.param.doc))
+                row.set_value(values.get(row.param.name, OMITTED))
             elif self.action.body is not None:
-                example = self.action.body.example
-                row.set_value(example if isinstance(example, dict) else {"EXAMPLE_KEY": "value"})
+                entries = {k: v for k, v in values.items() if k not in names}
+                row.set_value(entries or OMITTED)
         self.post_message(self.ValuesChanged(self))
 
     def clear_fields(self) -> None:

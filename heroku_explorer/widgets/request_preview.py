@@ -9,7 +9,7 @@ the schema's examples as curl, and the answer the schema promises.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -20,26 +20,13 @@ from textual.widgets import Static
 
 from heroku_explorer.client.exports import WireRequest as Wire
 from heroku_explorer.errors import ValidationError
+from heroku_explorer.examples import promised_response
 from heroku_explorer.protocol import reason_phrase
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec
 from heroku_explorer.widgets.json_text import KINDS, highlight, pretty
 
-__all__ = ["ExampleView", "RequestPreview", "Wire", "promised_response"]
-
-
-def promised_response(spec: ApiSpec, action: Action) -> tuple[int, Any, bool]:
-    """The status and body the schema promises for ``action``: (status, example, known)."""
-    status = action.statuses[0] if action.statuses else 200
-    resp = action.response
-    if resp.has_example:
-        return status, resp.example, True
-    if resp.kind == "empty":
-        return status, None, True
-    res = spec.resource(resp.resource) if resp.resource else None
-    if res is not None and res.example is not None:
-        return status, [res.example] if resp.kind == "list" else res.example, True
-    return status, None, False
+__all__ = ["ExampleView", "RequestPreview", "Wire"]
 
 
 class _TextPanel(VerticalScroll):
