@@ -212,7 +212,8 @@ async def test_session_commands_print_from_the_model(spec: ApiSpec,
                  "overview ranges", "help", "help next", "help app"):
         assert await session.run_line(line), line
     text = out.getvalue()
-    assert "curl -n http://sandbox.test/apps/example" in text
+    assert "curl http://sandbox.test/apps/example" in text  # through the client's export
+    assert "Bearer $HEROKU_API_KEY" in text and SANDBOX_TOKEN not in text
     assert '"name": "example"' in text
     assert "region=" in text and "Ranges" in text
 
