@@ -7,8 +7,9 @@ given, and every resource it lacks or holds only in part is taken from
 ``scripts/bundled_completion.json``, which holds those resources complete in the same
 manifest format. The seed's top-level ``description`` and ``overview`` are kept as
 given. The few rules the manifest omits but Heroku enforced (:data:`RULES`, such as
-an app name's pattern) are added to their attributes. Resources come out in the seed's order, followed by the completed ones in
-alphabetical order (the manifest lists its resources alphabetically).
+an app name's pattern) are added to their attributes. Resources come out in the
+seed's order, followed by the completed ones in alphabetical order (the manifest
+lists its resources alphabetically).
 
 The output is pretty JSON (two-space indent, keys in the manifest's own order, a
 trailing newline) and the same inputs always give the same bytes.
