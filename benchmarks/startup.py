@@ -17,9 +17,9 @@ Printed figures:
   each start would compile every module again while Textual's are precompiled;
 * the LIVE first paint with today's schema cached (a loopback API, ``HEROKU_API_KEY``
   set) next to the sandbox's first paint on the same schema file (``--sandbox --schema
-  FILE``, given the same ``--api-url``), interleaved, and their ratio (target <= 1.2); and the LIVE first paint with
-  no cache against an API on loopback that accepts connections and never answers
-  (target < 3 s);
+  FILE``, given the same ``--api-url``), interleaved, and their ratio (target <= 1.2);
+  and the LIVE first paint with no cache against an API on loopback that accepts
+  connections and never answers (target < 3 s);
 * peak memory (VmHWM) at first paint and 1.5 s later, once the HTTP client and the
   sandbox have opened (target < 60 MiB);
 * a 1 MB JSON response put into the response view: how long the call blocks input

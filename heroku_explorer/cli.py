@@ -6,7 +6,9 @@
     heroku-explorer repl            the prompt-toolkit REPL
     heroku-explorer call WORDS...   one command of the REPL language, then exit
     heroku-explorer sandbox         serve the sandbox API on loopback
-    heroku-explorer schema          print the resource -> action tree (or --json)
+    heroku-explorer schema          print the resource -> action tree (or --json);
+                                    --source: the schema in use; --update: fetch
+                                    today's and say what changed; --diff OLD NEW
 
 Every :class:`~heroku_explorer.errors.ExplorerError` ends here as one line on
 stderr and exit status 2; any other exception as one line naming its type and a log
@@ -113,8 +115,9 @@ def _add_options(p: argparse.ArgumentParser, groups: tuple[str, ...], *, sub: bo
         g = p.add_argument_group("schema")
         g.add_argument(
             "--schema", metavar="FILE_OR_URL", default=default(None),
-            help="schema to load: a file, an http(s) URL, 'bundled' (the default offline) "
-            "or 'live' (GET /schema from the API, cached; the default with an API key)",
+            help="schema to load: a file, an http(s) URL, 'bundled' (the 2013 manifest) or "
+            "'live' (the default: today's public GET /schema as last cached for the variant, "
+            "else the bundled one; `schema --update` refreshes it)",
         )
         g.add_argument(
             "--schema-format", choices=("hyper-schema", "resources-2013"),

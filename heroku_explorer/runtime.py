@@ -15,6 +15,11 @@ are looked up for that URL's host, and then:
 - no key and no API URL given: the sandbox, said in a notice;
 - no key but an API URL given: the start stops with one sentence naming the key
   sources looked at (a person who named an API wants that API, not a stand-in).
+
+The schema is chosen without the network, in both modes: the copy of the API's
+public ``/schema`` cached for the variant, else the bundled manifest.
+:attr:`Setup.schema_update` (:mod:`heroku_explorer.schema_updates`) fetches or
+revalidates it once a front end starts it; ``call`` never does.
 """
 
 from __future__ import annotations
