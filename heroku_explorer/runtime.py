@@ -98,7 +98,12 @@ class Setup:
     @property
     def spec(self) -> ApiSpec:
         if self._spec is None:
+            before = len(self.notices)
             self._spec = self.load()
+            # The loader's own notices (a cached copy that cannot be read) go out too.
+            for text in self.notices[before:]:
+                if self.on_notice is not None:
+                    self.on_notice(text)
             if self._spec[0].source.dropped:
                 self.add_notice(
                     f"The schema was cut off: {len(self._spec[0].source.dropped)} item(s) "

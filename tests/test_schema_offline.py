@@ -98,3 +98,20 @@ def test_update_refused_offline_and_failing_plainly(
 def test_the_schema_tree_says_its_source_first(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     assert capsys.readouterr().out.startswith("schema: bundled 2013 manifest\n")
+
+
+def test_a_cached_copy_that_cannot_load_falls_back_to_bundled(server: SchemaServer,
+                                                              tmp_path: Path) -> None:
+    from heroku_explorer.client.cache import SchemaCache
+
+    SchemaCache(tmp_path / "home" / "cache" / "schema").store(
+        f"{server.url}/schema", "3", b'{"definitions": {"app": [', '"bad"')
+    setup = start("--sandbox", "--api-url", server.url, "--offline")
+    assert updater(setup).source.startswith("cached ")
+    said: list[str] = []
+    setup.on_notice = said.append
+    assert setup.spec.source.origin.startswith("bundled:")
+    assert len(said) == 1 and "cached schema cannot be used" in said[0]
+    assert updater(setup).source == "bundled 2013 manifest"
+    assert any("cached schema cannot be used" in n and "schema --update" in n
+               for n in setup.notices)
