@@ -3,6 +3,7 @@
     python benchmarks/startup.py                 # 7 interleaved rounds in tmux, then in-process
     python benchmarks/startup.py --rounds 3 --no-tmux
     python benchmarks/startup.py --command "heroku-explorer --sandbox"   # time another command
+    python benchmarks/startup.py --schema-only  # only the LIVE / sandbox schema figures
 
 Printed figures:
 
@@ -14,6 +15,11 @@ Printed figures:
   ratio (target <= 1.3). The package's bytecode is compiled first, as an install
   (or any earlier run) leaves it: otherwise, where ``PYTHONDONTWRITEBYTECODE`` is set,
   each start would compile every module again while Textual's are precompiled;
+* the LIVE first paint with today's schema cached (a loopback API, ``HEROKU_API_KEY``
+  set) next to the sandbox's first paint on the same schema file (``--sandbox --schema
+  FILE``, given the same ``--api-url``), interleaved, and their ratio (target <= 1.2);
+  and the LIVE first paint with no cache against an API on loopback that accepts
+  connections and never answers (target < 3 s);
 * peak memory (VmHWM) at first paint and 1.5 s later, once the HTTP client and the
   sandbox have opened (target < 60 MiB);
 * a 1 MB JSON response put into the response view: how long the call blocks input
@@ -172,6 +178,106 @@ def tmux_rounds(rounds: int, explorer: str) -> None:
           f" (target <= 1.3)")
 
 
+class _Api:
+    """A loopback API: ``hang`` accepts connections and never answers; otherwise
+    ``/schema`` answers 304 to its ETag and everything else 401."""
+
+    def __init__(self, hang: bool) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        release = self.release = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if hang:
+                    release.wait(60)
+                    return
+                status = 304 if self.path == "/schema" else 401
+                self.send_response(status)
+                self.send_header("ETag", '"bench"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_POST = do_PATCH = do_DELETE = do_GET
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _env(home: Path, **extra: str) -> str:
+    pairs = " ".join(f"{k}={shlex.quote(v)}" for k, v in extra.items())
+    return (f"env -u HEROKU_API_KEY -u HEROKU_API_URL PYTHONPATH={shlex.quote(str(ROOT))} "
+            f"HOME={shlex.quote(str(home))} HEROKU_EXPLORER_HOME={shlex.quote(str(home))} "
+            f"{pairs}")
+
+
+def schema_rounds(rounds: int) -> None:
+    """LIVE on a cached schema vs the sandbox on the same file; LIVE against silence."""
+    sys.path.insert(0, str(ROOT))
+    from heroku_explorer.client.cache import SchemaCache
+
+    schema = HYPER if HYPER.exists() else (ROOT / "heroku_explorer" / "schema" / "bundled" /
+                                           "resources-2013.json")
+    # This checkout's package, whichever one the environment has installed.
+    program = f"{shlex.quote(sys.executable)} -m heroku_explorer"
+    compile_bytecode()
+    answering, silent = _Api(hang=False), _Api(hang=True)
+    cached_home = tempfile.TemporaryDirectory(prefix="heroku-explorer-bench-")
+    empty_home = tempfile.TemporaryDirectory(prefix="heroku-explorer-bench-")
+    SchemaCache(Path(cached_home.name) / "cache" / "schema").store(
+        f"{answering.url}/schema", "3", schema.read_bytes(), '"bench"')
+    key = {"HEROKU_API_KEY": "bench-key-not-a-secret"}
+    tree = r"Account Feature|account-feature"
+    programs = {
+        "live-cached": (f"{_env(Path(cached_home.name), **key)} {program} --api-url "
+                        f"{answering.url}", [tree, r"LIVE"]),
+        # The same --api-url, so that both pay its check (which imports httpx).
+        "sandbox-file": (f"{_env(Path(empty_home.name))} {program} --sandbox --api-url "
+                         f"{answering.url} --schema {shlex.quote(str(schema))}",
+                         [tree, r"SANDBOX"]),
+        "live-silent": (f"{_env(Path(empty_home.name), **key)} {program} --api-url "
+                        f"{silent.url}", [r"Account Feature", r"LIVE"]),
+    }
+    _tmux("kill-server")
+    _tmux("new-session", "-d", "-s", "idle", "sleep 3600")
+    results: dict[str, list[float]] = {k: [] for k in programs}
+    try:
+        for n in range(rounds + 1):  # the first round warms the caches and is dropped
+            for name, (command, markers) in programs.items():
+                row = paint_once(command, markers, 0.3, n)
+                if n:
+                    results[name].append(row["ms"])
+                time.sleep(0.2)
+    finally:
+        _tmux("kill-server")
+        answering.close()
+        silent.close()
+        cached_home.cleanup()
+        empty_home.cleanup()
+    med = {k: statistics.median(v) for k, v in results.items()}
+    ratios = [a / b for a, b in zip(results["live-cached"], results["sandbox-file"],
+                                    strict=True)]
+    print(f"first paint on {schema.name}, median of {rounds} interleaved rounds:")
+    for name, values in results.items():
+        print(f"  {name:13s} {med[name]:7.0f} ms   (min {min(values):.0f}, "
+              f"max {max(values):.0f})")
+    print(f"  ratio live-cached / sandbox-file: median of per-round ratios "
+          f"{statistics.median(ratios):.2f} (target <= 1.2)")
+    print(f"  live-silent (an API that never answers, no cache): {med['live-silent']:.0f} ms "
+          "(target < 3000)")
+
+
 # -- in-process ---------------------------------------------------------------------------
 
 
@@ -302,14 +408,20 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--no-tmux", action="store_true", help="only the in-process figures")
     parser.add_argument("--command", default="", help="the explorer command to time in tmux")
+    parser.add_argument("--schema-only", action="store_true",
+                        help="only the LIVE-on-cached-schema and silent-API figures")
     parser.add_argument("--launch", choices=("minimal",), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.launch == "minimal":
         launch_minimal()
         return 0
     os.chdir(ROOT)
+    if args.schema_only:
+        schema_rounds(args.rounds)
+        return 0
     if not args.no_tmux:
         tmux_rounds(args.rounds, args.command)
+        schema_rounds(args.rounds)
     asyncio.run(render_big_body())
     asyncio.run(filter_keystrokes())
     return 0

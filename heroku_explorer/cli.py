@@ -6,7 +6,9 @@
     heroku-explorer repl            the prompt-toolkit REPL
     heroku-explorer call WORDS...   one command of the REPL language, then exit
     heroku-explorer sandbox         serve the sandbox API on loopback
-    heroku-explorer schema          print the resource -> action tree (or --json)
+    heroku-explorer schema          print the resource -> action tree (or --json);
+                                    --source: the schema in use; --update: fetch
+                                    today's and say what changed; --diff OLD NEW
 
 Every :class:`~heroku_explorer.errors.ExplorerError` ends here as one line on
 stderr and exit status 2; any other exception as one line naming its type and a log
@@ -109,8 +111,9 @@ def _add_options(p: argparse.ArgumentParser, groups: tuple[str, ...], *, sub: bo
         g = p.add_argument_group("schema")
         g.add_argument(
             "--schema", metavar="FILE_OR_URL", default=default(None),
-            help="schema to load: a file, an http(s) URL, 'bundled' (the default offline) "
-            "or 'live' (GET /schema from the API, cached; the default with an API key)",
+            help="schema to load: a file, an http(s) URL, 'bundled' (the 2013 manifest) or "
+            "'live' (the default: today's public GET /schema as last cached for the variant, "
+            "else the bundled one; `schema --update` refreshes it)",
         )
         g.add_argument(
             "--schema-format", choices=("hyper-schema", "resources-2013"),
@@ -132,6 +135,9 @@ def _add_options(p: argparse.ArgumentParser, groups: tuple[str, ...], *, sub: bo
         g.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=default(None),
                        help="seconds to wait for an answer, above 0 (default: the config "
                        "file's, else 30)")
+        g.add_argument("--offline", action="store_true", default=default(False),
+                       help="never fetch the public schema: use the cached copy, else the "
+                       "bundled one (also `offline = true` in the config)")
     if "credentials" in groups:
         g = p.add_argument_group("credentials and safety")
         g.add_argument(
@@ -209,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_options(sc, _GROUPS["schema"], sub=True)
     sc.add_argument("--json", action="store_true", help="write the normalised model as JSON")
+    what = sc.add_mutually_exclusive_group()
+    what.add_argument("--source", action="store_true",
+                      help="say which schema is in use (bundled, cached with its date) and stop")
+    what.add_argument("--update", action="store_true",
+                      help="fetch (or revalidate) today's public schema, cache it, and say "
+                      "what changed since the cached copy")
+    what.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
+                      help="what changed from one schema file to another (either format; "
+                      "'bundled' is the bundled one)")
     return parser
 
 
@@ -268,14 +283,111 @@ def _json_safe(text: str) -> str:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    spec = _resolve_spec_offline(args)
+    if args.diff:
+        from heroku_explorer.schema.diff import diff_specs
+
+        old, new = (load_spec(name, schema_format=args.schema_format, lenient=args.lenient)
+                    for name in args.diff)
+        sys.stdout.write(diff_specs(old, new).summary() + "\n")
+        return 0
+    if args.update:
+        return _cmd_schema_update(args)
+    source: str | None = None
+    if args.schema is None:
+        spec, source = _todays_spec(args)
+    else:
+        spec = _resolve_spec_offline(args)
+    if args.source:
+        sys.stdout.write(f"{source or _named_source(spec)}\n")
+        return 0
     if args.json:
         from heroku_explorer.schema.serialize import spec_to_dict
 
         text = json.dumps(spec_to_dict(spec), indent=2, ensure_ascii=False, default=str)
         sys.stdout.write(_json_safe(text) + "\n")
     else:
+        sys.stdout.write(f"schema: {source or _named_source(spec)}\n")
         _print_tree(spec)
+    return 0
+
+
+def _named_source(spec: ApiSpec) -> str:
+    return f"{visible(spec.source.origin, single_line=True)} (named with --schema)"
+
+
+def _schema_place(args: argparse.Namespace) -> tuple[str, str, float, bool]:
+    """The public schema's URL, the variant, the timeout and whether offline."""
+    from heroku_explorer.config import load_config
+    from heroku_explorer.runtime import api_url, offline
+    from heroku_explorer.schema_updates import schema_url
+
+    config, problems = load_config()
+    for problem in problems:
+        print(f"heroku-explorer: {visible(problem)}", file=sys.stderr)
+    base, _ = api_url(args)
+    timeout = args.timeout if args.timeout is not None else config.timeout
+    return (schema_url(base), args.variant or config.variant, timeout,
+            offline(args, config))
+
+
+def _todays_spec(args: argparse.Namespace) -> tuple[ApiSpec, str]:
+    """The schema the front ends would use now (cached, else bundled) and its source."""
+    from heroku_explorer.runtime import api_url, todays_schema
+
+    _, variant, timeout, is_offline = _schema_place(args)
+    notices: list[str] = []
+    load, update = todays_schema(api_url(args)[0], variant, timeout, notices,
+                                 offline=is_offline)
+    spec = load()[0]
+    for notice in notices:
+        print(f"heroku-explorer: {visible(notice)}", file=sys.stderr)
+    return spec, update.source
+
+
+def _cmd_schema_update(args: argparse.Namespace) -> int:
+    """``schema --update``: revalidate the cached copy, say what changed."""
+    import asyncio
+    import hashlib
+
+    from heroku_explorer.errors import NetworkError
+    from heroku_explorer.paths import cache_dir
+    from heroku_explorer.schema import load_bundled, load_schema
+    from heroku_explorer.schema.diff import diff_specs
+    from heroku_explorer.schema_updates import (
+        cached_schema,
+        describe_cached,
+        fetch_public_schema,
+    )
+
+    url, variant, timeout, is_offline = _schema_place(args)
+    if is_offline:
+        raise UsageError("--update fetches the schema, but offline is set (--offline or "
+                         "`offline = true` in the config).")
+    directory = cache_dir()
+    before = cached_schema(directory, url, variant)
+    doc = asyncio.run(fetch_public_schema(url, variant, timeout, directory))
+    if doc.source == "cache":
+        raise NetworkError(doc.notice or "The schema could not be fetched.", kind="other")
+    out = sys.stdout
+    if doc.notice:
+        print(f"heroku-explorer: {visible(doc.notice)}", file=sys.stderr)
+    if doc.source == "revalidated" or (
+            before is not None
+            and hashlib.sha256(before.data).hexdigest() == hashlib.sha256(doc.data).hexdigest()):
+        out.write(f"The cached schema is current: {visible(url, single_line=True)} "
+                  f"(variant {visible(variant, single_line=True)}) has not changed.\n")
+        return 0
+    new = load_schema(doc.data, origin=doc.url, variant=doc.variant)
+    old = load_bundled()
+    if before is not None:
+        with contextlib.suppress(ExplorerError):  # a copy that cannot load: vs the bundled
+            old = load_schema(before.data, origin=describe_cached(before), variant=variant)
+    where = f" in {visible(str(doc.path), single_line=True)}" if doc.path else ""
+    out.write(f"Fetched {visible(url, single_line=True)} (variant "
+              f"{visible(variant, single_line=True)}); cached{where}.\n")
+    since = "the cached copy" if old is not load_bundled() else "the bundled 2013 manifest"
+    out.write(f"Changes since {since}:\n")
+    out.write(diff_specs(old, new).summary() + "\n")
     return 0
 
 

@@ -10,6 +10,8 @@
     history = "redacted"       # exchanges kept on disk: "redacted" (secrets removed),
                                # "full", "metadata" (no bodies) or "off";
                                # true means "redacted", false "off"
+    offline = false            # never fetch the public schema (the cached copy, else
+                               # the bundled one, is used)
 
     [keys]                     # binding id = key, to remap the explorer's keys
     send = "ctrl+s"
@@ -57,6 +59,7 @@ class Config:
     timeout: float = 30.0
     read_only: bool = False
     history: str = "redacted"
+    offline: bool = False
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -66,6 +69,7 @@ _GENERAL_TYPES: dict[str, tuple[type, ...]] = {
     "timeout": (int, float),
     "read_only": (bool,),
     "history": (bool, str),
+    "offline": (bool,),
 }
 
 

@@ -15,6 +15,11 @@ are looked up for that URL's host, and then:
 - no key and no API URL given: the sandbox, said in a notice;
 - no key but an API URL given: the start stops with one sentence naming the key
   sources looked at (a person who named an API wants that API, not a stand-in).
+
+The schema is chosen without the network, in both modes: the copy of the API's
+public ``/schema`` cached for the variant, else the bundled manifest.
+:attr:`Setup.schema_update` (:mod:`heroku_explorer.schema_updates`) fetches or
+revalidates it once a front end starts it; ``call`` never does.
 """
 
 from __future__ import annotations
@@ -37,9 +42,10 @@ if TYPE_CHECKING:
     from heroku_explorer.client import Credentials, HerokuClient, History
     from heroku_explorer.config import Config
     from heroku_explorer.schema.model import ApiSpec
+    from heroku_explorer.schema_updates import SchemaUpdate
 
 __all__ = ["API_URL_ENV", "DEFAULT_API_URL", "SANDBOX_BASE_URL", "Mode", "Setup", "api_url",
-           "fetch_schema_sync", "known_secrets", "prepare", "run"]
+           "fetch_schema_sync", "known_secrets", "offline", "prepare", "run", "todays_schema"]
 
 Mode = Literal["SANDBOX", "LIVE"]
 
@@ -74,6 +80,10 @@ class Setup:
     notices: list[str] = field(default_factory=list)
     history_mode: str = "redacted"
     """"redacted", "full", "metadata" or "off" (no history at all)."""
+    schema_update: SchemaUpdate | None = None
+    """Today's schema in the background (see :mod:`heroku_explorer.schema_updates`);
+    ``None`` when a schema was named with ``--schema``. Nothing starts it here: a
+    front end runs it after its first frame or prompt."""
     _spec: tuple[ApiSpec, bytes | None] | None = None
     _history: History | None = None
     _history_opened: bool = False
@@ -88,7 +98,12 @@ class Setup:
     @property
     def spec(self) -> ApiSpec:
         if self._spec is None:
+            before = len(self.notices)
             self._spec = self.load()
+            # The loader's own notices (a cached copy that cannot be read) go out too.
+            for text in self.notices[before:]:
+                if self.on_notice is not None:
+                    self.on_notice(text)
             if self._spec[0].source.dropped:
                 self.add_notice(
                     f"The schema was cut off: {len(self._spec[0].source.dropped)} item(s) "
@@ -250,7 +265,9 @@ def fetch_schema_sync(args: argparse.Namespace) -> ApiSpec:
 
 
 def prepare(args: argparse.Namespace) -> Setup:
-    """Decide the mode and how the schema is loaded (a live schema is fetched now).
+    """Decide the mode and how the schema is loaded, without the network (unless
+    ``--schema URL`` names one): today's schema cached for the variant, else the
+    bundled one, whatever the mode; :attr:`Setup.schema_update` fetches it later.
 
     Raises :class:`UsageError` when the API URL is malformed, when an API URL is
     given without a key, and when the key may not be sent to the API URL.
@@ -286,27 +303,23 @@ def prepare(args: argparse.Namespace) -> Setup:
             raise UsageError(refusal)
 
     schema = args.schema
-    if schema is None:
-        schema = "live" if mode == "LIVE" else "bundled"
+    update: SchemaUpdate | None = None
     load: Callable[[], tuple[ApiSpec, bytes | None]]
-    if schema == "bundled" or (schema == "live" and mode == "SANDBOX"):
+    if schema is None or schema == "live":
+        # Today's public schema from the cache at once, else the bundled one; the
+        # fetch waits for the front end (Setup.schema_update), never the first frame.
+        load, update = todays_schema(live_url, variant, timeout, notices,
+                                     offline=offline(args, config))
+    elif schema == "bundled":
         load = _bundled
-    elif schema == "live" or schema.startswith(("http://", "https://")):
-        url = None if schema == "live" else check_api_url(schema, "--schema", base=False)
-        try:
-            spec, data, notice = asyncio.run(_fetch(args, url, base_url, credentials, variant,
-                                                       timeout))
-        except ExplorerError as exc:
-            if args.schema is not None:
-                raise
-            notices.append(f"The live schema could not be loaded: {exc} "
-                           "Using the bundled one.")
-            load = _bundled
-        else:
-            if notice:
-                notices.append(notice)
-            fetched: tuple[ApiSpec, bytes | None] = (spec, data)
-            load = lambda: fetched  # noqa: E731
+    elif schema.startswith(("http://", "https://")):
+        url = check_api_url(schema, "--schema", base=False)
+        spec, data, notice = asyncio.run(_fetch(args, url, base_url, credentials, variant,
+                                                   timeout))
+        if notice:
+            notices.append(notice)
+        fetched: tuple[ApiSpec, bytes | None] = (spec, data)
+        load = lambda: fetched  # noqa: E731
     else:
         # A file is read now, so that its errors come before any screen opens.
         from_file: tuple[ApiSpec, bytes | None] = (_load_named(schema, args),
@@ -316,7 +329,71 @@ def prepare(args: argparse.Namespace) -> Setup:
         mode=mode, base_url=base_url, credentials=credentials, config=config,
         variant=variant, timeout=timeout, read_only=args.read_only or config.read_only,
         load=load, notices=notices, history_mode=history_mode(args, config),
+        schema_update=update,
     )
+
+
+def offline(args: argparse.Namespace, config: Config) -> bool:
+    """``--offline`` or ``offline = true`` in the config: no schema is ever fetched."""
+    return bool(getattr(args, "offline", False)) or config.offline
+
+
+def todays_schema(api: str, variant: str, timeout: float, notices: list[str], *,
+                  offline: bool) -> tuple[Callable[[], tuple[ApiSpec, bytes | None]],
+                                          SchemaUpdate]:
+    """How to load the schema in use (the copy of ``<api>/schema`` cached for
+    ``variant``, else the bundled manifest), read from disk only, and the
+    :class:`SchemaUpdate` that fetches today's in the background."""
+    from heroku_explorer.paths import cache_dir
+    from heroku_explorer.schema_updates import (
+        BUNDLED_SOURCE,
+        UPDATE_HINT,
+        SchemaUpdate,
+        cached_schema,
+        describe_cached,
+        schema_url,
+    )
+
+    url = schema_url(api)
+    directory = cache_dir()
+    cached = cached_schema(directory, url, variant)
+    loaded: list[tuple[ApiSpec, bytes | None]] = []
+
+    def load() -> tuple[ApiSpec, bytes | None]:
+        if loaded:
+            return loaded[0]
+        result = _bundled()
+        if cached is not None:
+            from heroku_explorer.schema import load_schema
+
+            try:
+                result = (load_schema(cached.data, origin=cached.url, variant=variant),
+                          cached.data)
+            except ExplorerError as exc:
+                update.source = BUNDLED_SOURCE
+                update.current_sha256 = None
+                notices.append(f"The cached schema cannot be used ({exc}); the bundled one "
+                               f"is; {UPDATE_HINT}.")
+        loaded.append(result)
+        return result
+
+    update = SchemaUpdate(
+        url=url, variant=variant, timeout=timeout, cache_dir=directory,
+        current=lambda: load()[0],
+        current_sha256=cached_sha(cached.data) if cached is not None else None,
+        source=describe_cached(cached) if cached is not None else BUNDLED_SOURCE,
+        state="offline" if offline else "idle",
+    )
+    if offline and cached is None:
+        notices.append(f"Offline, and no schema is cached: the bundled 2013 manifest is "
+                       f"used; {UPDATE_HINT}.")
+    return load, update
+
+
+def cached_sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _bundled() -> tuple[ApiSpec, bytes | None]:

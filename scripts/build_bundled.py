@@ -6,8 +6,10 @@ resources. The seed is parsed leniently; every resource it holds in full is kept
 given, and every resource it lacks or holds only in part is taken from
 ``scripts/bundled_completion.json``, which holds those resources complete in the same
 manifest format. The seed's top-level ``description`` and ``overview`` are kept as
-given. Resources come out in the seed's order, followed by the completed ones in
-alphabetical order (the manifest lists its resources alphabetically).
+given. The few rules the manifest omits but Heroku enforced (:data:`RULES`, such as
+an app name's pattern) are added to their attributes. Resources come out in the
+seed's order, followed by the completed ones in alphabetical order (the manifest
+lists its resources alphabetically).
 
 The output is pretty JSON (two-space indent, keys in the manifest's own order, a
 trailing newline) and the same inputs always give the same bytes.
@@ -35,6 +37,12 @@ SEED_GLOB = "000_*.txt"
 DEFAULT_SEED_DIR = ROOT.parent / "shared" / "seeds"
 DEFAULT_COMPLETION = ROOT / "scripts" / "bundled_completion.json"
 DEFAULT_OUT = ROOT / "heroku_explorer" / "schema" / "bundled" / "resources-2013.json"
+
+#: The rules the 2013 manifest leaves out but Heroku enforced then and enforces now,
+#: as in today's schema: resource -> attribute -> keys added to that attribute.
+RULES: dict[str, dict[str, dict[str, str]]] = {
+    "App": {"name": {"pattern": "^[a-z][a-z0-9-]{1,28}[a-z0-9]$"}},
+}
 
 #: Keys every resource of a 2013 manifest carries.
 RESOURCE_KEYS = ("actions", "attributes", "description")
@@ -124,6 +132,12 @@ def build(seed_raw: bytes, seed_origin: str, completion: Mapping[str, Any]) -> d
     }
     for name in sorted(completion):
         resources[name] = completion[name]
+    for name, attrs in RULES.items():
+        table = resources.get(name, {}).get("attributes", {})
+        for attr, rules in attrs.items():
+            if attr not in table:
+                raise BuildError(f"the rule for {name}.{attr} has no attribute to go on")
+            table[attr] = {**table[attr], **rules}
     return {"description": doc["description"], "overview": doc["overview"],
             "resources": resources}
 

@@ -109,11 +109,30 @@ def test_rebuild_fails_cleanly_on_a_missing_seed(tmp_path: Path) -> None:
     assert not (tmp_path / "out.json").exists()
 
 
+def _without_rules(resource: dict[str, Any], name: str) -> dict[str, Any]:
+    """A bundled resource less the rules the build adds (scripts/build_bundled.py RULES)."""
+    rules = _build_rules().get(name, {})
+    attrs = {
+        attr: {k: v for k, v in body.items() if k not in rules.get(attr, {})}
+        for attr, body in resource.get("attributes", {}).items()
+    }
+    return {**resource, "attributes": attrs}
+
+
+def _build_rules() -> dict[str, dict[str, dict[str, str]]]:
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import build_bundled
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return build_bundled.RULES
+
+
 def test_facts_equal_the_reference(bundled: dict[str, Any], ref_2013_path: Path) -> None:
     reference = _load(ref_2013_path)["resources"]
     assert list(bundled["resources"]) == list(reference)
     for name, ref_res in reference.items():
-        ours = bundled["resources"][name]
+        ours = _without_rules(bundled["resources"][name], name)
         assert _facts(ours) == _facts(ref_res), name
         assert [where for where, _ in _prose(ours)] == [where for where, _ in _prose(ref_res)], name
 
@@ -127,3 +146,36 @@ def test_completed_prose_is_our_own(
         for where, text in _prose(bundled["resources"][name]):
             assert isinstance(text, str) and text.strip(), (name, where)
             assert text != ref_prose.get(where), f"{name}/{where} repeats the reference wording"
+
+
+def test_rules_are_todays_and_the_sandbox_enforces_them(
+    bundled: dict[str, Any], ref_hyper_path: Path
+) -> None:
+    import httpx
+
+    from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app
+    from heroku_explorer.schema import load_bundled
+
+    today = _load(ref_hyper_path)["definitions"]
+    pattern = today["app"]["definitions"]["name"]["pattern"]
+    assert _build_rules()["App"]["name"]["pattern"] == pattern
+    assert bundled["resources"]["App"]["attributes"]["name"]["pattern"] == pattern
+    spec = load_bundled()
+    name_attr = next(a for a in spec.resource("app").attributes  # type: ignore[union-attr]
+                     if a.name == "name")
+    assert name_attr.pattern == pattern
+
+    async def post(name: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(spec, seed=0))
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.invalid",
+                                     headers={"Authorization": f"Bearer {SANDBOX_TOKEN}",
+                                              "Accept": "application/vnd.heroku+json; "
+                                              "version=3"}) as http:
+            return await http.post("/apps", json={"name": name})
+
+    import asyncio
+
+    bad = asyncio.run(post("Bad Name!"))
+    assert bad.status_code == 422, bad.text
+    assert "name" in bad.text
+    assert asyncio.run(post("good-name-1")).status_code == 201

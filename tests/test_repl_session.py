@@ -59,7 +59,7 @@ SCRIPT = [
     "revalidate",
     "app update app=demo-app maintenance:=true --if-match -v",
     "curl",
-    "app update app=demo-app name=x -H 'If-Match: \"stale\"'",
+    "app update app=demo-app name=demo-two -H 'If-Match: \"stale\"'",
     "app delete app=demo-app",
     "app info demo-app",
     "history Authorization: Bearer sandbox-token",

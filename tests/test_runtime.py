@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -39,13 +40,19 @@ def test_netrc_and_env_mean_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert prepare(build_parser().parse_args(["repl", "--sandbox"])).mode == "SANDBOX"
 
 
-def test_live_schema_falls_back_to_bundled_with_a_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_live_schema_is_bundled_at_once_and_its_fetch_fails_plainly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("HEROKU_API_KEY", "tok-env")
     setup = prepare(build_parser().parse_args(["repl", "--api-url", "http://127.0.0.1:1",
                                                "--timeout", "2"]))
     assert setup.mode == "LIVE"
-    assert any("Using the bundled one" in n for n in setup.notices)
     assert setup.spec.source.origin.startswith("bundled:")
+    update = setup.schema_update
+    assert update is not None and update.state == "idle"
+    asyncio.run(update.run())
+    assert update.state == "failed" and update.message is not None
+    assert "refused" in update.message and "tok-env" not in update.message
     assert not any("tok-env" in n for n in setup.notices)
 
 

@@ -129,10 +129,14 @@ def parse_attribute(ctx: LoadContext, where: str, key: str, raw: Any) -> Attribu
     if not isinstance(serialized, bool):
         ctx.bad(where, "'serialized' must be true or false")
         serialized = True
+    pattern = raw.get("pattern")
+    if pattern is not None and not isinstance(pattern, str):
+        ctx.bad(where, "the attribute 'pattern' must be a regular expression in a string")
+        pattern = None
     return Attribute(
         name=path[-1], path=path, types=types, format=fmt, description=description,
         example=raw.get("example"), has_example="example" in raw, write_only=not serialized,
-        items=items, source=where,
+        items=items, pattern=pattern, source=where,
     )
 
 
