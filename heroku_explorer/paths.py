@@ -35,6 +35,7 @@ __all__ = [
     "config_dir",
     "data_dir",
     "ensure_dir",
+    "open_private",
     "refuse_link",
 ]
 
@@ -76,6 +77,31 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def open_private(path: Path, flags: int) -> int:
+    """A file descriptor of ``path`` opened with ``flags`` without following a symbolic
+    link, and made 0600. Refused (:class:`OSError`, one sentence) when ``path`` is a
+    link, not a regular file, or another user's."""
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, f"{path} is a symbolic link, which is not followed",
+                          str(path)) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"{path} is not a regular file", str(path))
+        if info.st_uid != os.geteuid():
+            raise OSError(errno.EPERM, f"{path} belongs to another user", str(path))
+        if stat.S_IMODE(info.st_mode) != 0o600:
+            os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def refuse_link(path: Path, *, must_exist: bool = False) -> None:

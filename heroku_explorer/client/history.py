@@ -43,12 +43,10 @@ send.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import re
 import sqlite3
-import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,7 +56,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from heroku_explorer import redaction
 from heroku_explorer.client.response import Exchange
-from heroku_explorer.paths import data_dir, ensure_dir, refuse_link
+from heroku_explorer.paths import data_dir, ensure_dir, open_private, refuse_link
 from heroku_explorer.redaction import REDACTED
 from heroku_explorer.safe_text import visible
 
@@ -190,21 +188,7 @@ class HistoryEntry:
 def _private_file(path: Path) -> None:
     """Create ``path`` (0600) if it is missing, without following a symbolic link;
     refuse one that is a link, not a regular file, or another user's."""
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            refuse_link(path)
-        raise
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, f"{path} is not a regular file", str(path))
-        if info.st_uid != os.geteuid():
-            raise OSError(errno.EPERM, f"{path} belongs to another user", str(path))
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
+    os.close(open_private(path, os.O_CREAT | os.O_RDWR))
 
 
 def _head(items: list[Any]) -> list[Any]:

@@ -16,15 +16,14 @@ file of another user, leaves the history in memory.
 from __future__ import annotations
 
 import datetime
-import errno
 import os
 import re
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
+from heroku_explorer.paths import open_private
 from heroku_explorer.redaction import (
     REDACTED,
     is_redacted,
@@ -101,30 +100,6 @@ def default_history_path() -> Path:
     return data_dir() / HISTORY_FILE
 
 
-def _open_private(path: Path, flags: int) -> int:
-    """An fd of ``path`` opened without following a symbolic link; refused (OSError)
-    when it is a link, not a regular file, or another user's. Made 0600."""
-    try:
-        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise OSError(errno.ELOOP, f"{path} is a symbolic link, which is not followed",
-                          str(path)) from None
-        raise
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, f"{path} is not a regular file", str(path))
-        if info.st_uid != os.geteuid():
-            raise OSError(errno.EPERM, f"{path} belongs to another user", str(path))
-        if stat.S_IMODE(info.st_mode) != 0o600:
-            os.fchmod(fd, 0o600)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
 class PrivateFileHistory(FileHistory):
     """A :class:`FileHistory` kept private (0600 in a 0700 folder) and scrubbed.
 
@@ -137,14 +112,14 @@ class PrivateFileHistory(FileHistory):
 
         path = Path(filename)
         ensure_dir(path.parent)
-        os.close(_open_private(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY))
+        os.close(open_private(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY))
         self.path = path
         self.secrets: tuple[str, ...] = tuple(secrets)
         super().__init__(str(path))
 
     def load_history_strings(self) -> Iterable[str]:
         try:
-            fd = _open_private(self.path, os.O_RDONLY)
+            fd = open_private(self.path, os.O_RDONLY)
         except OSError:
             return []
         strings: list[str] = []
@@ -164,7 +139,7 @@ class PrivateFileHistory(FileHistory):
     def store_string(self, string: str) -> None:
         clean = scrub(string, self.secrets)
         try:
-            fd = _open_private(self.path, os.O_CREAT | os.O_APPEND | os.O_WRONLY)
+            fd = open_private(self.path, os.O_CREAT | os.O_APPEND | os.O_WRONLY)
         except OSError:
             return  # the file was replaced by a link or another user's file: not written
         with os.fdopen(fd, "ab") as handle:
