@@ -1,7 +1,7 @@
 """The fault cases every level is tried with, and what a clear message looks like.
 
-One table, read by the client, REPL and TUI tests and by the script that writes
-``docs/reliability.md`` (``python -m tests.faults.report``).
+One table, read by the client, REPL, call and TUI tests (every case through each) and by
+the script that writes ``docs/reliability.md`` (``python -m tests.faults.report``).
 """
 
 from __future__ import annotations
