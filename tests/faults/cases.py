@@ -1,7 +1,7 @@
 """The fault cases every level is tried with, and what a clear message looks like.
 
-One table, read by the client, REPL and TUI tests and by the script that writes
-``docs/reliability.md`` (``python -m tests.faults.report``).
+One table, read by the client, REPL, call and TUI tests (every case through each) and by
+the script that writes ``docs/reliability.md`` (``python -m tests.faults.report``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from heroku_explorer.errors import (
     Unauthorized,
 )
 
-__all__ = ["CASES", "FRONT_END_CASES", "HINTS", "FaultCase", "case", "is_clear", "normalise",
+__all__ = ["CASES", "HINTS", "FaultCase", "case", "is_clear", "normalise", "raw_controls",
            "says_what_to_do"]
 
 
@@ -42,11 +42,6 @@ class FaultCase:
     """The exchange records the body as cut off."""
     timeout: float | None = None
     """The client's timeout for this case (default: the tests' short one)."""
-    front_ends: bool = True
-    """Whether the REPL, TUI and CLI fault tests iterate over this case too. The
-    hostile-answer cases start with ``False``: the front ends' own handling of them
-    is wired separately."""
-
 
 CASES: tuple[FaultCase, ...] = (
     FaultCase("refused", "connection refused (nothing listens on the port)", None,
@@ -75,37 +70,30 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("unauthorized", "401 unauthorized", 401, Unauthorized, "json"),
     FaultCase("two-factor", "403 two_factor (no Heroku-Two-Factor-Code sent)", 403, Forbidden,
               "json"),
-    # -- hostile answers: what the client records of each ----------------------------------
+    # -- hostile answers ---------------------------------------------------------------------
     FaultCase("osc52-headers", "Request-Id and Warning carrying an OSC 52 clipboard write",
-              200, None, "json", notes=("Request-Id holds control", "Warning holds control"),
-              front_ends=False),
+              200, None, "json", notes=("Request-Id holds control", "Warning holds control")),
     FaultCase("error-escapes", "500 whose Heroku error message carries ESC sequences", 500,
-              ServerError, "json", front_ends=False),
+              ServerError, "json"),
     FaultCase("text-escapes", "200 text/plain body carrying ESC sequences", 200, None, "text",
-              notes=("control characters",), front_ends=False),
+              notes=("control characters",)),
     FaultCase("gzip-bomb", "gzip bomb: about 1 MB on the wire inflating to 1 GiB", 200, None,
-              "too-large", notes=("cut off after 256 MiB",), truncated=True, timeout=30.0,
-              front_ends=False),
+              "too-large", notes=("cut off after 256 MiB",), truncated=True, timeout=30.0),
     FaultCase("gzip-trickle", "gzip body trickling 1 KB a second for 40 s", None,
-              TimeoutError_, None, "timeout", front_ends=False),
+              TimeoutError_, None, "timeout"),
     FaultCase("deep-json", "200 JSON nested 3,000 levels deep (6 KB)", 200, None, "non-json",
-              notes=("deeper than 200 levels",), front_ends=False),
+              notes=("deeper than 200 levels",)),
     FaultCase("bad-ratelimit", "RateLimit-Remaining: \u00b2 (str.isdigit says yes, int says no)",
-              200, None, "json", notes=("RateLimit-Remaining ignored: not a number",),
-              front_ends=False),
+              200, None, "json", notes=("RateLimit-Remaining ignored: not a number",)),
     FaultCase("bad-next-range", "206 with Next-Range: id ]a..; max=\u00b2", 206, None, "json",
-              notes=("Next-Range ignored",), front_ends=False),
+              notes=("Next-Range ignored",)),
     FaultCase("bad-headers", "garbage RateLimit-Remaining, Retry-After, Content-Range, an "
               "ETag with ESC and two Request-Ids", 200, None, "json",
               notes=("RateLimit-Remaining ignored", "Retry-After ignored",
-                     "Content-Range ignored", "ETag ignored", "Request-Id was sent more"),
-              front_ends=False),
+                     "Content-Range ignored", "ETag ignored", "Request-Id was sent more")),
     FaultCase("echo-token", "the token echoed back split across chunks and broken by a line "
-              "break", 200, None, "text", front_ends=False),
+              "break", 200, None, "text"),
 )
-
-#: The cases the front-end fault tests (REPL, TUI, CLI) iterate over.
-FRONT_END_CASES: tuple[FaultCase, ...] = tuple(c for c in CASES if c.front_ends)
 
 
 def case(fault: str) -> FaultCase:
@@ -137,6 +125,17 @@ def is_clear(message: str) -> list[str]:
     if len(message) > 400:
         problems.append(f"{len(message)} characters long")
     return problems
+
+
+#: What must never reach a terminal raw: ESC, BEL, C1 controls, bidi embeddings,
+#: overrides and isolates.
+RAW_CONTROLS = re.compile("[\x1b\x07\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def raw_controls(text: str) -> list[str]:
+    """The lines of ``text`` holding a raw ESC, BEL, C1 control or bidi override
+    (each shown escaped; empty: inert)."""
+    return [ascii(line)[:200] for line in text.splitlines() if RAW_CONTROLS.search(line)]
 
 
 def says_what_to_do(message: str) -> bool:
