@@ -51,8 +51,10 @@ __all__ = [
     "Drafts",
     "describe_error",
     "destruction",
+    "large_body_note",
     "needs_confirmation",
     "needs_second_factor",
+    "no_next_page",
     "read_only_refusal",
     "resend_refusal",
     "revalidate_refusal",
@@ -261,6 +263,29 @@ def describe_error(error: BaseException, *, request_id: bool = True) -> str:
     else:
         text = f"Unexpected error ({type(error).__name__}): {error}"
     return visible(text, single_line=True)
+
+
+def no_next_page(exchange: Exchange) -> str:
+    """Why there is no next page to ask for after ``exchange`` (the client's
+    ``next_page`` gave none): the last page, not a list, or a ``Next-Range`` the
+    client could not read, named as received."""
+    sent = exchange.next_range or exchange.header("Next-Range")
+    if exchange.status == 206 and sent:
+        return (f"Not sent: the answer's Next-Range ({visible(sent, single_line=True)}) "
+                "cannot be followed (it is not valid Range syntax).")
+    if exchange.status in (200, 206):
+        return "No next page: that was the last page (the answer has no Next-Range)."
+    return "No next page: the last answer was not a page of a list."
+
+
+def large_body_note(exchange: Exchange) -> str:
+    """What to say of a body too large to show: its size, and whether all of it
+    arrived (a body cut off at the spool cap is said to be cut off, never "whole")."""
+    size = f"{exchange.size:,} bytes"
+    if exchange.truncated:
+        why = next((n for n in exchange.notes if "cut off" in n), "the body was cut off")
+        return visible(f"{size} kept; {why.rstrip('.')}", single_line=True)
+    return f"{size} in all"
 
 
 # -- drafts ---------------------------------------------------------------------------

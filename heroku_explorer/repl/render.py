@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from heroku_explorer.errors import ReadOnlyRefused
-from heroku_explorer.policy import describe_error, read_only_refusal
+from heroku_explorer.policy import describe_error, large_body_note, read_only_refusal
 from heroku_explorer.protocol import KEY_HEADERS
 from heroku_explorer.repl.tokens import ParseError
 from heroku_explorer.safe_text import has_controls, visible
@@ -157,8 +157,12 @@ def body_text(exchange: Exchange, *, color: bool, raw: bool = False,
     if state == "text":
         return visible(exchange.text()) if terminal else exchange.text()
     if state == "too-large":
-        where = (f"; the whole body is in {visible(str(exchange.body_path), single_line=True)}"
-                 if exchange.body_path else "")
+        file = visible(str(exchange.body_path), single_line=True) if exchange.body_path else ""
+        if exchange.truncated:
+            where = f"; what arrived is in {file}" if file else ""
+            return paint(f"(too large to print: {large_body_note(exchange)}{where})", "dim",
+                         color)
+        where = f"; the whole body is in {file}" if file else ""
         return paint(f"(a {exchange.size:,}-byte body, too large to print{where})", "dim",
                      color)
     return paint(f"({exchange.size:,} bytes of {state.replace('-', ' ')} content)", "dim", color)

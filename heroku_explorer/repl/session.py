@@ -21,6 +21,7 @@ from heroku_explorer.policy import (
     Destruction,
     needs_confirmation,
     needs_second_factor,
+    no_next_page,
     read_only_refusal,
     resend_refusal,
     revalidate_refusal,
@@ -379,9 +380,7 @@ class Session:
         last = self._need_last("next")
         spec = self.client.next_page(last)
         if spec is None:
-            reason = ("that was the last page" if last.status in (200, 206)
-                      else "the last response was not a page of a list")
-            raise _Problem(f"no next page: {reason}")
+            raise _Problem(no_next_page(last))
         return self._show(await self._transmit(spec), options)
 
     def _show(self, exchange: Exchange, options: Options) -> bool:

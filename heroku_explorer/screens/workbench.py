@@ -32,6 +32,7 @@ from heroku_explorer.policy import (
     describe_error,
     needs_confirmation,
     needs_second_factor,
+    no_next_page,
     read_only_refusal,
     resend_refusal,
     revalidate_refusal,
@@ -399,12 +400,12 @@ class Workbench(Vertical):
             self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
                          "(a header value must be plain ASCII).", severity="warning")
             return
-        if spec is None and ex.status == 206 and sent_next:
-            self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
-                         "(it is not valid Range syntax).", severity="warning")
-            return
         if spec is None:
-            self.notify("This is the last page: the answer has no Next-Range.")
+            reason = no_next_page(ex)
+            if reason.startswith("Not sent"):
+                self._report(reason, severity="warning")
+            else:
+                self.notify(reason)
             return
         action = self.host.spec.action(ex.action_id or "")
         self.send(spec, action)

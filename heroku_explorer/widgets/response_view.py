@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane, Tree
 
-from heroku_explorer.policy import describe_error
+from heroku_explorer.policy import describe_error, large_body_note
 from heroku_explorer.protocol import KEY_HEADERS, H
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
@@ -57,6 +57,13 @@ def format_size(size: int) -> str:
 
 def format_elapsed(ms: float) -> str:
     return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
+
+
+def large_body_tail(exchange: Exchange) -> str:
+    """The line under the first part of a body too large to show in full."""
+    size = (large_body_note(exchange) if exchange.truncated
+            else f"{format_size(exchange.size)} in all")
+    return f"… ({size}: o opens it)"
 
 
 def _status_class(exchange: Exchange) -> str:
@@ -235,8 +242,7 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         elif state in ("text", "non-json"):
             view.load(visible(exchange.text()), highlighted=False)
         elif state == "too-large":
-            view.load(visible(exchange.text())
-                      + f"\n… ({format_size(exchange.size)} in all: o opens it)",
+            view.load(visible(exchange.text()) + "\n" + large_body_tail(exchange),
                       highlighted=False)
         elif state == "invalid-utf8":
             view.load(f"(binary body, {format_size(exchange.size)})", highlighted=False)

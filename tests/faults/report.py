@@ -256,18 +256,8 @@ All in `tests/test_sandbox_hostile.py`:
 
 ## Known gaps
 
-Each has a strict xfail test; when the test starts passing, its marker and its line go.
-
-- A body cut off at the 256 MiB spool cap (the gzip bomb) is shown as if whole: the REPL
-  prints `(a 268,435,456-byte body, too large to print; the whole body is in FILE)` and
-  the explorer `… (256.0 MB in all: o opens it)`; neither shows the exchange's note that
-  the body was cut off (`GET /gzip-bomb/apps` against the fault server;
-  `tests/test_faults_repl.py::test_gzip_bomb_note_says_the_body_was_cut_off`,
-  `tests/test_faults_tui.py::test_gzip_bomb_note_says_the_body_was_cut_off`).
-- After a 206 whose Next-Range cannot be read, the REPL's `next` sends nothing but says
-  `error: no next page: that was the last page` instead of naming the Next-Range it
-  cannot follow, as the explorer's ctrl+n does (`GET /bad-next-range/apps`, then
-  `next`; `tests/test_faults_repl.py::test_next_after_an_unreadable_next_range_names_it`).
+None at present. A gap found later gets a strict xfail test and a line here; when the
+test starts passing, its marker and its line go.
 
 The gaps listed here before are closed, each by a test that now passes: a token the
 server sends back is redacted from the exchange as from history
@@ -277,7 +267,11 @@ file that goes with its client, or at the latest with the process
 (`tests/test_faults_cli.py`); a history opens while another process creates its
 database (`tests/test_durability.py`); the REPL and the explorer show the hostile
 answers' control characters as visible escapes (`tests/test_faults_repl.py`,
-`tests/test_faults_tui.py`).
+`tests/test_faults_tui.py`); a body cut off at the spool cap is said to be cut off, in
+both front ends, never "whole" (`test_gzip_bomb_note_says_the_body_was_cut_off` in
+both); after a Next-Range that cannot be read, the REPL's `next` and the explorer's
+ctrl+n name it and send nothing
+(`tests/test_faults_repl.py::test_next_after_an_unreadable_next_range_names_it`).
 """
 
 
@@ -317,15 +311,14 @@ def _cell(text: str) -> str:
 
 def _tui_text(exchange: Any) -> str:
     from heroku_explorer.policy import describe_error
-    from heroku_explorer.widgets.response_view import format_size
+    from heroku_explorer.widgets.response_view import format_size, large_body_tail
 
     if exchange.error is not None:
         return describe_error(exchange.error)
     state = exchange.body_state
     head = f"{exchange.status} {exchange.reason}"
     notes = {
-        "too-large": f"{head}; body: first 1 MB, then … ({format_size(exchange.size)} in all: "
-                     "o opens it)",
+        "too-large": f"{head}; body: first 1 MB, then {large_body_tail(exchange)}",
         "invalid-utf8": f"{head}; body: (binary body, {format_size(exchange.size)})",
         "empty": f"{head}; body: (no body)",
         "non-json": f"{head}; body shown as text",
