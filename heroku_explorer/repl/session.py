@@ -275,6 +275,16 @@ class Session:
             names = ", ".join(f"{param_label(p)}=..." for p in missing)
             raise ValidationError(missing[0].name,
                                   f"required; give {names} (or set it once: set {names})")
+        # A recalled line holding [REDACTED] is refused as such, before its values
+        # are checked (the marker would fail a name's pattern and hide why).
+        path_names = {p.name for p in action.path_params}
+        probe = resend_refusal(
+            action.method,
+            " ".join(str(v) for k, v in values.items() if k in path_names),
+            list(command.options.headers),
+            _json({k: v for k, v in values.items() if k not in path_names}))
+        if probe is not None:
+            raise NotSent(probe)
         spec = build_request(action, values, headers=command.options.headers,
                              range=command.options.range)
         return self._if_match(spec, command.options)
