@@ -399,6 +399,9 @@ class Session:
             key = headers_text(exchange, color=color, only_key=True)
             if key:
                 out.message(key)
+        for warning in exchange.warnings:  # the server's words, shown inert
+            out.message(paint(f"warning: {visible(warning, single_line=True)}", "yellow",
+                              color))
         if exchange.error is not None:
             out.error(exchange.error, request_id=not with_status)
             streamed = self._streamed is not None and self._streamed.streamed
