@@ -476,7 +476,9 @@ async def _repl(setup: Setup, args: argparse.Namespace) -> int:
     # The REPL's own line history follows the history setting: none when it is off.
     path = None if setup.history_mode == "off" else default_history_path()
     return await run_repl(spec, setup.client_factory(), history_path=path,
-                          yes=getattr(args, "yes", False), mode=setup.mode)
+                          yes=getattr(args, "yes", False), mode=setup.mode,
+                          schema_update=setup.schema_update,
+                          schema_source=schema_source(args), on_switch=setup.use_schema)
 
 
 async def _call(setup: Setup, args: argparse.Namespace) -> int:
