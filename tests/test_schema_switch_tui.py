@@ -257,10 +257,13 @@ async def test_offline_fetches_nothing(server: GatedSchema) -> None:
     setup, args = start("--sandbox", "--api-url", server.url, "--offline")
     app = explorer(setup, args)
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.pause(0.2)
+        for _ in range(200):  # the notices are toasts over the first frame
+            await pilot.pause(0.02)
+            if any("Offline, and no schema is cached" in n for n in notices(app)):
+                break
+        assert any("Offline, and no schema is cached" in n for n in notices(app))
         assert app.schema_update is not None and app.schema_update.state == "offline"
         assert bar(app).schema == "bundled 2013 manifest"
-        assert any("Offline, and no schema is cached" in n for n in notices(app))
     assert server.requests == []
 
 
