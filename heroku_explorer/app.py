@@ -4,11 +4,19 @@ The app holds what every screen shares: the schema, the mode, the client and the
 session's exchanges. It paints first and opens the HTTP client afterwards (an
 ``httpx`` client costs 30-45 ms of SSL setup, and importing it about 80 ms), so the
 tree is on screen as soon as a bare Textual app would be.
+
+Today's schema comes after the first frame too: the app starts the
+:class:`~heroku_explorer.schema_updates.SchemaUpdate` it is given, the status bar
+says where the schema in use comes from ("loading the schema from <host>" while
+the bundled one stands in), and a schema that differs is offered, never swapped in
+under the person's hands: the switch key ends the app with :attr:`ExplorerApp.switch_to`
+set, and :func:`run_tui` starts a new one on the new schema.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
@@ -28,6 +36,7 @@ from heroku_explorer.screens.explorer import ExplorerScreen
 
 if TYPE_CHECKING:
     from heroku_explorer.client import Exchange, HerokuClient, History
+    from heroku_explorer.schema_updates import SchemaUpdate
 
 __all__ = ["ExplorerApp", "ExplorerOptions", "Mode", "run_tui"]
 
@@ -37,6 +46,10 @@ _HERE = Path(__file__).parent
 DEFERRED_CSS = (_HERE / "widgets" / "widgets.tcss", _HERE / "screens" / "workbench.tcss")
 #: Exchanges kept in memory for the history screen when no history file is used.
 SESSION_LIMIT = 500
+#: Lines of a schema change summary shown in the notice that offers the switch.
+SUMMARY_LINES = 6
+#: The id of the key that switches to a schema that arrived (remappable under [keys]).
+SWITCH_ID = "use-todays-schema"
 
 
 class ExplorerOptions(TypedDict, total=False):
@@ -51,6 +64,8 @@ class ExplorerOptions(TypedDict, total=False):
     theme: str | None
     keymap: Mapping[str, str] | None
     variant: str
+    schema_update: SchemaUpdate | None
+    schema_source: str | None
 
 
 class ExplorerApp(App[int]):
@@ -68,6 +83,9 @@ class ExplorerApp(App[int]):
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        # Not a priority key: in a text field ctrl+u still clears the line.
+        Binding("ctrl+u", "use_todays_schema", "Use today's schema", id=SWITCH_ID,
+                tooltip="Start again on the schema that just arrived"),
     ]
 
     def __init__(
@@ -84,6 +102,8 @@ class ExplorerApp(App[int]):
         theme: str | None = None,
         keymap: Mapping[str, str] | None = None,
         variant: str = "3",
+        schema_update: SchemaUpdate | None = None,
+        schema_source: str | None = None,
     ) -> None:
         super().__init__()
         self.spec = spec
@@ -106,13 +126,22 @@ class ExplorerApp(App[int]):
         self._keymap = dict(keymap or {})
         self._client_ready = asyncio.Event()
         self._client_error: str | None = None
+        self.schema_update = schema_update
+        """Today's schema in the background (started after the first frame), or ``None``."""
+        self.schema_source = schema_source
+        """Where the schema in use comes from, when no update says so (``--schema``)."""
+        self.switch_to: tuple[ApiSpec, bytes | None] | None = None
+        """Set when the person chose the schema that arrived: the app then ends and
+        :func:`run_tui` starts again on it."""
+        self._explorer: ExplorerScreen | None = None
 
     # -- start and stop ---------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
         # The explorer is the default screen rather than a mode: a mode's screen makes
         # Textual parse every stylesheet again before the first frame.
-        return ExplorerScreen()
+        self._explorer = ExplorerScreen()
+        return self._explorer
 
     def on_mount(self) -> None:
         if self._theme_name and self._theme_name != self.theme:
@@ -130,6 +159,7 @@ class ExplorerApp(App[int]):
         # not part of it: the tree comes first.
         self._show_notices()
         self._start_client()
+        self._start_schema_update()
 
     def _show_notices(self) -> None:
         for notice in self._notices[self._notices_shown:]:
@@ -156,6 +186,85 @@ class ExplorerApp(App[int]):
             self._client_ready.set()
         self._show_notices()  # those made while opening it (a history file that is off)
         self.screen.post_message(ClientOpened(self._client_error))
+
+    # -- today's schema -----------------------------------------------------------------
+
+    def _start_schema_update(self) -> None:
+        update = self.schema_update
+        if update is None or update.state in ("offline", "changed", "current"):
+            return
+        update.on_change = self._schema_settled
+        self.run_worker(update.run(), name="schema-update", group="schema", exclusive=True)
+        self._show_schema_state()
+
+    def schema_status(self) -> str:
+        """The status bar's words on the schema in use (see :func:`compact_source`)."""
+        from heroku_explorer.widgets.status_bar import compact_source
+
+        update = self.schema_update
+        if update is None:
+            return compact_source(self.schema_source or "")
+        if update.state in ("idle", "fetching") and update.current_sha256 is None:
+            return f"loading the schema from {update.host}…"
+        text = compact_source(update.source)
+        if update.state == "changed":
+            text += f" · new schema: {self._switch_key()}"
+        return text
+
+    def _show_schema_state(self) -> None:
+        from textual.css.query import NoMatches
+
+        from heroku_explorer.widgets.status_bar import StatusBar
+
+        if self._explorer is None:
+            return
+        with contextlib.suppress(NoMatches):  # not composed yet: compose reads it
+            self._explorer.query_one(StatusBar).schema = self.schema_status()
+
+    def _switch_key(self) -> str:
+        for active in self.screen.active_bindings.values():
+            if active.binding.id == SWITCH_ID:
+                return active.binding.key
+        return "ctrl+u"
+
+    def _schema_settled(self, update: SchemaUpdate) -> None:
+        """The background fetch ended: say so, and offer a schema that differs."""
+        from heroku_explorer.schema_updates import BUNDLED_SOURCE, UPDATE_HINT
+
+        self._show_schema_state()
+        self.refresh_bindings()
+        if update.state == "changed":
+            lines = (update.summary or "").splitlines()
+            shown = "\n".join(lines[:SUMMARY_LINES])
+            if len(lines) > SUMMARY_LINES:
+                shown += f"\n… and {len(lines) - SUMMARY_LINES} more line(s)"
+            self.notify(f"{shown}\n\n{self._switch_key()}: use it (the tree is rebuilt; the "
+                        "form and the response are cleared).",
+                        title=f"Today's schema from {update.host} differs from the one in use",
+                        timeout=30)
+        elif update.state == "failed":
+            why = update.message or f"The schema from {update.host} could not be fetched."
+            if update.source == BUNDLED_SOURCE:
+                why += f" The bundled 2013 manifest stays in use; {UPDATE_HINT}."
+            self.notify(why, severity="warning", timeout=10)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_todays_schema":
+            return self._switch_ready()
+        return True
+
+    def _switch_ready(self) -> bool:
+        update = self.schema_update
+        return (update is not None and update.state == "changed"
+                and update.new_spec is not None and self.switch_to is None)
+
+    def action_use_todays_schema(self) -> None:
+        update = self.schema_update
+        if not self._switch_ready() or update is None or update.new_spec is None:
+            self.notify("No newer schema has arrived.", severity="warning")
+            return
+        self.switch_to = (update.new_spec, update.new_bytes)
+        self.exit(0)
 
     async def get_client(self) -> HerokuClient:
         """The open client, once it is ready. Raises :class:`RequestError` if it failed."""
@@ -259,19 +368,45 @@ class ExplorerApp(App[int]):
         yield SystemCommand("Help", "Keys and help for the focused part (F1)", self.action_help)
 
 
+#: Rebuilds the client for a new schema (and its bytes): the runtime's hand-over.
+Switch = Callable[[ApiSpec, "bytes | None"], Callable[[], "HerokuClient"]]
+
+
 def run_tui(
     spec: ApiSpec,
     client_factory: Callable[[], HerokuClient],
+    *,
+    on_switch: Switch | None = None,
     **options: Unpack[ExplorerOptions],
 ) -> int:
     """Run the explorer until the person quits; returns the exit status (0).
 
     ``client_factory`` makes the (unopened) :class:`HerokuClient`; the app calls it
     after the first frame, opens it, and closes it when it exits. ``options`` are
-    :class:`ExplorerApp`'s keyword arguments.
+    :class:`ExplorerApp`'s keyword arguments. When the person takes the schema that
+    arrived (:attr:`ExplorerApp.switch_to`), ``on_switch`` gives the client factory
+    for it and a new explorer starts on it.
     """
-    app = ExplorerApp(spec, client_factory, **options)
-    result = app.run()
-    if app.crash_message is not None:
-        print(app.crash_message, file=sys.stderr)
-    return result if isinstance(result, int) else (app.return_code or 0)
+    while True:
+        app = ExplorerApp(spec, client_factory, **options)
+        result = app.run()
+        if app.crash_message is not None:
+            print(app.crash_message, file=sys.stderr)
+        status = result if isinstance(result, int) else (app.return_code or 0)
+        if app.switch_to is None or on_switch is None or app.crash_message is not None:
+            return status
+        spec, data = app.switch_to
+        client_factory = on_switch(spec, data)
+        options = switched_options(options, app.schema_update)
+
+
+def switched_options(options: ExplorerOptions, update: SchemaUpdate | None
+                     ) -> ExplorerOptions:
+    """The options of the explorer that starts on the schema that arrived."""
+    host = update.host if update is not None else "the API"
+    after = options.copy()
+    after["schema_update"] = None
+    after["schema_source"] = f"live schema ({host})"
+    after["notices"] = [f"Now on today's schema from {host}; the next start uses it "
+                        "directly."]
+    return after

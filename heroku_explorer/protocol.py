@@ -35,6 +35,7 @@ __all__ = [
     "RangeSpec",
     "RangeSyntaxError",
     "accept_header",
+    "accept_names_version",
     "accept_variant",
     "compute_etag",
     "error_body",
@@ -72,6 +73,8 @@ class H:
     TWO_FACTOR = "Heroku-Two-Factor-Code"
     USER_AGENT = "User-Agent"
     WARNING = "Warning"
+    WARNING_ID = "Warning-Id"
+    WARNING_MESSAGE = "Warning-Message"
     X_HEROKU_WARNING = "X-Heroku-Warning"
 
 
@@ -90,6 +93,8 @@ KEY_HEADERS: tuple[str, ...] = (
     H.NEXT_RANGE,
     H.ACCEPT_RANGES,
     H.WARNING,
+    H.WARNING_ID,
+    H.WARNING_MESSAGE,
     H.X_HEROKU_WARNING,
     H.RETRY_AFTER,
 )
@@ -121,6 +126,16 @@ def accept_variant(value: str | None) -> str | None:
                 if _VARIANT_RE.fullmatch(version):
                     return version
     return None
+
+
+def accept_names_version(value: str | None) -> bool:
+    """Whether an ``Accept`` header names a version at all (``version=`` on any media
+    range): today's API answers 400 ``missing_version`` to one that does not, and
+    406 to one whose version it does not serve."""
+    if not value:
+        return False
+    return any(param.partition("=")[0].strip().lower() == "version"
+               for media_range in value.split(",") for param in media_range.split(";")[1:])
 
 
 # -- Ranges -----------------------------------------------------------------
@@ -293,6 +308,10 @@ ERROR_MESSAGES: dict[str, str] = {
     "forbidden": "You do not have access to this resource.",
     "two_factor": "A second authentication factor is required for this request.",
     "not_found": "Couldn't find that resource.",
+    "missing_version": (
+        "Please specify a version along with Heroku's API MIME type. For example, "
+        "`Accept: application/vnd.heroku+json; version=3`."
+    ),
     "not_acceptable": (
         "An Accept header of 'application/vnd.heroku+json; version=3' is required."
     ),

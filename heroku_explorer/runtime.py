@@ -128,6 +128,15 @@ class Setup:
         if self._history is not None:
             self._history.close()
 
+    def use_schema(self, spec: ApiSpec, data: bytes | None) -> Callable[[], HerokuClient]:
+        """Switch to ``spec`` (today's schema, which arrived mid-session): the history
+        learns its write-only fields, and the returned factory makes a client on it
+        (in sandbox mode a sandbox that emulates it and serves ``data`` as /schema)."""
+        self._spec = (spec, data)
+        if self._history is not None:
+            self._history.use_schema(spec)
+        return self.client_factory()
+
     def client_factory(self) -> Callable[[], HerokuClient]:
         """A factory of the one shared client (called once, after the first paint)."""
 
@@ -390,6 +399,21 @@ def todays_schema(api: str, variant: str, timeout: float, notices: list[str], *,
     return load, update
 
 
+def schema_source(args: argparse.Namespace) -> str | None:
+    """Where a schema named with ``--schema`` comes from, in a few words; ``None``
+    for today's schema (its :class:`SchemaUpdate` says)."""
+    from heroku_explorer.schema_updates import BUNDLED_SOURCE
+
+    schema = getattr(args, "schema", None)
+    if schema is None or schema == "live":
+        return None
+    if schema == "bundled":
+        return BUNDLED_SOURCE
+    if schema.startswith(("http://", "https://")):
+        return visible(f"schema from {urlsplit(schema).hostname or schema}", single_line=True)
+    return visible(f"schema from {os.path.basename(schema) or schema}", single_line=True)
+
+
 def cached_sha(data: bytes) -> str:
     import hashlib
 
@@ -417,12 +441,14 @@ def run(command: str, args: argparse.Namespace) -> int:
         if command == "tui":
             from heroku_explorer.app import run_tui
 
-            # The history file opens with the client, after the first frame.
+            # The history file opens with the client, after the first frame; today's
+            # schema is fetched after it too, and a switch to it comes back here.
             return run_tui(
                 setup.spec, setup.client_factory(), mode=setup.mode,
                 base_url=setup.base_url, read_only=setup.read_only,
                 notices=setup.notices, theme=setup.config.theme, keymap=setup.config.keys,
-                variant=setup.variant,
+                variant=setup.variant, schema_update=setup.schema_update,
+                schema_source=schema_source(args), on_switch=setup.use_schema,
             )
         if command == "repl":
             return asyncio.run(_repl(setup, args))
@@ -450,7 +476,9 @@ async def _repl(setup: Setup, args: argparse.Namespace) -> int:
     # The REPL's own line history follows the history setting: none when it is off.
     path = None if setup.history_mode == "off" else default_history_path()
     return await run_repl(spec, setup.client_factory(), history_path=path,
-                          yes=getattr(args, "yes", False), mode=setup.mode)
+                          yes=getattr(args, "yes", False), mode=setup.mode,
+                          schema_update=setup.schema_update,
+                          schema_source=schema_source(args), on_switch=setup.use_schema)
 
 
 async def _call(setup: Setup, args: argparse.Namespace) -> int:

@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 
-from heroku_explorer import protocol
 from heroku_explorer.sandbox import SandboxApp, create_app
 from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
@@ -132,7 +131,9 @@ def test_error_paths(spec: ApiSpec) -> None:
         assert client.patch(f"/apps/{name}", json={"maintenance": True},
                             headers={"If-Match": '"stale"'}).status_code == 412
         assert client.get("/apps", headers={"Authorization": "Bearer nope"}).status_code == 401
-        assert client.get("/apps", headers={"Accept": "application/json"}).status_code == 406
+        assert client.get("/apps", headers={"Accept": "application/json"}).status_code == 400
+        assert client.get("/apps", headers={
+            "Accept": "application/vnd.heroku+json; version=9"}).status_code == 406
         assert client.get("/apps/not-an-app").status_code == 404
         assert client.post(f"/apps/{name}/domains", json={}).status_code == 422
         assert client.get("/apps", headers={"Range": "id ..; max=9999"}).status_code == 416
@@ -147,10 +148,12 @@ def test_deprecated_stack_warns(served: tuple[SandboxApp, httpx.Client]) -> None
     apps = client.get("/apps").json()
     old = next(a for a in apps if a["stack"] == "heroku-20")
     resp = client.get(f"/apps/{old['id']}")
-    code, message = protocol.parse_warning(resp.headers["Warning"])
-    assert code == "stack_deprecated" and "deprecated" in message
+    assert resp.headers["Warning-Id"] == "stack_deprecated"
+    assert "deprecated" in resp.headers["Warning-Message"]
+    assert resp.headers["X-Heroku-Warning"] == resp.headers["Warning-Message"]
     new = next(a for a in apps if a["stack"] != "heroku-20")
-    assert "Warning" not in client.get(f"/apps/{new['id']}").headers
+    headers = client.get(f"/apps/{new['id']}").headers
+    assert not {"Warning-Id", "Warning-Message", "X-Heroku-Warning"} & set(headers)
 
 
 def test_twenty_concurrent_writers_lose_nothing(served: tuple[SandboxApp, httpx.Client]) -> None:

@@ -57,11 +57,18 @@ from heroku_explorer.client.response import (
 )
 from heroku_explorer.errors import RateLimited, ReadOnlyRefused, RequestError, TimeoutError_
 from heroku_explorer.paths import cache_dir as default_cache_dir
-from heroku_explorer.protocol import H, accept_header, accept_variant, header_value, reason_phrase
+from heroku_explorer.protocol import (
+    H,
+    accept_header,
+    accept_variant,
+    header_value,
+    parse_warning,
+    reason_phrase,
+)
 from heroku_explorer.request import RequestSpec
 from heroku_explorer.safe_text import has_controls
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "HerokuClient"]
+__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "HerokuClient", "read_warnings"]
 
 DEFAULT_BASE_URL = "https://api.heroku.com"
 BASE_URL_ENV = "HEROKU_API_URL"
@@ -575,7 +582,7 @@ class HerokuClient:
         elif etag and 200 <= status < 300 and body_path is None and not read.truncated:
             key = key or self._key(out)
             self.etags.put(key, CachedResponse(etag, status, pairs, body, time.time()))
-        warnings = tuple(v for k, v in pairs if k.lower() in ("warning", "x-heroku-warning"))
+        warnings = read_warnings(pairs)
         if any(has_controls(w) for w in warnings):
             notes.append("a Warning holds control characters (shown escaped)")
         return Exchange(
@@ -678,6 +685,41 @@ class _SpoolFailed(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def read_warnings(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The warnings of an answer, one per warning however many headers carry it.
+
+    Today's API sends ``Warning-Id`` and ``Warning-Message`` (read as one pair, in
+    order: ``stack_deprecated: This stack is deprecated.``); the legacy
+    ``X-Heroku-Warning`` and an RFC 7234 ``Warning`` are kept as received unless they
+    repeat a message already read. Values are kept as received (shown escaped)."""
+    ids: list[str] = []
+    messages: list[str] = []
+    legacy: list[str] = []
+    for name, value in pairs:
+        folded = name.lower()
+        if folded == "warning-id":
+            ids.append(value.strip())
+        elif folded == "warning-message":
+            messages.append(value.strip())
+        elif folded in ("warning", "x-heroku-warning"):
+            legacy.append(value)
+    out: list[str] = []
+    seen: set[str] = set()
+    for index, message in enumerate(messages):
+        ident = ids[index] if index < len(ids) else ""
+        out.append(f"{ident}: {message}" if ident else message)
+        seen.add(message)
+    # An id with no message of its own still says something.
+    out.extend(ident for ident in ids[len(messages):] if ident)
+    for value in legacy:
+        message = parse_warning(value)[1].strip()
+        if message and message in seen:
+            continue
+        seen.add(message)
+        out.append(value)
+    return tuple(out)
 
 
 def _write(handle: IO[bytes], data: bytes | bytearray) -> None:

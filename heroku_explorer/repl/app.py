@@ -15,6 +15,11 @@ zero-argument callable returning an async context manager of one (the
 its first prompt with nothing but prompt-toolkit imported, then loads the schema,
 the engine and httpx in the background; a line typed before that is done simply
 waits for it. The REPL closes a client it opened itself.
+
+Today's schema is fetched after the first prompt too (``schema_update``, never in a
+script): one notice says when a different one arrived, ``schema`` tells where the
+schema in use comes from, and ``schema use`` switches to it (a new parser and
+completer; in sandbox mode a new sandbox on it, the previous client closed).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
     from heroku_explorer.policy import Destruction
     from heroku_explorer.repl.session import Session
     from heroku_explorer.schema.model import ApiSpec
+    from heroku_explorer.schema_updates import SchemaUpdate
 
 __all__ = ["ClientSource", "SpecSource", "default_history_path", "run_repl"]
 
@@ -46,6 +52,8 @@ __all__ = ["ClientSource", "SpecSource", "default_history_path", "run_repl"]
 ClientSource = Union["HerokuClient", Callable[[], AbstractAsyncContextManager["HerokuClient"]]]
 #: A loaded spec, or a function that loads it.
 SpecSource = Union["ApiSpec", Callable[[], "ApiSpec"]]
+#: The runtime's hand-over on a switch: the factory of a client on the new schema.
+OnSwitch = Callable[["ApiSpec", "bytes | None"], Callable[[], "HerokuClient"]]
 
 
 class _Engine:
@@ -54,8 +62,15 @@ class _Engine:
     def __init__(self, spec: SpecSource, client: ClientSource,
                  stack: contextlib.AsyncExitStack, stdout: IO[str] | None,
                  stderr: IO[str] | None, *, interactive: bool, yes: bool = False,
-                 mode: str | None = None) -> None:
+                 mode: str | None = None, schema_update: SchemaUpdate | None = None,
+                 schema_source: str | None = None,
+                 on_switch: OnSwitch | None = None) -> None:
         self.yes = yes
+        self.schema_update = schema_update
+        self.schema_source = schema_source
+        self.on_switch = on_switch
+        self._update_task: asyncio.Task[None] | None = None
+        self._switched_client: HerokuClient | None = None
         self.mode = mode
         self.spec_source = spec
         self.client_source = client
@@ -76,6 +91,63 @@ class _Engine:
             self._task = asyncio.ensure_future(self._build())
         if self._client_task is None and callable(self.client_source):
             self._client_task = asyncio.ensure_future(self._open_client())
+        update = self.schema_update
+        if (self._update_task is None and self.interactive and update is not None
+                and update.state == "idle"):
+            update.on_change = self._schema_settled
+            self._update_task = asyncio.ensure_future(update.run())
+
+    async def stop(self) -> None:
+        """Stop the schema fetch if it is still going (the REPL is leaving)."""
+        task, self._update_task = self._update_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _message(self, text: str) -> None:
+        if self.session is not None:
+            self.session.console.message(text)
+            return
+        err = self.stderr or self.stdout or sys.stderr
+        err.write(text + "\n")
+        err.flush()
+
+    def _schema_settled(self, update: SchemaUpdate) -> None:
+        """One notice when a different schema arrived (or when the bundled one stays
+        because the fetch failed)."""
+        from heroku_explorer.safe_text import visible
+        from heroku_explorer.schema_updates import BUNDLED_SOURCE, UPDATE_HINT
+
+        if update.state == "changed":
+            from heroku_explorer.repl.session import schema_notice
+
+            self._message(schema_notice(update))
+        elif update.state == "failed" and update.source == BUNDLED_SOURCE:
+            why = update.message or f"{update.host} could not be asked for the schema."
+            self._message(visible(f"{why} The bundled 2013 manifest stays in use; "
+                                  f"{UPDATE_HINT}.", single_line=True))
+        self.on_change()
+
+    async def _switch_client(self, spec: ApiSpec, data: bytes | None) -> HerokuClient | None:
+        """The hand-over on ``schema use``: in sandbox mode a client on a sandbox that
+        emulates ``spec``; otherwise the client stays (``None``)."""
+        if self.on_switch is None:
+            return None
+        factory = self.on_switch(spec, data)
+        if self.mode != "SANDBOX":
+            return None
+        client = await self.stack.enter_async_context(factory())
+        self._switched_client = client
+        self.on_change()
+        return client
+
+    def _switched(self, session: Session) -> None:
+        if self.interactive:
+            from heroku_explorer.repl.completer import ReplCompleter
+
+            self.completer = ReplCompleter(session.spec, session, session.parser)
+        self.on_change()
 
     async def ready(self) -> Session:
         self.start()
@@ -94,6 +166,10 @@ class _Engine:
         err = self.stderr or (out if self.interactive else sys.stderr)
         session = Session(spec, self._client, Console(out, err, use_color(out)),
                           yes=self.yes, mode=self.mode)
+        session.schema_update = self.schema_update
+        session.schema_source = self.schema_source
+        session.switch_client = self._switch_client
+        session.on_switch = self._switched
         if self.interactive:
             from heroku_explorer.repl.completer import ReplCompleter
 
@@ -120,6 +196,8 @@ class _Engine:
 
     @property
     def client_if_ready(self) -> HerokuClient | None:
+        if self._switched_client is not None:
+            return self._switched_client
         if not callable(self.client_source):
             return self.client_source
         task = self._client_task
@@ -150,6 +228,9 @@ async def run_repl(
     stderr: IO[str] | None = None,
     yes: bool = False,
     mode: str | None = None,
+    schema_update: SchemaUpdate | None = None,
+    schema_source: str | None = None,
+    on_switch: OnSwitch | None = None,
 ) -> int:
     """Run the REPL until ``exit`` or Ctrl-D; the exit status.
 
@@ -159,15 +240,21 @@ async def run_repl(
     ``DummyOutput``); ``stdout``/``stderr`` receive the results and messages
     (default: the terminal, through ``patch_stdout``). ``yes`` sends destructions
     on the live API without asking; ``mode`` (``LIVE``/``SANDBOX``) is told by the
-    client when not given.
+    client when not given. ``schema_update`` is today's schema, fetched after the
+    first prompt (never in a script); ``schema_source`` says where a named schema
+    comes from; ``on_switch`` gives the client factory for ``schema use``.
     """
     interactive = input is not None or _isatty(sys.stdin)
     async with contextlib.AsyncExitStack() as stack:
         engine = _Engine(spec, client, stack, stdout, stderr, interactive=interactive,
-                         yes=yes, mode=mode)
-        if not interactive:
-            return await _run_script(await engine.ready(), sys.stdin)
-        return await _interactive(engine, history_path, input, output)
+                         yes=yes, mode=mode, schema_update=schema_update,
+                         schema_source=schema_source, on_switch=on_switch)
+        try:
+            if not interactive:
+                return await _run_script(await engine.ready(), sys.stdin)
+            return await _interactive(engine, history_path, input, output)
+        finally:
+            await engine.stop()
 
 
 def _isatty(stream: IO[str] | None) -> bool:

@@ -11,7 +11,7 @@ names, the names that were probably meant::
     ... -H 'If-Match: "etag"' --range 'name ..; max=10' -v --json --if-match
     next | revalidate | headers | body | status | curl | httpie | python
     history [filter] | doc [resource [action]] | example resource action
-    overview [topic] | set app=my-app | unset app | help [command] | exit
+    overview [topic] | set app=my-app | unset app | schema [use] | help [command] | exit
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ __all__ = [
     "Parser",
     "Raw",
     "Revalidate",
+    "SchemaCommand",
     "SetDefaults",
     "Show",
     "UnsetDefaults",
@@ -147,6 +148,14 @@ class UnsetDefaults:
 
 
 @dataclass(frozen=True, slots=True)
+class SchemaCommand:
+    """``schema`` (where the schema in use comes from) or ``schema use`` (switch to
+    today's, once it has arrived)."""
+
+    use: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -163,7 +172,7 @@ class Empty:
 
 Command = (
     Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
-    | SetDefaults | UnsetDefaults | Help | Exit | Empty
+    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty
 )
 
 

@@ -46,6 +46,7 @@ from heroku_explorer.repl.commands import (
     Parser,
     Raw,
     Revalidate,
+    SchemaCommand,
     SetDefaults,
     Show,
     UnsetDefaults,
@@ -61,8 +62,17 @@ if TYPE_CHECKING:
     from heroku_explorer.client.response import Exchange
     from heroku_explorer.repl.stream import StdoutSink
     from heroku_explorer.request import RequestSpec
+    from heroku_explorer.schema_updates import SchemaUpdate
 
-__all__ = ["CANCELLED_UNSAFE", "NotConfirmed", "NotSent", "Session", "session_mode"]
+#: Gives the client for a schema switched to: a new one (the sandbox emulates the
+#: new schema; the session closes the old client), or ``None`` to keep the current.
+SwitchClient = Callable[["ApiSpec", "bytes | None"], Awaitable["HerokuClient | None"]]
+
+__all__ = ["CANCELLED_UNSAFE", "SUMMARY_LINES", "NotConfirmed", "NotSent", "Session",
+           "SwitchClient", "schema_notice", "session_mode"]
+
+#: Lines of a schema change summary shown in the notice and by ``schema``.
+SUMMARY_LINES = 6
 
 _SEEN_LIMIT = 50
 
@@ -142,6 +152,14 @@ class Session:
         """The request in flight when the last line was cancelled (Ctrl-C)."""
         self.unconfirmed: NotConfirmed | None = None
         """The refusal of the last line when it was a destruction left unconfirmed."""
+        self.schema_update: SchemaUpdate | None = None
+        """Today's schema in the background (``schema`` and ``schema use``)."""
+        self.schema_source: str | None = None
+        """Where the schema in use comes from when no update says (``--schema``)."""
+        self.switch_client: SwitchClient | None = None
+        """Gives the client for a schema switched to (see :data:`SwitchClient`)."""
+        self.on_switch: Callable[[Session], None] | None = None
+        """Told after ``schema use`` switched (the REPL rebuilds its completer)."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -252,9 +270,68 @@ class Session:
                         and topic not in SESSION_COMMANDS
                         else docs.help_text(topic, color=self.console.color))
                 self.console.print(text)
+            case SchemaCommand(use=use):
+                if use:
+                    await self._use_schema()
+                else:
+                    self._schema_info()
             case Exit():
                 self.exiting = True
         return True
+
+    # -- today's schema --------------------------------------------------------------
+
+    def _schema_info(self) -> None:
+        update = self.schema_update
+        counts = _counts(self.spec)
+        if update is None:
+            source = self.schema_source or "the schema given"
+            self.console.print(f"schema: {visible(source, single_line=True)} ({counts})")
+            if self.schema_source is None or not self.schema_source.startswith("live "):
+                self.console.print("today's schema: not fetched (a schema was named)")
+            return
+        from heroku_explorer.schema_updates import UPDATE_HINT
+
+        host = update.host
+        self.console.print(f"schema: {update.source} ({counts})")
+        state = {
+            "idle": "not fetched yet",
+            "fetching": f"loading from {host}…",
+            "current": f"the one in use (checked with {host})",
+            "failed": update.message or f"{host} could not be asked",
+            "offline": f"offline, never fetched; {UPDATE_HINT}",
+        }.get(update.state)
+        if update.state == "changed":
+            self.console.print(schema_notice(update))
+        else:
+            self.console.print(f"today's schema: {state}")
+
+    async def _use_schema(self) -> None:
+        update = self.schema_update
+        if update is None or update.state != "changed" or update.new_spec is None:
+            why = {"fetching": "it is still loading", "current": "the one in use is today's",
+                   "failed": "it could not be fetched", "offline": "offline, nothing is fetched",
+                   "idle": "it is not fetched yet"}
+            state = update.state if update is not None else None
+            raise _Problem("no newer schema to switch to"
+                           + (f": {why[state]}" if state in why else ""))
+        spec, data = update.new_spec, update.new_bytes
+        client = await self.switch_client(spec, data) if self.switch_client else None
+        if client is not None:
+            old, self._client, self._get_client = self._client, client, None
+            if old is not None:
+                await old.aclose()
+            # The old answers and names came from the old sandbox.
+            self.last, self._recent, self._seen = None, [], {}
+        self.spec = spec
+        self.parser = Parser(spec)
+        self.vocab = self.parser.vocab
+        self.schema_update = None
+        self.schema_source = f"live schema ({update.host})"
+        self.console.message(f"now on today's schema from {update.host}: {_counts(spec)}"
+                             + ("; the sandbox emulates it" if client is not None else ""))
+        if self.on_switch is not None:
+            self.on_switch(self)
 
     # -- building requests ----------------------------------------------------------
 
@@ -408,6 +485,9 @@ class Session:
             key = headers_text(exchange, color=color, only_key=True)
             if key:
                 out.message(key)
+        for warning in exchange.warnings:  # the server's words, shown inert
+            out.message(paint(f"warning: {visible(warning, single_line=True)}", "yellow",
+                              color))
         if exchange.error is not None:
             out.error(exchange.error, request_id=not with_status)
             streamed = self._streamed is not None and self._streamed.streamed
@@ -527,6 +607,22 @@ class Session:
         for method, path, status, elapsed in rows:
             self.console.print(visible(f"  {method:<6} {path}  {status}  {elapsed}",
                                        single_line=True))
+
+
+def _counts(spec: ApiSpec) -> str:
+    return f"{len(spec.resources)} resources, {sum(1 for _ in spec.actions())} actions"
+
+
+def schema_notice(update: SchemaUpdate) -> str:
+    """The words on a schema that arrived and differs: the first lines of its
+    summary and how to switch (names in the summary are already made visible)."""
+    lines = (update.summary or "").splitlines()
+    shown = [f"today's schema from {update.host} differs from the one in use:",
+             *(f"  {line}" for line in lines[:SUMMARY_LINES])]
+    if len(lines) > SUMMARY_LINES:
+        shown.append(f"  … and {len(lines) - SUMMARY_LINES} more line(s)")
+    shown.append("type 'schema use' to switch")
+    return visible("\n".join(shown))
 
 
 def _response_resource(action: Action | None) -> str | None:

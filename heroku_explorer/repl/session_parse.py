@@ -16,6 +16,7 @@ from heroku_explorer.repl.commands import (
     Next,
     Overview,
     Revalidate,
+    SchemaCommand,
     SetDefaults,
     Show,
     UnsetDefaults,
@@ -56,6 +57,13 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
     if word in ("exit", "quit"):
         _no_more(word, tokens, 1)
         return Exit()
+    if word == "schema":
+        _no_more(word, tokens, 2)
+        if args and args[0].text.casefold() != "use":
+            raise ParseError(f"'schema' takes only 'use' here; '{args[0].text}' is not it",
+                             args[0].start, end=args[0].end,
+                             suggestions=did_you_mean(args[0].text, ["use"]))
+        return SchemaCommand(use=bool(args))
     if word == "history":
         return History(" ".join(t.text for t in args))
     if word == "help":

@@ -25,6 +25,7 @@ SESSION_COMMANDS: dict[str, str] = {
     "overview": "the API's own documentation: overview ranges",
     "set": "set defaults for path parameters: set app=my-app",
     "unset": "forget defaults: unset app (all without a name)",
+    "schema": "where the schema in use comes from; 'schema use' switches to today's",
     "help": "this list, or help for one command",
     "exit": "leave the REPL (Ctrl-D too)",
     "quit": "leave the REPL",

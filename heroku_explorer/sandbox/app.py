@@ -1,6 +1,7 @@
 """The sandbox as one raw ASGI application: the protocol around the handlers.
 
-Per request, in order: ``Accept`` (406), ``GET /schema`` (no token needed, as on
+Per request, in order: ``Accept`` (400 ``missing_version`` without a version, as
+today's API answers; 406 for a version it does not serve), ``GET /schema`` (no token needed, as on
 the real API), the token (401), a declared ``Content-Length`` over the cap (413),
 and only then the body, counted while it is read (413 past :data:`MAX_BODY`, 408
 when it trickles in slower than ``body_timeout``); then the token pool (429; the
@@ -265,7 +266,10 @@ class SandboxApp:
         return status, base + out, payload
 
     def _screen(self, method: str, path: str, headers: dict[str, str]) -> None:
-        if protocol.accept_variant(headers.get("accept")) is None:
+        accept = headers.get("accept")
+        if not protocol.accept_names_version(accept):
+            raise Problem(400, "missing_version")
+        if protocol.accept_variant(accept) is None:
             raise Problem(406, "not_acceptable")
         if path.rstrip("/") == "/schema" and method in ("GET", "HEAD") and self.schema_bytes:
             return
@@ -383,8 +387,10 @@ class SandboxApp:
             for value in names:
                 name = value.get("name") if isinstance(value, dict) else value
                 if isinstance(name, str) and name in self._deprecated:
+                    # As today's API: Warning-Id and Warning-Message, beside the
+                    # legacy X-Heroku-Warning (what Heroku's own CLI reads).
                     code, message = presets.STACK_WARNING
-                    return [(H.WARNING, protocol.format_warning(code, message)),
+                    return [(H.WARNING_ID, code), (H.WARNING_MESSAGE, message),
                             (H.X_HEROKU_WARNING, message)]
         return []
 

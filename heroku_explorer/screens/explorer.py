@@ -73,7 +73,7 @@ class ExplorerScreen(Screen[None]):
             yield ResourceBrowser(self.host.spec, id="browser")
         host = self.host
         yield StatusBar(mode=host.mode, base_url=host.base_url, account=host.account,
-                        read_only=host.read_only,
+                        read_only=host.read_only, schema=host.schema_status(),
                         limit=RATE_LIMIT if host.mode == "LIVE" else None, id="status-bar")
 
     def on_mount(self) -> None:

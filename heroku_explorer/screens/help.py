@@ -22,8 +22,9 @@ _GENERAL = """\
 
 Browse the API in the tree, read the docs, open an action (**Enter**), fill the
 form and send it (**ctrl+j**). **ctrl+p** searches every action, **F2** shows the
-schema's overview, **F3** the history. Every key below has an id that the
-`[keys]` table of the config file can remap.
+schema's overview, **F3** the history. When today's schema arrives and differs
+from the one in use, **ctrl+u** starts again on it (the status bar says so). Every
+key below has an id that the `[keys]` table of the config file can remap.
 """
 
 

@@ -45,6 +45,7 @@ _KEY_GROUPS: tuple[tuple[str, ...], ...] = (
     (H.RATELIMIT_REMAINING, H.REQUEST_ID, H.ETAG, H.CONTENT_RANGE, H.NEXT_RANGE),
     (H.WARNING, H.X_HEROKU_WARNING, H.RETRY_AFTER),
 )
+_WARNING_HEADERS = (H.WARNING, H.X_HEROKU_WARNING)
 
 
 def format_size(size: int) -> str:
@@ -207,9 +208,15 @@ actions that take it), **Headers** the full table and what was sent; **b**,
                 line = item
         if line is not None:
             lines.append(line)
-        warnings = [Content.assemble((name, "$text-warning bold"), " ",
-                                     visible(value, single_line=True))
-                    for name in warn if (value := exchange.header(name)) is not None]
+        # One item per warning (Warning-Id/Warning-Message, X-Heroku-Warning and
+        # Warning read together by the client), then Retry-After.
+        warnings = [Content.assemble(("Warning", "$text-warning bold"), " ",
+                                     visible(text, single_line=True))
+                    for text in exchange.warnings]
+        warnings += [Content.assemble((name, "$text-warning bold"), " ",
+                                      visible(value, single_line=True))
+                     for name in warn if name not in _WARNING_HEADERS
+                     and (value := exchange.header(name)) is not None]
         if warnings:
             lines.append(Content(" · ").join(warnings))
         return Content("\n").join(lines)

@@ -1,4 +1,5 @@
-"""The status bar: mode, base URL, account, rate-limit gauge and last Request-Id.
+"""The status bar: mode, base URL, schema source, account, rate-limit gauge and last
+Request-Id.
 
 One widget drawing one line (rather than a row of labels): it is on the first
 frame, so it should cost no more than a line of text.
@@ -15,11 +16,23 @@ from textual.widget import Widget
 
 from heroku_explorer.safe_text import visible
 
-__all__ = ["RATE_LIMIT", "StatusBar", "gauge"]
+__all__ = ["RATE_LIMIT", "SOURCE_WIDTH", "StatusBar", "compact_source", "gauge"]
 
 #: Heroku's budget of requests per account (refilled gradually).
 RATE_LIMIT = 4500
 _CELLS = 8
+#: The most cells the schema source takes.
+SOURCE_WIDTH = 44
+
+
+def compact_source(source: str, width: int = SOURCE_WIDTH) -> str:
+    """One line on the schema in use, short: ``cached 2026-11-30 14:02 (api.heroku.com,
+    variant 3)`` becomes ``cached 2026-11-30 14:02``; anything longer than ``width``
+    ends in an ellipsis. Control characters are shown as escapes."""
+    text = visible(source, single_line=True).strip()
+    if text.startswith("cached ") and text.endswith(")") and " (" in text:
+        text = text[:text.index(" (")]
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def gauge(remaining: int, limit: int = RATE_LIMIT) -> tuple[str, str]:
@@ -37,6 +50,7 @@ class StatusBar(Widget):
         "status-bar--sandbox",
         "status-bar--live",
         "status-bar--url",
+        "status-bar--schema",
         "status-bar--account",
         "status-bar--label",
         "status-bar--high",
@@ -50,6 +64,7 @@ class StatusBar(Widget):
     | :- | :- |
     | `status-bar--sandbox`, `--live` | The mode badge. |
     | `status-bar--url`, `--account` | Where requests go, and as whom. |
+    | `status-bar--schema` | Where the schema in use comes from. |
     | `status-bar--label` | "RateLimit" and "Request-Id". |
     | `status-bar--high` ... `--unknown` | The rate-limit gauge, by how much is left. |
     | `status-bar--request-id` | The last Request-Id. |
@@ -69,6 +84,8 @@ class StatusBar(Widget):
     """Non-GET requests are refused."""
     limit: reactive[int | None] = reactive(None)
     """The full budget (Heroku's is 4500); ``None``: the highest value seen so far."""
+    schema: reactive[str] = reactive("")
+    """Where the schema in use comes from ("loading the schema from ..." meanwhile)."""
 
     def __init__(
         self,
@@ -78,6 +95,7 @@ class StatusBar(Widget):
         account: str | None = None,
         read_only: bool = False,
         limit: int | None = None,
+        schema: str = "",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -86,6 +104,7 @@ class StatusBar(Widget):
         self.set_reactive(StatusBar.account, account)
         self.set_reactive(StatusBar.read_only, read_only)
         self.set_reactive(StatusBar.limit, limit)
+        self.set_reactive(StatusBar.schema, schema)
         self._peak = 0
         self._styles: dict[str, Style] = {}
 
@@ -116,6 +135,9 @@ class StatusBar(Widget):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(badge, self._part("live" if live else "sandbox"))
         text.append(f" {visible(self.base_url, single_line=True)} ", self._part("url"))
+        if self.schema:
+            text.append(f" {compact_source(self.schema, SOURCE_WIDTH + 2)} ",
+                        self._part("schema"))
         if self.account:
             text.append(f" {visible(self.account, single_line=True)} ", self._part("account"))
         text.append(" RateLimit ", self._part("label"))
