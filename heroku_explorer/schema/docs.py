@@ -25,7 +25,8 @@ Ask for version 3 of the API in the `Accept` header on every request:
 
     Accept: application/vnd.heroku+json; version=3
 
-Without it the API answers `406 Not Acceptable`. The version string also picks a
+Without a version the API answers `400 Bad Request` with the id `missing_version`;
+an unknown version gets `406 Not Acceptable`. The version string also picks a
 variant: `version=3.sdk` exposes extra (often prototype) endpoints and fields, and
 others such as `3.webhooks` exist. Request bodies are JSON, sent with
 `Content-Type: application/json`. A descriptive `User-Agent` helps Heroku support."""
@@ -81,12 +82,13 @@ STATUS_ROWS: tuple[tuple[str, str], ...] = (
     ("202 Accepted", "accepted; the work finishes in the background"),
     ("206 Partial Content", "one page of a longer list (see Ranges)"),
     ("304 Not Modified", "unchanged since the ETag sent in If-None-Match"),
-    ("400 Bad Request", "the request could not be understood"),
+    ("400 Bad Request", "the request could not be understood (id missing_version: the "
+                        "Accept header names no version)"),
     ("401 Unauthorized", "no token, or a wrong one"),
     ("402 Payment Required", "the account must be verified or paid up first"),
     ("403 Forbidden", "not allowed (id two_factor: a second factor is needed)"),
     ("404 Not Found", "no such path, or no such object"),
-    ("406 Not Acceptable", "the Accept header is missing or asks for an unknown version"),
+    ("406 Not Acceptable", "the Accept header asks for a version that is not served"),
     ("412 Precondition Failed", "changed since the ETag sent in If-Match"),
     ("416 Requested Range Not Satisfiable", "the Range header is not valid for this list"),
     ("422 Unprocessable Entity", "a parameter is missing, unknown or of the wrong type"),
