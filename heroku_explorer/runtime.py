@@ -44,8 +44,9 @@ if TYPE_CHECKING:
     from heroku_explorer.schema.model import ApiSpec
     from heroku_explorer.schema_updates import SchemaUpdate
 
-__all__ = ["API_URL_ENV", "DEFAULT_API_URL", "SANDBOX_BASE_URL", "Mode", "Setup", "api_url",
-           "fetch_schema_sync", "known_secrets", "offline", "prepare", "run", "todays_schema"]
+__all__ = ["API_URL_ENV", "DEFAULT_API_URL", "OFFLINE_ENV", "SANDBOX_BASE_URL", "Mode", "Setup",
+           "api_url", "fetch_schema_sync", "known_secrets", "offline", "prepare", "run",
+           "todays_schema"]
 
 Mode = Literal["SANDBOX", "LIVE"]
 
@@ -342,9 +343,15 @@ def prepare(args: argparse.Namespace) -> Setup:
     )
 
 
+#: Set (to anything but "" or "0") to never fetch the public schema, like --offline.
+OFFLINE_ENV = "HEROKU_EXPLORER_OFFLINE"
+
+
 def offline(args: argparse.Namespace, config: Config) -> bool:
-    """``--offline`` or ``offline = true`` in the config: no schema is ever fetched."""
-    return bool(getattr(args, "offline", False)) or config.offline
+    """``--offline``, ``offline = true`` in the config or ``HEROKU_EXPLORER_OFFLINE=1``:
+    no schema is ever fetched."""
+    env = os.environ.get(OFFLINE_ENV, "").strip()
+    return bool(getattr(args, "offline", False)) or config.offline or env not in ("", "0")
 
 
 def todays_schema(api: str, variant: str, timeout: float, notices: list[str], *,

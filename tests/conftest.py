@@ -1,8 +1,19 @@
-"""Shared fixtures: where the read-only reference data lives."""
+"""Shared fixtures: where the read-only reference data lives.
+
+No test touches the internet: the public schema is never fetched from api.heroku.com
+(``HEROKU_EXPLORER_OFFLINE``, inherited by every subprocess a test starts). Tests of
+the background fetch unset it with the ``online_schema`` fixture and point the API
+URL at a loopback server.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +22,48 @@ SHARED = ROOT.parent / "shared"
 REFERENCE_DIR = SHARED / "reference"
 SEEDS_DIR = SHARED / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ["HEROKU_EXPLORER_OFFLINE"] = "1"
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def _is_loopback(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    name = host.strip("[]").lower().rstrip(".")
+    if name in _LOOPBACK_NAMES or name == "::1":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+    """Every name a test resolves must be loopback: traffic stays on 127.0.0.0/8."""
+    if host is not None and not _is_loopback(host):
+        raise OSError(f"test guard: {host!r} is not a loopback address; tests send "
+                      "nothing off this machine")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _traffic_stays_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_only)
+
+
+@pytest.fixture
+def online_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let the background schema fetch run (against the loopback API a test names)."""
+    monkeypatch.delenv("HEROKU_EXPLORER_OFFLINE", raising=False)
+    yield
 
 
 def _need(path: Path) -> Path:

@@ -40,6 +40,7 @@ def test_netrc_and_env_mean_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert prepare(build_parser().parse_args(["repl", "--sandbox"])).mode == "SANDBOX"
 
 
+@pytest.mark.usefixtures("online_schema")
 def test_live_schema_is_bundled_at_once_and_its_fetch_fails_plainly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -21,6 +21,9 @@ from heroku_explorer.cli import build_parser, main
 from heroku_explorer.runtime import Setup, prepare
 from heroku_explorer.schema_updates import SchemaUpdate
 
+# These tests run the background schema fetch, against a loopback API only.
+pytestmark = pytest.mark.usefixtures("online_schema")
+
 TOKEN = "hrku-bg-0123456789abcdef-secret"
 
 

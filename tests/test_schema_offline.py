@@ -11,6 +11,9 @@ import pytest
 from heroku_explorer.cli import main
 from tests.test_schema_background import SchemaServer, changed_schema, start, updater
 
+# These tests run the background schema fetch, against a loopback API only.
+pytestmark = pytest.mark.usefixtures("online_schema")
+
 
 @pytest.fixture
 def server(ref_hyper_path: Path) -> Iterator[SchemaServer]:

@@ -28,6 +28,9 @@ from heroku_explorer.schema import load_bundled
 from tests.test_schema_background import changed_schema
 from tests.test_schema_switch_tui import GatedSchema
 
+# These tests run the background schema fetch, against a loopback API only.
+pytestmark = pytest.mark.usefixtures("online_schema")
+
 TOKEN = "hrku-repl-0123456789abcdef-secret"
 
 

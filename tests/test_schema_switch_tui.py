@@ -27,6 +27,9 @@ from heroku_explorer.screens.help import help_markdown
 from heroku_explorer.widgets.status_bar import StatusBar, compact_source
 from tests.test_schema_background import changed_schema
 
+# These tests run the background schema fetch, against a loopback API only.
+pytestmark = pytest.mark.usefixtures("online_schema")
+
 
 class GatedSchema:
     """``GET /schema`` on 127.0.0.1 that answers only once ``gate`` is set."""
