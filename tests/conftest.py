@@ -60,6 +60,22 @@ def _traffic_stays_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def today(ref_hyper_path: Path) -> bytes:
+    """Today's schema (the reference copy of GET /schema) as bytes."""
+    return ref_hyper_path.read_bytes()
+
+
+@pytest.fixture
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A private home, config and data directory, and no key or API URL from outside."""
+    monkeypatch.setenv("HEROKU_EXPLORER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
+    monkeypatch.delenv("HEROKU_API_URL", raising=False)
+
+
+@pytest.fixture
 def online_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Let the background schema fetch run (against the loopback API a test names)."""
     monkeypatch.delenv("HEROKU_EXPLORER_OFFLINE", raising=False)

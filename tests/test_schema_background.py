@@ -6,94 +6,22 @@ A loopback HTTP server stands for api.heroku.com; nothing leaves 127.0.0.0/8.
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from heroku_explorer.cli import build_parser, main
 from heroku_explorer.runtime import Setup, prepare
 from heroku_explorer.schema_updates import SchemaUpdate
+from tests.schema_support import SchemaServer, changed_schema
 
 # These tests run the background schema fetch, against a loopback API only.
-pytestmark = pytest.mark.usefixtures("online_schema")
+pytestmark = pytest.mark.usefixtures("online_schema", "private_home")
 
 TOKEN = "hrku-bg-0123456789abcdef-secret"
-
-
-class SchemaServer:
-    """``GET /schema`` on 127.0.0.1 with an ETag; ``hang`` never answers."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.etag = '"v1"'
-        self.hang = False
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.release = threading.Event()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                owner.requests.append((self.path, {k.lower(): v for k, v in
-                                                   self.headers.items()}))
-                if owner.hang:
-                    owner.release.wait(15)
-                    return
-                if self.path != "/schema":
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if self.headers.get("If-None-Match") == owner.etag:
-                    self.send_response(304)
-                    self.send_header("ETag", owner.etag)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/schema+json")
-                self.send_header("ETag", owner.etag)
-                self.send_header("Content-Length", str(len(owner.data)))
-                self.end_headers()
-                self.wfile.write(owner.data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def changed_schema(data: bytes) -> bytes:
-    """Today's schema with one attribute added, one retyped, one action removed and a
-    stability change: what a revalidation might bring."""
-    doc = json.loads(data)
-    doc = copy.deepcopy(doc)
-    app = doc["definitions"]["app"]
-    app["properties"]["launch_code"] = {"type": ["string"], "description": "new"}
-    app["definitions"]["maintenance"]["type"] = ["string"]
-    app["stability"] = "development"
-    stack = doc["definitions"]["stack"]
-    stack["links"] = [link for link in stack["links"] if link.get("title") != "List"]
-    return json.dumps(doc).encode()
-
-
-@pytest.fixture
-def today(ref_hyper_path: Path) -> bytes:
-    return ref_hyper_path.read_bytes()
 
 
 @pytest.fixture
@@ -103,14 +31,6 @@ def server(today: bytes) -> Iterator[SchemaServer]:
         yield srv
     finally:
         srv.close()
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEROKU_EXPLORER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
-    monkeypatch.delenv("HEROKU_API_URL", raising=False)
 
 
 def start(*argv: str) -> Setup:

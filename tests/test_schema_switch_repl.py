@@ -25,18 +25,12 @@ from heroku_explorer.repl.commands import Parser, SchemaCommand
 from heroku_explorer.repl.tokens import ParseError
 from heroku_explorer.runtime import Setup, prepare, schema_source
 from heroku_explorer.schema import load_bundled
-from tests.test_schema_background import changed_schema
-from tests.test_schema_switch_tui import GatedSchema
+from tests.schema_support import GatedSchema, changed_schema
 
 # These tests run the background schema fetch, against a loopback API only.
-pytestmark = pytest.mark.usefixtures("online_schema")
+pytestmark = pytest.mark.usefixtures("online_schema", "private_home")
 
 TOKEN = "hrku-repl-0123456789abcdef-secret"
-
-
-@pytest.fixture
-def today(ref_hyper_path: Path) -> bytes:
-    return ref_hyper_path.read_bytes()
 
 
 @pytest.fixture
@@ -46,15 +40,6 @@ def server(today: bytes) -> Iterator[GatedSchema]:
         yield srv
     finally:
         srv.close()
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEROKU_EXPLORER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
-    monkeypatch.delenv("HEROKU_API_URL", raising=False)
 
 
 class Repl:

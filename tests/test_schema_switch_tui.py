@@ -8,9 +8,7 @@ A loopback HTTP server stands for api.heroku.com; nothing leaves 127.0.0.0/8.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,55 +23,10 @@ from heroku_explorer.runtime import Setup, prepare, schema_source
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.screens.help import help_markdown
 from heroku_explorer.widgets.status_bar import StatusBar, compact_source
-from tests.test_schema_background import changed_schema
+from tests.schema_support import GatedSchema, changed_schema
 
 # These tests run the background schema fetch, against a loopback API only.
-pytestmark = pytest.mark.usefixtures("online_schema")
-
-
-class GatedSchema:
-    """``GET /schema`` on 127.0.0.1 that answers only once ``gate`` is set."""
-
-    def __init__(self, data: bytes, *, status: int = 200) -> None:
-        self.data, self.status, self.etag = data, status, '"v1"'
-        self.gate = threading.Event()
-        self.requests: list[dict[str, str]] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                owner.requests.append({k.lower(): v for k, v in self.headers.items()})
-                owner.gate.wait(10)
-                if self.headers.get("If-None-Match") == owner.etag:
-                    self.send_response(304)
-                    self.send_header("ETag", owner.etag)
-                    self.end_headers()
-                    return
-                body = owner.data if owner.status == 200 else b'{"id": "x", "message": "no"}'
-                self.send_response(owner.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("ETag", owner.etag)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.gate.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
-def today(ref_hyper_path: Path) -> bytes:
-    return ref_hyper_path.read_bytes()
+pytestmark = pytest.mark.usefixtures("online_schema", "private_home")
 
 
 @pytest.fixture
@@ -83,15 +36,6 @@ def server(today: bytes) -> Iterator[GatedSchema]:
         yield srv
     finally:
         srv.close()
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEROKU_EXPLORER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
-    monkeypatch.delenv("HEROKU_API_URL", raising=False)
 
 
 def start(*argv: str) -> tuple[Setup, Any]:
