@@ -302,10 +302,10 @@ def _big_body() -> Any:
 
 async def render_big_body() -> None:
     sys.path.insert(0, str(ROOT))
-    from heroku_explorer.app import ExplorerApp
     from heroku_explorer.client.response import Exchange
     from heroku_explorer.schema import load_bundled
-    from heroku_explorer.widgets.response_view import ResponseView
+    from heroku_explorer.tui.app import ExplorerApp
+    from heroku_explorer.tui.widgets.response_view import ResponseView
 
     data = _big_body()
     body = json.dumps(data, indent=2).encode()
@@ -351,9 +351,9 @@ async def filter_keystrokes() -> None:
     sys.path.insert(0, str(ROOT))
     from textual import events
 
-    from heroku_explorer.app import ExplorerApp
     from heroku_explorer.schema import load_bundled, load_path
-    from heroku_explorer.widgets.resource_tree import ResourceTree
+    from heroku_explorer.tui.app import ExplorerApp
+    from heroku_explorer.tui.widgets.resource_tree import ResourceTree
 
     spec = load_path(HYPER) if HYPER.exists() else load_bundled()
     state: dict[str, Any] = {}

@@ -446,7 +446,7 @@ def run(command: str, args: argparse.Namespace) -> int:
     setup = prepare(args)
     try:
         if command == "tui":
-            from heroku_explorer.app import run_tui
+            from heroku_explorer.tui.app import run_tui
 
             # The history file opens with the client, after the first frame; today's
             # schema is fetched after it too, and a switch to it comes back here.

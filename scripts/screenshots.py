@@ -46,8 +46,8 @@ VIEWS: dict[str, tuple[Scenario, tuple[int, int], str]] = {
 
 
 def _stable_output() -> None:
-    from heroku_explorer.screens import history
-    from heroku_explorer.widgets import response_view
+    from heroku_explorer.tui.screens import history
+    from heroku_explorer.tui.widgets import response_view
 
     response_view.format_elapsed = lambda ms: "12 ms"  # type: ignore[assignment]
     history.format_clock = lambda ts: "10:00:00"  # type: ignore[assignment]

@@ -14,7 +14,7 @@ PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 CORE = ["schema", "request.py", "values.py", "examples.py", "client", "sandbox", "config.py",
         "errors.py", "protocol.py", "paths.py", "safe_text.py", "redaction.py", "policy.py",
         "crash.py"]
-UI = ["app.py", "commands.py", "messages.py", "screens", "widgets", "repl"]
+UI = ["tui", "repl"]
 
 # (modules, forbidden import prefixes)
 RULES: list[tuple[list[str], tuple[str, ...]]] = [

@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from heroku_explorer.repl.docs import example_text
 from heroku_explorer.schema import load_bundled, load_path
 from heroku_explorer.schema.model import ApiSpec
-from heroku_explorer.widgets.request_preview import ExampleView
+from heroku_explorer.tui.widgets.request_preview import ExampleView
 
 
 class _Host(App[None]):

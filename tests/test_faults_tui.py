@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from heroku_explorer.app import ExplorerApp
 from heroku_explorer.client import Credentials, HerokuClient, History
 from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.tui.app import ExplorerApp
 from tests.faults import FaultServer, closed_port_url
 from tests.faults.cases import CASES as FAULT_CASES
 from tests.faults.cases import FaultCase, case, is_clear, raw_controls, says_what_to_do

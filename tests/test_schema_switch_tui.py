@@ -16,13 +16,19 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from heroku_explorer import app as app_module
-from heroku_explorer.app import SWITCH_ID, ExplorerApp, ExplorerOptions, run_tui, switched_options
 from heroku_explorer.cli import build_parser
 from heroku_explorer.request import raw_request
 from heroku_explorer.runtime import Setup, prepare, schema_source
 from heroku_explorer.schema.model import ApiSpec
-from heroku_explorer.screens.help import help_markdown
-from heroku_explorer.widgets.status_bar import StatusBar, compact_source
+from heroku_explorer.tui.app import (
+    SWITCH_ID,
+    ExplorerApp,
+    ExplorerOptions,
+    run_tui,
+    switched_options,
+)
+from heroku_explorer.tui.screens.help import help_markdown
+from heroku_explorer.tui.widgets.status_bar import StatusBar, compact_source
 from tests.schema_support import GatedSchema, changed_schema
 
 # These tests run the background schema fetch, against a loopback API only.

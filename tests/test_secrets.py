@@ -173,9 +173,9 @@ async def test_repl_and_tui_sessions_leak_nothing(world: tuple[Path, Path],
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from heroku_explorer.app import ExplorerApp
     from heroku_explorer.repl.app import run_repl
     from heroku_explorer.schema import load_bundled
+    from heroku_explorer.tui.app import ExplorerApp
     from tests.tui_support import open_action, settle
 
     home, spool = world

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, TabbedContent
 
-from heroku_explorer.screens.confirm import ConfirmScreen
-from heroku_explorer.screens.drill import DrillScreen
-from heroku_explorer.screens.history import HistoryScreen
-from heroku_explorer.widgets.json_tree import JsonTree
-from heroku_explorer.widgets.param_form import ParamForm
-from heroku_explorer.widgets.resource_tree import ResourceTree
+from heroku_explorer.tui.screens.confirm import ConfirmScreen
+from heroku_explorer.tui.screens.drill import DrillScreen
+from heroku_explorer.tui.screens.history import HistoryScreen
+from heroku_explorer.tui.widgets.json_tree import JsonTree
+from heroku_explorer.tui.widgets.param_form import ParamForm
+from heroku_explorer.tui.widgets.resource_tree import ResourceTree
 from tests.tui_support import build_app, open_action, settle, text_of
 
 SIZE = (140, 45)
@@ -218,7 +218,7 @@ async def test_palette_opens_an_action_and_examples_fill_the_form(tmp_path: Path
 
 
 async def test_keys_can_be_remapped_by_id(tmp_path: Path) -> None:
-    from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.tui.app import ExplorerApp
 
     base = build_app(tmp_path)
     app = ExplorerApp(base.spec, base._factory, base_url=base.base_url, keymap={"send": "f6"})
@@ -246,7 +246,7 @@ async def test_small_terminal_sends_and_shows_the_answer(tmp_path: Path) -> None
 
 
 async def test_search_in_the_body_and_errors_keep_the_app_running(tmp_path: Path) -> None:
-    from heroku_explorer.widgets.json_view import JsonBodyView
+    from heroku_explorer.tui.widgets.json_view import JsonBodyView
 
     app = build_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -285,7 +285,7 @@ async def test_history_resends_and_exports(tmp_path: Path) -> None:
 
 
 async def test_help_names_the_focused_part_and_the_binding_ids(tmp_path: Path) -> None:
-    from heroku_explorer.screens.help import HelpScreen
+    from heroku_explorer.tui.screens.help import HelpScreen
 
     app = build_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -316,7 +316,7 @@ async def test_typing_before_the_filter_box_is_mounted(
     # The first frame shows the filter's placeholder; keys typed before the input
     # exists still land, in order, in the input that replaces it. The workbench (which
     # would mount the input too) is held back so that the keys surely come first.
-    from heroku_explorer.screens.explorer import ExplorerScreen
+    from heroku_explorer.tui.screens.explorer import ExplorerScreen
 
     monkeypatch.setattr(ExplorerScreen, "_start_bench", lambda self: None)
     app = build_app(tmp_path)
@@ -368,9 +368,9 @@ async def test_history_that_cannot_be_written_is_announced(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Built the way `heroku-explorer` builds it: the history file opens with the
     # client, after the first frame, and its notice comes then.
-    from heroku_explorer.app import ExplorerApp
     from heroku_explorer.cli import build_parser
     from heroku_explorer.runtime import prepare
+    from heroku_explorer.tui.app import ExplorerApp
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the data directory should be")

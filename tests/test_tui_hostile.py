@@ -20,10 +20,10 @@ from textual.widgets import DataTable, TabbedContent
 
 from heroku_explorer.schema import load_bundled, load_schema
 from heroku_explorer.schema.model import ApiSpec
-from heroku_explorer.screens.drill import DrillScreen
-from heroku_explorer.widgets.json_text import DEEPER, MAX_DEPTH, depth_capped, pretty
-from heroku_explorer.widgets.json_tree import JsonTree
-from heroku_explorer.widgets.param_form import ParamForm
+from heroku_explorer.tui.screens.drill import DrillScreen
+from heroku_explorer.tui.widgets.json_text import DEEPER, MAX_DEPTH, depth_capped, pretty
+from heroku_explorer.tui.widgets.json_tree import JsonTree
+from heroku_explorer.tui.widgets.param_form import ParamForm
 from tests.tui_support import mock_app, open_action, painted, settle, text_of
 
 SIZE = (140, 45)
@@ -215,8 +215,8 @@ async def test_schema_text_is_shown_literally(ref_hyper_path: Path, tmp_path: Pa
 
 async def test_a_config_section_named_like_markup_is_announced_literally(
         spec: ApiSpec, tmp_path: Path) -> None:
-    from heroku_explorer.app import ExplorerApp
     from heroku_explorer.config import load_config
+    from heroku_explorer.tui.app import ExplorerApp
 
     config = tmp_path / "config.toml"
     config.write_text('["/x"]\nkey = 1\n[keys]\nsend = "f6"\n')

@@ -15,10 +15,10 @@ from textual.widgets import Input, Switch, TabbedContent, TextArea
 
 from heroku_explorer.client import Exchange, History
 from heroku_explorer.policy import read_only_refusal, resend_refusal
-from heroku_explorer.screens.confirm import ConfirmScreen
-from heroku_explorer.screens.history import HistoryScreen
-from heroku_explorer.widgets.headers_tab import HeadersTab
-from heroku_explorer.widgets.param_form import ParamForm
+from heroku_explorer.tui.screens.confirm import ConfirmScreen
+from heroku_explorer.tui.screens.history import HistoryScreen
+from heroku_explorer.tui.widgets.headers_tab import HeadersTab
+from heroku_explorer.tui.widgets.param_form import ParamForm
 from tests.tui_support import Arrival, build_app, open_action, settle, text_of
 
 SIZE = (140, 45)

@@ -10,15 +10,15 @@ from heroku_explorer.errors import (
 from heroku_explorer.examples import example_request, example_values
 from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
-from heroku_explorer.screens.drill import drill_targets, identity_value
-from heroku_explorer.screens.history import parse_filter
-from heroku_explorer.screens.overview import overview_markdown
-from heroku_explorer.widgets.json_text import tokenize
-from heroku_explorer.widgets.json_tree import attribute_at
-from heroku_explorer.widgets.param_form import field_of, ordered_params
-from heroku_explorer.widgets.resource_tree import action_haystack, fuzzy_match, short_path
-from heroku_explorer.widgets.response_view import format_size
-from heroku_explorer.widgets.status_bar import StatusBar, gauge
+from heroku_explorer.tui.screens.drill import drill_targets, identity_value
+from heroku_explorer.tui.screens.history import parse_filter
+from heroku_explorer.tui.screens.overview import overview_markdown
+from heroku_explorer.tui.widgets.json_text import tokenize
+from heroku_explorer.tui.widgets.json_tree import attribute_at
+from heroku_explorer.tui.widgets.param_form import field_of, ordered_params
+from heroku_explorer.tui.widgets.resource_tree import action_haystack, fuzzy_match, short_path
+from heroku_explorer.tui.widgets.response_view import format_size
+from heroku_explorer.tui.widgets.status_bar import StatusBar, gauge
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ async def test_status_bar_line_and_level() -> None:
     from textual.app import App, ComposeResult
 
     class Host(App[None]):
-        CSS_PATH = "../heroku_explorer/widgets/chrome.tcss"
+        CSS_PATH = "../heroku_explorer/tui/widgets/chrome.tcss"
 
         def compose(self) -> ComposeResult:
             yield StatusBar(mode="LIVE", base_url="https://api.heroku.com",

@@ -21,8 +21,8 @@ Snap = Callable[..., bool]
 
 @pytest.fixture(autouse=True)
 def _stable_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    from heroku_explorer.screens import history
-    from heroku_explorer.widgets import response_view
+    from heroku_explorer.tui.screens import history
+    from heroku_explorer.tui.widgets import response_view
 
     monkeypatch.setattr(response_view, "format_elapsed", lambda ms: "12 ms")
     monkeypatch.setattr(history, "format_clock", lambda ts: "10:00:00")

@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from heroku_explorer.app import ExplorerApp, Mode
 from heroku_explorer.runtime import SANDBOX_BASE_URL
 from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
+from heroku_explorer.tui.app import ExplorerApp, Mode
 
 LIVE_URL = "https://api.heroku.com"
 Scope = MutableMapping[str, Any]
@@ -249,7 +249,7 @@ async def app_create_form(pilot: Any) -> None:
 
 async def form_with_errors(pilot: Any) -> None:
     """App Create with a bad region: the error sits under the field, nothing was sent."""
-    from heroku_explorer.widgets.param_form import ParamForm
+    from heroku_explorer.tui.widgets.param_form import ParamForm
 
     await open_action(pilot, "app.create")
     form = pilot.app.screen.query_one(ParamForm)
@@ -284,7 +284,7 @@ async def response_with_headers(pilot: Any) -> None:
 
 async def history_screen(pilot: Any) -> None:
     """A list, a revalidation (304), a 404 and a create, in the history."""
-    from heroku_explorer.widgets.param_form import ParamForm
+    from heroku_explorer.tui.widgets.param_form import ParamForm
 
     await app_list_sent(pilot)
     await pilot.press("ctrl+r")
@@ -325,7 +325,7 @@ async def headers_note(pilot: Any) -> None:
 
 async def live_confirmation(pilot: Any) -> None:
     """On the live API, removing a config var asks to type the app's name first."""
-    from heroku_explorer.screens.confirm import ConfirmScreen
+    from heroku_explorer.tui.screens.confirm import ConfirmScreen
 
     await open_action(pilot, "config-var.update",
                       {"app_id_or_name": "misty-coast-46941", "(body)": {"OLD_KEY": None}})

@@ -311,7 +311,7 @@ def _cell(text: str) -> str:
 
 def _tui_text(exchange: Any) -> str:
     from heroku_explorer.policy import describe_error
-    from heroku_explorer.widgets.response_view import format_size, large_body_tail
+    from heroku_explorer.tui.widgets.response_view import format_size, large_body_tail
 
     if exchange.error is not None:
         return describe_error(exchange.error)

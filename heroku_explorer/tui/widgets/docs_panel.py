@@ -23,8 +23,8 @@ from textual.widgets import Static
 from heroku_explorer.protocol import reason_phrase
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Attribute, Param, Resource
-from heroku_explorer.widgets.json_text import short_json
-from heroku_explorer.widgets.resource_tree import METHODS
+from heroku_explorer.tui.widgets.json_text import short_json
+from heroku_explorer.tui.widgets.resource_tree import METHODS
 
 __all__ = ["DocsPanel", "attribute_detail"]
 

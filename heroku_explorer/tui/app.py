@@ -27,12 +27,12 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from heroku_explorer.commands import ActionCommands
 from heroku_explorer.errors import RequestError
-from heroku_explorer.messages import ActionRequested, ClientOpened
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import ApiSpec
-from heroku_explorer.screens.explorer import ExplorerScreen
+from heroku_explorer.tui.commands import ActionCommands
+from heroku_explorer.tui.messages import ActionRequested, ClientOpened
+from heroku_explorer.tui.screens.explorer import ExplorerScreen
 
 if TYPE_CHECKING:
     from heroku_explorer.client import Exchange, HerokuClient, History
@@ -199,7 +199,7 @@ class ExplorerApp(App[int]):
 
     def schema_status(self) -> str:
         """The status bar's words on the schema in use (see :func:`compact_source`)."""
-        from heroku_explorer.widgets.status_bar import compact_source
+        from heroku_explorer.tui.widgets.status_bar import compact_source
 
         update = self.schema_update
         if update is None:
@@ -214,7 +214,7 @@ class ExplorerApp(App[int]):
     def _show_schema_state(self) -> None:
         from textual.css.query import NoMatches
 
-        from heroku_explorer.widgets.status_bar import StatusBar
+        from heroku_explorer.tui.widgets.status_bar import StatusBar
 
         if self._explorer is None:
             return
@@ -343,19 +343,19 @@ class ExplorerApp(App[int]):
     # -- actions ------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from heroku_explorer.screens.help import HelpScreen
+        from heroku_explorer.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.focused, self.screen))
 
     def action_overview(self) -> None:
-        from heroku_explorer.screens.overview import OverviewScreen
+        from heroku_explorer.tui.screens.overview import OverviewScreen
 
         if not isinstance(self.screen, OverviewScreen):
             self.push_screen(OverviewScreen(self.spec))
 
     def action_history(self) -> None:
-        from heroku_explorer.screens.history import HistoryScreen
+        from heroku_explorer.tui.screens.history import HistoryScreen
 
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())

@@ -42,26 +42,26 @@ from heroku_explorer.protocol import H
 from heroku_explorer.request import RequestSpec, build_request
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
-from heroku_explorer.screens import explorer_app
-from heroku_explorer.screens.confirm import ConfirmScreen
-from heroku_explorer.screens.drill import (
+from heroku_explorer.tui.screens import explorer_app
+from heroku_explorer.tui.screens.confirm import ConfirmScreen
+from heroku_explorer.tui.screens.drill import (
     DrillScreen,
     drill_targets,
     identity_value,
     param_resource,
 )
-from heroku_explorer.screens.two_factor import TwoFactorScreen
-from heroku_explorer.widgets.docs_panel import DocsPanel
-from heroku_explorer.widgets.headers_tab import HeadersTab
-from heroku_explorer.widgets.param_form import ParamForm, field_of
-from heroku_explorer.widgets.request_preview import ExampleView, RequestPreview
-from heroku_explorer.widgets.response_view import ResponseView
-from heroku_explorer.widgets.text import put
+from heroku_explorer.tui.screens.two_factor import TwoFactorScreen
+from heroku_explorer.tui.widgets.docs_panel import DocsPanel
+from heroku_explorer.tui.widgets.headers_tab import HeadersTab
+from heroku_explorer.tui.widgets.param_form import ParamForm, field_of
+from heroku_explorer.tui.widgets.request_preview import ExampleView, RequestPreview
+from heroku_explorer.tui.widgets.response_view import ResponseView
+from heroku_explorer.tui.widgets.text import put
 
 if TYPE_CHECKING:
-    from heroku_explorer.app import ExplorerApp
     from heroku_explorer.client import HerokuClient
     from heroku_explorer.client.response import Exchange
+    from heroku_explorer.tui.app import ExplorerApp
 
 __all__ = ["Workbench"]
 

@@ -19,7 +19,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from heroku_explorer.widgets.json_text import KINDS, tokenize
+from heroku_explorer.tui.widgets.json_text import KINDS, tokenize
 
 __all__ = ["MAX_LINES", "JsonBodyView"]
 

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from heroku_explorer.safe_text import visible
-from heroku_explorer.widgets.text import literal
+from heroku_explorer.tui.widgets.text import literal
 
 __all__ = ["ConfirmScreen"]
 

@@ -24,7 +24,7 @@ from heroku_explorer.examples import promised_response
 from heroku_explorer.protocol import reason_phrase
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec
-from heroku_explorer.widgets.json_text import KINDS, highlight, pretty
+from heroku_explorer.tui.widgets.json_text import KINDS, highlight, pretty
 
 __all__ = ["ExampleView", "RequestPreview", "Wire"]
 

@@ -16,7 +16,7 @@ from heroku_explorer.errors import ValidationError
 from heroku_explorer.protocol import RANGE_LIMIT, RangeSpec
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action
-from heroku_explorer.widgets.text import put
+from heroku_explorer.tui.widgets.text import put
 
 __all__ = ["HeadersTab", "parse_header_lines"]
 

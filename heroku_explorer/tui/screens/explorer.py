@@ -20,15 +20,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from heroku_explorer.messages import ActionRequested, ResendRequested
 from heroku_explorer.schema.model import Action, Resource
-from heroku_explorer.screens import explorer_app
-from heroku_explorer.widgets.resource_tree import ResourceBrowser, ResourceTree
-from heroku_explorer.widgets.status_bar import RATE_LIMIT, StatusBar
+from heroku_explorer.tui.messages import ActionRequested, ResendRequested
+from heroku_explorer.tui.screens import explorer_app
+from heroku_explorer.tui.widgets.resource_tree import ResourceBrowser, ResourceTree
+from heroku_explorer.tui.widgets.status_bar import RATE_LIMIT, StatusBar
 
 if TYPE_CHECKING:
-    from heroku_explorer.app import ExplorerApp
-    from heroku_explorer.screens.workbench import Workbench
+    from heroku_explorer.tui.app import ExplorerApp
+    from heroku_explorer.tui.screens.workbench import Workbench
 
 __all__ = ["ExplorerScreen"]
 
@@ -86,7 +86,7 @@ class ExplorerScreen(Screen[None]):
         self.run_worker(self._mount_bench(), group="build")
 
     async def _mount_bench(self) -> None:
-        from heroku_explorer.screens.workbench import Workbench
+        from heroku_explorer.tui.screens.workbench import Workbench
 
         self.host.load_deferred_css()
         await self.query_one(ResourceBrowser).filter_box()

@@ -14,8 +14,8 @@ from textual.widgets import Footer, Label
 from heroku_explorer.policy import describe_error
 from heroku_explorer.protocol import H, header_value
 from heroku_explorer.schema.model import ApiSpec
-from heroku_explorer.widgets.response_view import ResponseView
-from heroku_explorer.widgets.text import literal
+from heroku_explorer.tui.widgets.response_view import ResponseView
+from heroku_explorer.tui.widgets.text import literal
 
 if TYPE_CHECKING:
     from heroku_explorer.client import Exchange

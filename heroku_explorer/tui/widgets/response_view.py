@@ -27,11 +27,11 @@ from heroku_explorer.policy import describe_error, large_body_note
 from heroku_explorer.protocol import KEY_HEADERS, H
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
-from heroku_explorer.widgets.docs_panel import attribute_detail
-from heroku_explorer.widgets.json_text import pretty
-from heroku_explorer.widgets.json_tree import JsonNode, JsonTree
-from heroku_explorer.widgets.json_view import JsonBodyView
-from heroku_explorer.widgets.text import literal, literal_text, put
+from heroku_explorer.tui.widgets.docs_panel import attribute_detail
+from heroku_explorer.tui.widgets.json_text import pretty
+from heroku_explorer.tui.widgets.json_tree import JsonNode, JsonTree
+from heroku_explorer.tui.widgets.json_view import JsonBodyView
+from heroku_explorer.tui.widgets.text import literal, literal_text, put
 
 if TYPE_CHECKING:  # the client package imports httpx: keep it off the start-up path
     from heroku_explorer.client import HerokuClient

@@ -16,7 +16,7 @@ from textual.markup import escape
 from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
-    from heroku_explorer.app import ExplorerApp
+    from heroku_explorer.tui.app import ExplorerApp
 
 __all__ = ["ActionCommands"]
 
@@ -25,7 +25,7 @@ class ActionCommands(Provider):
     """Every action of the schema, as ``App Create  POST /apps``."""
 
     def _host(self) -> ExplorerApp | None:
-        from heroku_explorer.app import ExplorerApp
+        from heroku_explorer.tui.app import ExplorerApp
 
         app = self.app
         return app if isinstance(app, ExplorerApp) else None

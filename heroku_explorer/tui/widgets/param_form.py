@@ -22,8 +22,8 @@ from textual.widgets import Input, Label, Select, Switch, TextArea
 from heroku_explorer.examples import example_inputs
 from heroku_explorer.request import OMITTED, ValidationError
 from heroku_explorer.schema.model import Action, Param
-from heroku_explorer.widgets.param_fields import MAP_FIELD, FieldRow
-from heroku_explorer.widgets.text import put
+from heroku_explorer.tui.widgets.param_fields import MAP_FIELD, FieldRow
+from heroku_explorer.tui.widgets.text import put
 
 __all__ = ["ParamForm", "field_of", "ordered_params"]
 

@@ -29,8 +29,8 @@ from heroku_explorer.examples import attribute_example
 from heroku_explorer.request import OMITTED, ValidationError, coerce_text
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute, MapSpec, Param
-from heroku_explorer.widgets.json_text import pretty, short_json
-from heroku_explorer.widgets.text import literal_text, put
+from heroku_explorer.tui.widgets.json_text import pretty, short_json
+from heroku_explorer.tui.widgets.text import literal_text, put
 
 __all__ = ["MAP_FIELD", "FieldRow"]
 

@@ -19,7 +19,7 @@ from textual.widgets.tree import TreeNode
 
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
-from heroku_explorer.widgets.json_text import DEEPER, KINDS, MAX_DEPTH, short_json
+from heroku_explorer.tui.widgets.json_text import DEEPER, KINDS, MAX_DEPTH, short_json
 
 __all__ = ["PAGE", "JsonNode", "JsonTree", "attribute_at"]
 

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Param, Resource
-from heroku_explorer.widgets.text import literal
+from heroku_explorer.tui.widgets.text import literal
 
 __all__ = ["DrillScreen", "DrillTarget", "drill_targets", "identity_value", "param_resource"]
 

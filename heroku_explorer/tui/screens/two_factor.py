@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from heroku_explorer.widgets.text import literal
+from heroku_explorer.tui.widgets.text import literal
 
 __all__ = ["TwoFactorScreen"]
 

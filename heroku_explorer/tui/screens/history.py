@@ -22,15 +22,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from heroku_explorer.errors import RequestInvalid
-from heroku_explorer.messages import ClientOpened, ResendRequested
 from heroku_explorer.policy import resend_refusal
 from heroku_explorer.request import RequestSpec, raw_request
-from heroku_explorer.screens import explorer_app
-from heroku_explorer.widgets.text import literal_text
+from heroku_explorer.tui.messages import ClientOpened, ResendRequested
+from heroku_explorer.tui.screens import explorer_app
+from heroku_explorer.tui.widgets.text import literal_text
 
 if TYPE_CHECKING:
-    from heroku_explorer.app import ExplorerApp
     from heroku_explorer.client import Exchange, HistoryEntry
+    from heroku_explorer.tui.app import ExplorerApp
 
 __all__ = ["HistoryFilter", "HistoryScreen", "format_clock", "parse_filter"]
 
@@ -195,7 +195,7 @@ HTTPie or Python (the token is never included).
 
     @on(DataTable.RowSelected, "#history-table")
     def _inspect(self) -> None:
-        from heroku_explorer.screens.response_detail import ResponseDetailScreen, as_exchange
+        from heroku_explorer.tui.screens.response_detail import ResponseDetailScreen, as_exchange
 
         row = self._selected()
         if row is not None:
@@ -219,7 +219,7 @@ HTTPie or Python (the token is never included).
 
     def action_export(self, fmt: str) -> None:
         from heroku_explorer.client.exports import Format, export
-        from heroku_explorer.screens.response_detail import as_exchange
+        from heroku_explorer.tui.screens.response_detail import as_exchange
 
         row = self._selected()
         if row is None:

@@ -1,0 +1,1 @@
+"""The Textual explorer: the app, its screens, modals, widgets and styles."""
