@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from heroku_explorer.safe_text import visible
 
 __all__ = ["CONFIG_NAME", "HISTORY_MODES", "MAX_TIMEOUT", "Config", "default_config_path",
-           "load_config", "timeout_problem"]
+           "load_config", "timeout_problem", "unknown_bindings"]
 
 CONFIG_NAME = "config.toml"
 
@@ -63,14 +64,27 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
 
 
-_GENERAL_TYPES: dict[str, tuple[type, ...]] = {
-    "theme": (str,),
-    "variant": (str,),
-    "timeout": (int, float),
-    "read_only": (bool,),
-    "history": (bool, str),
-    "offline": (bool,),
-}
+def _general_types() -> dict[str, Any]:
+    """The type each ``[general]`` setting is decoded into; ``Meta.description`` is
+    what a wrong value is told it should be."""
+    from typing import Annotated, Literal
+
+    from msgspec import Meta
+
+    return {
+        "theme": Annotated[str, Meta(min_length=1, description="a theme name")],
+        "variant": Annotated[str, Meta(min_length=1, description="a variant such as '3'")],
+        "timeout": Annotated[float, Meta(gt=0, le=MAX_TIMEOUT, description=(
+            f"a number of seconds above 0 and at most {MAX_TIMEOUT:g} (one day)"))],
+        "read_only": Annotated[bool, Meta(description="true or false")],
+        "history": Annotated[bool | Literal[HISTORY_MODES], Meta(
+            description="one of " + ", ".join(HISTORY_MODES) + " (or true / false)")],
+        "offline": Annotated[bool, Meta(description="true or false")],
+    }
+
+
+#: A key name as Textual spells it: ``ctrl+s``, ``f5``, ``ctrl+shift+left``, ``slash``.
+_KEY_PATTERN = r"^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*(,[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*)*$"
 
 
 def default_config_path() -> Path:
@@ -87,69 +101,81 @@ def _shown(name: object) -> str:
     return visible(str(name), single_line=True)
 
 
-def _type_name(types: tuple[type, ...]) -> str:
-    names = {bool: "true or false", str: "a string", int: "a number", float: "a number"}
-    return " or ".join(dict.fromkeys(names[t] for t in types))
-
-
 def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
-    """Read the config file; return the settings and the problems found in it."""
+    """Read the config file; return the settings and the problems found in it.
+
+    msgspec decodes and checks each setting against its declared type; a wrong or
+    unknown one is named in a problem and the default stands in for it alone.
+    """
     path = path or default_config_path()
-    problems: list[str] = []
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Config(), problems
+        return Config(), []
     except OSError as exc:
         return Config(), [f"{path}: cannot read the config file ({exc.strerror}); using defaults"]
-    import tomllib  # only when there is a file: most starts have none
+    import msgspec  # only when there is a file: most starts have none
 
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return Config(), [f"{path}: not valid TOML ({exc}); using defaults"]
+        data = msgspec.toml.decode(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        return Config(), [f"{path}: not valid TOML ({_shown(exc)}); using defaults"]
+    if not isinstance(data, dict):  # pragma: no cover - TOML documents are tables
+        return Config(), [f"{path}: not a TOML table; using defaults"]
 
-    config = Config()
-    known = {f.name for f in fields(Config)}
+    problems: list[str] = []
+    settings: dict[str, Any] = {}
     for section, body in data.items():
         if section not in ("general", "keys"):
             problems.append(f"{path}: unknown section [{_shown(section)}] ignored")
-            continue
-        if not isinstance(body, dict):
+        elif not isinstance(body, dict):
             problems.append(f"{path}: [{_shown(section)}] should be a table; ignored")
+        elif section == "keys":
+            settings["keys"] = _keys(path, body, problems)
+        else:
+            settings.update(_general(path, body, problems))
+    return msgspec.convert(settings, Config), problems
+
+
+def _general(path: Path, body: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    import msgspec
+
+    types = _general_types()
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        kind = types.get(key)
+        if kind is None:
+            problems.append(f"{path}: unknown setting general.{_shown(key)} ignored")
             continue
-        if section == "keys":
-            keys = {}
-            for binding, key in body.items():
-                if isinstance(key, str) and key:
-                    keys[binding] = key
-                else:
-                    problems.append(f"{path}: keys.{_shown(binding)} should be a key name "
-                                    "such as 'ctrl+s'")
-            config = replace(config, keys=keys)
+        try:
+            decoded = msgspec.convert(value, kind)
+        except msgspec.ValidationError:
+            should = kind.__metadata__[0].description
+            problems.append(f"{path}: general.{key} should be {should}; using the default")
             continue
-        for key, value in body.items():
-            types = _GENERAL_TYPES.get(key)
-            if types is None or key not in known:
-                problems.append(f"{path}: unknown setting general.{_shown(key)} ignored")
-            elif (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-                problems.append(
-                    f"{path}: general.{key} should be {_type_name(types)}; using the default"
-                )
-            elif key == "timeout":
-                problem = timeout_problem(float(value))  # type: ignore[arg-type]
-                if problem is None:
-                    config = replace(config, timeout=float(value))  # type: ignore[arg-type]
-                else:
-                    problems.append(f"{path}: general.timeout: {problem}; using the default")
-            elif key == "history":
-                mode = {True: "redacted", False: "off"}.get(value) if isinstance(
-                    value, bool) else value
-                if mode in HISTORY_MODES:
-                    config = replace(config, history=mode)
-                else:
-                    problems.append(f"{path}: general.history should be one of "
-                                    f"{', '.join(HISTORY_MODES)}; using redacted")
-            else:
-                config = replace(config, **{key: value})  # type: ignore[arg-type]
-    return config, problems
+        if key == "history" and isinstance(decoded, bool):
+            decoded = "redacted" if decoded else "off"
+        out[key] = decoded
+    return out
+
+
+def _keys(path: Path, body: dict[str, Any], problems: list[str]) -> dict[str, str]:
+    from typing import Annotated
+
+    import msgspec
+
+    key_name = Annotated[str, msgspec.Meta(pattern=_KEY_PATTERN)]
+    keys: dict[str, str] = {}
+    for binding, key in body.items():
+        try:
+            keys[binding] = msgspec.convert(key, key_name)
+        except msgspec.ValidationError:
+            problems.append(f"{path}: keys.{_shown(binding)} should be a key name "
+                            "such as 'ctrl+s' or 'f5'; ignored")
+    return keys
+
+
+def unknown_bindings(keys: Mapping[str, str], known: Set[str]) -> list[str]:
+    """One sentence per ``[keys]`` id that names no key binding of the front end."""
+    return [f"config: keys.{_shown(binding)} is not a key binding id; ignored "
+            "(the README lists the ids)" for binding in sorted(set(keys) - set(known))]

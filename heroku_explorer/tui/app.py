@@ -148,7 +148,8 @@ class ExplorerApp(App[int]):
             if self._theme_name in self.available_themes:
                 self.theme = self._theme_name
             else:
-                self.notify(f"Unknown theme {self._theme_name!r}; using {self.theme}.",
+                self.notify(f"Unknown theme '{visible(self._theme_name, single_line=True)}'; "
+                            f"using {self.theme}.",
                             severity="warning", timeout=8)
         if self._keymap:
             self.set_keymap(self._keymap)
@@ -158,8 +159,20 @@ class ExplorerApp(App[int]):
         # Notices (sandbox mode, a config problem...) are toasts over the first frame,
         # not part of it: the tree comes first.
         self._show_notices()
+        self._check_keymap()
         self._start_client()
         self._start_schema_update()
+
+    def _check_keymap(self) -> None:
+        """Name each ``[keys]`` id of the config that no binding has (after the first
+        frame: the ids are read from every screen and widget module)."""
+        if not self._keymap:
+            return
+        from heroku_explorer.config import unknown_bindings
+        from heroku_explorer.tui.keys import binding_ids
+
+        for problem in unknown_bindings(self._keymap, set(binding_ids())):
+            self.notify(problem, severity="warning", timeout=8)
 
     def _show_notices(self) -> None:
         for notice in self._notices[self._notices_shown:]:
