@@ -153,7 +153,7 @@ async def test_spool_file_removed_on_timeout(faults: FaultServer, tmp_path: Path
         assert isinstance(ex.error, TimeoutError_), ex.error
         assert "did not finish answering within 0.6 seconds" in str(ex.error)
         assert seen, "the body was never spooled"
-        assert bodies(spool) == [] and c._spooled == []
+        assert bodies(spool) == [] and c.spool.files == []
 
 
 async def test_spool_file_removed_on_reset(faults: FaultServer, tmp_path: Path, spool: Path

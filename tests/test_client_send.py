@@ -122,7 +122,7 @@ async def test_rate_limit_tracking_and_429() -> None:
     assert isinstance(err, RateLimited)
     assert (err.id, err.retry_after, err.remaining) == ("rate_limit", 7.0, 0)
     assert err.message.startswith(body["message"]) and "\n" not in str(err)
-    assert client.ratelimit_remaining == 0 and client.last_request_id == "abc"
+    assert client.ratelimit_remaining == 0 and ex.request_id == "abc"
 
 
 async def test_retry_on_429_honours_retry_after() -> None:

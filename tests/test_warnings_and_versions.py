@@ -14,7 +14,8 @@ import pytest
 
 from heroku_explorer import protocol
 from heroku_explorer.client.auth import Credentials
-from heroku_explorer.client.client import HerokuClient, read_warnings
+from heroku_explorer.client.client import HerokuClient
+from heroku_explorer.client.headers import read_warnings
 from heroku_explorer.repl.render import Console
 from heroku_explorer.repl.session import Session
 from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app

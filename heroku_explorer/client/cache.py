@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from heroku_explorer.paths import atomic_write
+from heroku_explorer.protocol import accept_variant
 
 __all__ = ["CacheKey", "CachedResponse", "CachedSchema", "ETagCache", "SchemaCache"]
 
@@ -33,6 +34,22 @@ class CacheKey(NamedTuple):
     range: str | None
     variant: str
     identity: str
+
+    @classmethod
+    def of(cls, method: str, url: str, headers: tuple[tuple[str, str], ...],
+           default_accept: str, default_variant: str, identity: str) -> CacheKey:
+        """The key of a request: its Range and the variant its Accept asks for
+        count, so each page and each variant is cached apart."""
+        accept = range_ = None
+        for name, value in headers:
+            folded = name.lower()
+            if folded == "accept":
+                accept = value
+            elif folded == "range":
+                range_ = value
+        variant = default_variant if accept is None or accept == default_accept else (
+            accept_variant(accept) or default_variant)
+        return cls(method, url, range_, variant, identity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,63 +18,61 @@ returns carries them in ``error`` (``raise_for_error()`` for scripts).
 from __future__ import annotations
 
 import asyncio
-import atexit
-import contextlib
 import dataclasses
 import os
-import shutil
-import tempfile
 import time
-import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from heroku_explorer import __version__
 from heroku_explorer.client.auth import Credentials, same_origin, token_refusal
-from heroku_explorer.client.body import SPOOL_CAP, BodyDecoder, Redactor
+from heroku_explorer.client.body import SPOOL_CAP
 from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache
 from heroku_explorer.client.exports import AuthStyle, Format, export
-from heroku_explorer.client.history import History
-from heroku_explorer.client.live_schema import SchemaDocument, fetch_schema, network_error
-from heroku_explorer.client.ranges import (
-    continue_range,
-    parse_accept_ranges,
-    parse_content_range,
-    parse_next_range,
+from heroku_explorer.client.headers import (
+    AnswerHeaders,
+    cached_ctype,
+    header_pairs,
+    redacted_headers,
 )
-from heroku_explorer.client.ratelimit import RateLimitState, RetryPolicy, remaining_note
+from heroku_explorer.client.history import History
+from heroku_explorer.client.live_schema import (
+    SchemaDocument,
+    deadline_error,
+    fetch_schema,
+    network_error,
+)
+from heroku_explorer.client.ranges import (
+    next_page_request,
+)
+from heroku_explorer.client.ratelimit import RateLimitState, RetryPolicy
 from heroku_explorer.client.response import (
     DISPLAY_CAP,
     Exchange,
     Outgoing,
     api_error,
     classify,
-    safe_retry_after,
 )
-from heroku_explorer.errors import RateLimited, ReadOnlyRefused, RequestError, TimeoutError_
+from heroku_explorer.client.transfer import Body, Progress, Spool, read_body
+from heroku_explorer.errors import RateLimited, ReadOnlyRefused, RequestError
 from heroku_explorer.paths import cache_dir as default_cache_dir
 from heroku_explorer.protocol import (
     H,
     accept_header,
-    accept_variant,
-    header_value,
-    parse_warning,
     reason_phrase,
 )
 from heroku_explorer.request import RequestSpec
-from heroku_explorer.safe_text import has_controls
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "HerokuClient", "read_warnings"]
+__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "HerokuClient"]
 
 DEFAULT_BASE_URL = "https://api.heroku.com"
 BASE_URL_ENV = "HEROKU_API_URL"
 MAX_REDIRECTS = 5
 #: Large bodies kept on disk at once; older files are removed (and the rest at exit).
-_MAX_SPOOLED = 8
 _JSON = "application/json"
 
 
@@ -133,13 +131,12 @@ class HerokuClient:
         self.spool_cap = max(spool_cap, display_cap)
         self.etags = ETagCache()
         self.ratelimit = RateLimitState()
-        self.last_request_id: str | None = None
         self._sleep = sleep
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._closed = False
-        self._spooled: list[str] = []
-        self._spool_dir: str | None = None
+        self.spool = Spool()
+        """This client's large-body files (removed when it closes)."""
         self._secrets = credentials.secrets if credentials else ()
         self._identity = credentials.identity if credentials else "anonymous"
         if history is not None:
@@ -173,11 +170,7 @@ class HerokuClient:
         finally:
             self._http = None
             self._closed = True
-            while self._spooled:
-                _unspool(self._spooled.pop())
-            if self._spool_dir is not None:
-                _remove_dir(self._spool_dir)
-                self._spool_dir = None
+            self.spool.close()
 
     # -- facts ----------------------------------------------------------------
 
@@ -225,16 +218,8 @@ class HerokuClient:
         return Outgoing(spec.wire_method, url, tuple(headers), body, auth)
 
     def _key(self, out: Outgoing) -> CacheKey:
-        accept = range_ = None
-        for name, value in out.request_headers:
-            folded = name.lower()
-            if folded == "accept":
-                accept = value
-            elif folded == "range":
-                range_ = value
-        variant = self.variant if accept is None or accept == self._accept else (
-            accept_variant(accept) or self.variant)
-        return CacheKey(out.method, out.url, range_, variant, self._identity)
+        return CacheKey.of(out.method, out.url, out.request_headers, self._accept,
+                           self.variant, self._identity)
 
     def etag_for(self, spec: RequestSpec) -> str | None:
         """The last ETag seen for a GET of this request's URL: the value to send in
@@ -303,20 +288,13 @@ class HerokuClient:
         request = httpx.Request(out.method, out.url, headers=headers, content=out.request_body,
                                 extensions={"timeout": self._timeout_ext})
         started, t0 = time.time(), time.perf_counter()
-        progress = _Progress()
+        progress = Progress()
         try:
             # One deadline for everything: connect, redirects, headers, every body byte.
             async with asyncio.timeout(self.timeout):
                 response, body = await self._exchange_bytes(http, request, out, progress, sink)
         except TimeoutError:
-            host = _host(request.url)
-            if progress.answered:
-                text = (f"{host} did not finish answering within {self.timeout:g} seconds; "
-                        "try again, or increase the timeout.")
-            else:
-                text = (f"{host} did not answer within {self.timeout:g} seconds; try again, "
-                        "or increase the timeout.")
-            error: RequestError = TimeoutError_(text, kind="timeout")
+            error: RequestError = deadline_error(request.url, self.timeout, progress.answered)
             return self._failed(spec, progress.request or request, out, error, started, t0)
         except (httpx.HTTPError, OSError) as exc:
             error = network_error(exc, request.url, self.timeout)
@@ -326,9 +304,9 @@ class HerokuClient:
                               cached, key)
 
     async def _exchange_bytes(self, http: httpx.AsyncClient, request: httpx.Request,
-                              out: Outgoing, progress: _Progress,
+                              out: Outgoing, progress: Progress,
                               sink: Callable[[bytes], None] | None = None
-                              ) -> tuple[httpx.Response, _Body]:
+                              ) -> tuple[httpx.Response, Body]:
         """Send ``request`` (following redirects, the token only to the API origin)
         and read the answer."""
         for hop in range(MAX_REDIRECTS + 1):
@@ -343,226 +321,38 @@ class HerokuClient:
             request = nxt
         progress.answered = True
         try:
-            body = await self._read(response, sink)
+            body = await read_body(response, self.spool, display_cap=self.display_cap,
+                                   spool_cap=self.spool_cap, secrets=self._secrets,
+                                   sink=sink)
         finally:
             # Closing a response that was not read to its end closes its connection.
             await response.aclose()
         return response, body
 
-    def _spool_file(self) -> tuple[IO[bytes], str]:
-        """A new private file for a large body, registered before anything is written."""
-        if self._spool_dir is None or not os.path.isdir(self._spool_dir):
-            self._spool_dir = tempfile.mkdtemp(prefix="heroku-explorer-")  # mode 0700
-            _SPOOL_DIRS.append(self._spool_dir)
-        # mkstemp opens with O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600
-        fd, path = tempfile.mkstemp(prefix="heroku-explorer-body-", suffix=".bin",
-                                    dir=self._spool_dir)
-        self._spooled.append(path)
-        _SPOOLED.append(path)
-        try:
-            return os.fdopen(fd, "wb"), path
-        except BaseException:
-            os.close(fd)
-            self._forget(path)
-            raise
-
-    def _forget(self, path: str) -> None:
-        _unspool(path)
-        with contextlib.suppress(ValueError):
-            self._spooled.remove(path)
-
-    async def _read(self, response: httpx.Response,
-                    sink: Callable[[bytes], None] | None = None) -> _Body:
-        """The body, decoded and redacted as it streams: the first ``display_cap``
-        bytes in memory, the rest (when there is more) to a private temp file or to
-        ``sink``. Bytes are counted decoded; memory stays bounded whatever arrives."""
-        if response.is_stream_consumed:
-            # Read already (a response built in memory, as MockTransport gives): its
-            # content is decoded, so only the pieces are made here.
-            decoder = BodyDecoder(())
-            source: AsyncIterator[bytes] = _once(response.content)
-        else:
-            decoder = BodyDecoder(response.headers.get_list("content-encoding"))
-            source = response.aiter_raw()
-        redactor = Redactor(self._secrets)
-        cap, spool_cap = self.display_cap, self.spool_cap
-        display = bytearray()
-        notes: list[str] = [decoder.note] if decoder.note else []
-        size = 0
-        truncated = False
-        failed = False  # the sink or the spool file failed: nothing more is passed on
-        spool: IO[bytes] | None = None
-        path: str | None = None
-
-        def emit(clean: bytes) -> None:
-            nonlocal spool, path
-            if not clean:
-                return
-            if sink is not None:
-                if len(display) < cap:
-                    display.extend(clean[: cap - len(display)])
-                sink(clean)
-                return
-            if spool is not None:
-                _write(spool, clean)
-                return
-            display.extend(clean)
-            if size > cap:
-                try:
-                    spool, path = self._spool_file()
-                except OSError as exc:
-                    raise _SpoolFailed(exc) from None
-                _write(spool, display)
-                del display[cap:]
-
-        def take(piece: bytes) -> bool:
-            """Count and pass on one decoded piece; False once reading must stop."""
-            nonlocal size, truncated
-            if sink is None and size + len(piece) > spool_cap:
-                piece = piece[: spool_cap - size]
-                truncated = True
-                notes.append(f"the body is cut off after {_mib(spool_cap)} (the most kept "
-                             "on disk); the rest was not read")
-            size += len(piece)
-            try:
-                emit(redactor.feed(piece))
-            except _SinkFailed:
-                truncated = True
-                return False
-            except _SpoolFailed as exc:
-                spool_failed(exc.error)
-                return False
-            return not truncated
-
-        def spool_failed(error: OSError) -> None:
-            nonlocal truncated, failed
-            truncated = failed = True
-            drop_spool()
-            why = error.strerror or type(error).__name__
-            notes.append(f"the body could not be kept on disk ({why}); only its first "
-                         f"{_mib(cap)} is kept")
-
-        def drop_spool() -> None:
-            nonlocal spool, path
-            if spool is not None:
-                with contextlib.suppress(OSError):
-                    spool.close()
-            if path is not None:
-                self._forget(path)
-            spool = path = None
-
-        if sink is not None:
-            inner = sink
-
-            def guarded(chunk: bytes) -> None:
-                nonlocal failed
-                try:
-                    inner(chunk)
-                except Exception as exc:  # the caller's receiver failed
-                    failed = True
-                    notes.append("the body was not passed on in full (its receiver failed: "
-                                 f"{type(exc).__name__})")
-                    raise _SinkFailed from None
-
-            sink = guarded
-        try:
-            going = True
-            try:
-                async for raw in source:
-                    for piece in decoder.feed(raw):
-                        if not take(piece):
-                            going = False
-                            break
-                    if not going:
-                        break
-                if going:
-                    for piece in decoder.finish():
-                        if not take(piece):
-                            break
-                    else:
-                        if not decoder.complete:
-                            truncated = True
-                            notes.append("the compressed body ends before its end mark (cut "
-                                         "off or corrupt); what arrived is kept")
-            except zlib.error:
-                truncated = True
-                notes.append(f"the compressed body is corrupt after {size} decoded bytes; "
-                             "the rest was not read")
-            if not failed:
-                try:
-                    emit(redactor.finish())
-                    if spool is not None:
-                        spool.close()
-                except _SinkFailed:
-                    truncated = True
-                except (_SpoolFailed, OSError) as exc:
-                    spool_failed(exc.error if isinstance(exc, _SpoolFailed) else exc)
-        except BaseException:
-            # A timeout, a reset, a cancel: no half-written file stays behind.
-            drop_spool()
-            raise
-        if path is not None:
-            while len(self._spooled) > _MAX_SPOOLED:
-                _unspool(self._spooled.pop(0))
-        # (a body that was neither spooled nor sunk is kept whole: redaction may have
-        # made it a little longer than the decoded size that was checked against the cap)
-        whole = path is None and sink is None and not truncated
-        kept = bytes(display) if whole else bytes(display[:cap])
-        return _Body(kept, size, path, truncated, tuple(notes))
-
-    def _redacted(self, request: httpx.Request) -> tuple[tuple[str, str], ...]:
-        # The scheme stays visible ("Bearer [REDACTED]"); the token never does.
-        return tuple((n, v.partition(" ")[0] + " [REDACTED]") if n.lower() == "authorization"
-                     else (n, v) for n, v in _pairs(request.headers))
-
     def _failed(self, spec: RequestSpec, request: httpx.Request, out: Outgoing,
                 error: RequestError, started: float, t0: float) -> Exchange:
         return Exchange(
-            method=request.method, url=str(request.url), request_headers=self._redacted(request),
+            method=request.method, url=str(request.url), request_headers=redacted_headers(request),
             request_body=out.request_body, elapsed_ms=(time.perf_counter() - t0) * 1000,
             error=error, action_id=spec.action_id, spec=spec, authenticated=out.authenticated,
             started_at=started,
         )
 
     def _exchange(self, spec: RequestSpec, request: httpx.Request, out: Outgoing,
-                  response: httpx.Response, read: _Body, elapsed: float, started: float,
+                  response: httpx.Response, read: Body, elapsed: float, started: float,
                   cached: CachedResponse | None, key: CacheKey | None) -> Exchange:
         """The record of an answer. Every header value is outside text: one that does
         not parse is treated as absent and a note says so; nothing here raises."""
         notes = list(read.notes)
         body, size, body_path = read.body, read.size, read.path
-        pairs = _pairs(response.headers, self._secrets)
-        facts = _facts(pairs, notes)
+        pairs = header_pairs(response.headers, self._secrets)
+        facts = AnswerHeaders.read(pairs, notes)
         status = response.status_code
-        request_id = facts.get("request-id")
-        if request_id is not None:
-            self.last_request_id = request_id
-            if has_controls(request_id):
-                notes.append("Request-Id holds control characters (shown escaped)")
-        raw_remaining = facts.get("ratelimit-remaining")
-        note = remaining_note(raw_remaining)
-        if note:
-            notes.append(note)
-        remaining = self.ratelimit.observe(raw_remaining)
-        accept_ranges = parse_accept_ranges(facts.get("accept-ranges"))
-        etag = facts.get("etag")
-        if etag is not None and (has_controls(etag) or len(etag) > 1024 or not etag.isascii()):
-            notes.append("ETag ignored: it is not a plain ASCII value")
-            etag = None
-        content_range = facts.get("content-range")
-        if content_range is not None and parse_content_range(content_range) is None:
-            notes.append("Content-Range ignored: not a range this client can read")
-            content_range = None
-        next_range = facts.get("next-range")
-        if next_range is not None and (parse_next_range(next_range) is None
-                                       or has_controls(next_range)):
-            notes.append("Next-Range ignored: not a range this client can read, so there "
-                         "is no next page to ask for")
-            next_range = None
-        retry_after = facts.get("retry-after")
-        if retry_after is not None and safe_retry_after(retry_after) is None:
-            notes.append("Retry-After ignored: not a number of seconds or a date")
-            retry_after = None
+        request_id = facts.request_id
+        remaining = self.ratelimit.observe(facts.ratelimit_remaining)
+        accept_ranges = facts.accept_ranges
+        etag, content_range = facts.etag, facts.content_range
+        next_range, retry_after = facts.next_range, facts.retry_after
         reason = response.reason_phrase or reason_phrase(status)
         not_modified = from_cache = False
         if status == 304:
@@ -570,7 +360,7 @@ class HerokuClient:
             if cached is not None:
                 body, size, from_cache = cached.body, len(cached.body), True
                 etag = etag or cached.etag
-        ctype = cached_ctype(cached) if from_cache else facts.get("content-type")
+        ctype = cached_ctype(cached) if from_cache else facts.content_type
         state, data, body_notes = classify(body, ctype, size, self.display_cap)
         notes.extend(body_notes)
         error = None
@@ -582,11 +372,9 @@ class HerokuClient:
         elif etag and 200 <= status < 300 and body_path is None and not read.truncated:
             key = key or self._key(out)
             self.etags.put(key, CachedResponse(etag, status, pairs, body, time.time()))
-        warnings = read_warnings(pairs)
-        if any(has_controls(w) for w in warnings):
-            notes.append("a Warning holds control characters (shown escaped)")
+        warnings = facts.warnings
         return Exchange(
-            method=request.method, url=str(request.url), request_headers=self._redacted(request),
+            method=request.method, url=str(request.url), request_headers=redacted_headers(request),
             request_body=out.request_body, status=status, reason=reason,
             headers=pairs, body=body, body_state=state, size=size,
             body_path=body_path, elapsed_ms=elapsed, request_id=request_id, etag=etag,
@@ -600,20 +388,9 @@ class HerokuClient:
     # -- paging and revalidation ------------------------------------------------
 
     def next_page(self, exchange: Exchange) -> RequestSpec | None:
-        """The request for the page after ``exchange``: its ``Next-Range`` as the
-        ``Range`` (keeping the ``max`` asked for), or ``None`` on the last page."""
-        if exchange.status != 206 or not exchange.next_range or exchange.spec is None:
-            return None
-        # A Next-Range that does not parse is dropped (with a note) when the answer is
-        # read; this is the net for exchanges made elsewhere.
-        if parse_next_range(exchange.next_range) is None:
-            return None
-        spec = exchange.spec
-        try:
-            value = continue_range(exchange.next_range, spec.header(H.RANGE))
-            return spec.with_header(H.RANGE, value).with_header(H.IF_NONE_MATCH, None)
-        except Exception:  # a server's value must not end the caller
-            return None
+        """The request for the page after ``exchange``, or ``None`` on the last page
+        (:func:`~heroku_explorer.client.ranges.next_page_request`)."""
+        return next_page_request(exchange)
 
     async def pages(self, spec: RequestSpec, *, max_pages: int = 10,
                     retry_on_429: bool = False) -> AsyncIterator[Exchange]:
@@ -669,154 +446,3 @@ class HerokuClient:
         return await fetch_schema(self.open(), url or f"{self.base_url}/schema",
                                   variant or self.variant, self.cache_dir, self.user_agent,
                                   timeout=self.timeout)
-
-
-_SPOOLED: list[str] = []
-_SPOOL_DIRS: list[str] = []
-
-
-class _SinkFailed(Exception):
-    """The caller's sink raised: reading stops."""
-
-
-class _SpoolFailed(Exception):
-    """The large-body file could not be written (a full disk): reading stops."""
-
-    def __init__(self, error: OSError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def read_warnings(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """The warnings of an answer, one per warning however many headers carry it.
-
-    Today's API sends ``Warning-Id`` and ``Warning-Message`` (read as one pair, in
-    order: ``stack_deprecated: This stack is deprecated.``); the legacy
-    ``X-Heroku-Warning`` and an RFC 7234 ``Warning`` are kept as received unless they
-    repeat a message already read. Values are kept as received (shown escaped)."""
-    ids: list[str] = []
-    messages: list[str] = []
-    legacy: list[str] = []
-    for name, value in pairs:
-        folded = name.lower()
-        if folded == "warning-id":
-            ids.append(value.strip())
-        elif folded == "warning-message":
-            messages.append(value.strip())
-        elif folded in ("warning", "x-heroku-warning"):
-            legacy.append(value)
-    out: list[str] = []
-    seen: set[str] = set()
-    for index, message in enumerate(messages):
-        ident = ids[index] if index < len(ids) else ""
-        out.append(f"{ident}: {message}" if ident else message)
-        seen.add(message)
-    # An id with no message of its own still says something.
-    out.extend(ident for ident in ids[len(messages):] if ident)
-    for value in legacy:
-        message = parse_warning(value)[1].strip()
-        if message and message in seen:
-            continue
-        seen.add(message)
-        out.append(value)
-    return tuple(out)
-
-
-def _write(handle: IO[bytes], data: bytes | bytearray) -> None:
-    try:
-        handle.write(data)
-    except OSError as exc:
-        raise _SpoolFailed(exc) from None
-
-
-@dataclasses.dataclass(slots=True)
-class _Progress:
-    """How far an exchange got, for the sentence when its deadline passes."""
-
-    request: httpx.Request | None = None
-    answered: bool = False
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Body:
-    body: bytes
-    """The first ``display_cap`` bytes, redacted."""
-    size: int
-    """Decoded bytes read."""
-    path: str | None
-    truncated: bool
-    notes: tuple[str, ...]
-
-
-async def _once(data: bytes) -> AsyncIterator[bytes]:
-    yield data
-
-
-def _mib(n: int) -> str:
-    return f"{n / 2**20:g} MiB"
-
-
-def _host(url: httpx.URL) -> str:
-    return f"{url.host}:{url.port}" if url.port else url.host
-
-
-#: Headers read as one value: a second, different value is noted and ignored.
-_SINGLE = ("request-id", "ratelimit-remaining", "etag", "content-range", "next-range",
-           "retry-after", "content-type")
-
-
-def _facts(pairs: tuple[tuple[str, str], ...], notes: list[str]) -> dict[str, str]:
-    """The first value of each header by folded name; a header sent twice with
-    different values gets a note."""
-    facts: dict[str, str] = {}
-    for name, value in pairs:
-        folded = name.lower()
-        if folded not in facts:
-            facts[folded] = value
-        elif folded in _SINGLE and facts[folded] != value:
-            note = f"{name} was sent more than once with different values; the first is used"
-            if note not in notes:
-                notes.append(note)
-    return facts
-
-
-def _remove_dir(path: str) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-    with contextlib.suppress(ValueError):
-        _SPOOL_DIRS.remove(path)
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _unspool(path: str) -> None:
-    """Remove a large-body file and forget it."""
-    _remove(path)
-    with contextlib.suppress(ValueError):
-        _SPOOLED.remove(path)
-
-
-@atexit.register
-def _remove_spooled() -> None:
-    """Large-body files go with their client, or at the latest with the process."""
-    for path in _SPOOLED:
-        _remove(path)
-    for folder in _SPOOL_DIRS:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _pairs(headers: httpx.Headers, secrets: tuple[str, ...] = ()
-           ) -> tuple[tuple[str, str], ...]:
-    """Headers as received, names in their original case; a secret the server sends
-    back in a header is removed there too."""
-    pairs = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw)
-    if not secrets:
-        return pairs
-    redactor = Redactor(secrets)
-    return tuple((k, redactor.clean(v.encode("latin-1")).decode("latin-1")) for k, v in pairs)
-
-
-def cached_ctype(cached: CachedResponse | None) -> str | None:
-    return header_value(cached.headers, H.CONTENT_TYPE) if cached is not None else None

@@ -29,7 +29,7 @@ from heroku_explorer.client.cache import CachedSchema, SchemaCache
 from heroku_explorer.errors import NetworkError, RequestError, SchemaError, TimeoutError_
 from heroku_explorer.protocol import H, accept_header
 
-__all__ = ["SCHEMA_CAP", "SchemaDocument", "fetch_schema", "network_error"]
+__all__ = ["SCHEMA_CAP", "SchemaDocument", "deadline_error", "fetch_schema", "network_error"]
 
 #: Decoded bytes a live schema may have (the real ones are 1-2 MB); the same cap as
 #: a schema file (``heroku_explorer.schema.loader.MAX_SCHEMA_BYTES``).
@@ -160,6 +160,16 @@ async def _get(http: httpx.AsyncClient, request: httpx.Request, max_bytes: int
 
 def _host(url: httpx.URL) -> str:
     return f"{url.host}:{url.port}" if url.port else url.host
+
+
+def deadline_error(url: httpx.URL, timeout: float, answered: bool) -> RequestError:
+    """One plain sentence for an exchange that ran past its one deadline."""
+    host = _host(url)
+    if answered:
+        return TimeoutError_(f"{host} did not finish answering within {timeout:g} seconds; "
+                             "try again, or increase the timeout.", kind="timeout")
+    return TimeoutError_(f"{host} did not answer within {timeout:g} seconds; try again, "
+                         "or increase the timeout.", kind="timeout")
 
 
 def network_error(exc: BaseException, url: httpx.URL, timeout: float | None) -> RequestError:

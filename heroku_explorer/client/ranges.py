@@ -5,14 +5,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from heroku_explorer.errors import ValidationError
-from heroku_explorer.protocol import RANGE_LIMIT, RangeSpec, RangeSyntaxError, parse_range
+from heroku_explorer.protocol import (
+    RANGE_LIMIT,
+    H,
+    RangeSpec,
+    RangeSyntaxError,
+    parse_range,
+)
+
+if TYPE_CHECKING:
+    from heroku_explorer.client.response import Exchange
+    from heroku_explorer.request import RequestSpec
 
 __all__ = [
     "build_range",
     "continue_range",
+    "next_page_request",
     "parse_accept_ranges",
     "parse_content_range",
     "parse_next_range",
@@ -99,3 +110,20 @@ def continue_range(next_range: str, previous: str | None) -> str:
     head = next_range.strip().rstrip(";").rstrip()
     joiner = ", " if ";" in head else "; "
     return head + joiner + ", ".join(extra)
+
+
+def next_page_request(exchange: Exchange) -> RequestSpec | None:
+    """The request for the page after ``exchange``: its ``Next-Range`` as the
+    ``Range`` (keeping the ``max`` asked for), or ``None`` on the last page."""
+    if exchange.status != 206 or not exchange.next_range or exchange.spec is None:
+        return None
+    # A Next-Range that does not parse is dropped (with a note) when the answer is
+    # read; this is the net for exchanges made elsewhere.
+    if parse_next_range(exchange.next_range) is None:
+        return None
+    spec = exchange.spec
+    try:
+        value = continue_range(exchange.next_range, spec.header(H.RANGE))
+        return spec.with_header(H.RANGE, value).with_header(H.IF_NONE_MATCH, None)
+    except Exception:  # a server's value must not end the caller
+        return None
