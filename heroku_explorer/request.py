@@ -31,9 +31,8 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode
+from urllib.parse import quote
 
 from heroku_explorer.errors import RequestInvalid, ValidationError
 from heroku_explorer.protocol import (
@@ -41,10 +40,22 @@ from heroku_explorer.protocol import (
     H,
     RangeSpec,
     RangeSyntaxError,
-    header_value,
     parse_range,
 )
-from heroku_explorer.safe_text import visible
+from heroku_explorer.request_raw import raw_request
+from heroku_explorer.request_spec import (
+    DOT_SEGMENTS,
+    MAX_TARGET,
+    OVERRIDABLE,
+    HeaderInput,
+    RequestSpec,
+    checked_headers,
+    header_problem,
+    is_text,
+    loads_json,
+    shown,
+    target_of,
+)
 from heroku_explorer.schema.model import Action, Attribute, Param, json_type
 from heroku_explorer.values import (
     MAX_DEPTH,
@@ -71,121 +82,9 @@ __all__ = [
     "raw_request",
 ]
 
-HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
-OVERRIDABLE = frozenset({"PATCH", "PUT", "DELETE"})
-#: The longest request target (path and query, encoded) built; longer is refused before
-#: anything is sent (the HTTP client refuses URLs over 64 KiB; servers stop far sooner).
-MAX_TARGET = 16 * 1024
-_METHOD_RE = re.compile(r"[A-Z]+")
-_TOKEN_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-#: What an HTTP/1.1 field value may hold (RFC 9110 5.5): visible ASCII, spaces and tabs.
-_FIELD_VALUE_RE = re.compile(r"[\t\x20-\x7e]*")
-_DOT_SEGMENTS = frozenset({".", ".."})
 _DOTS_MESSAGE = ("cannot be {text!r}: a URL path reads it as {meaning}, so the request "
                  "would go to another URL")
 _DOTS_MEANING = {".": '"this level"', "..": '"one level up"'}
-
-
-@dataclass(frozen=True, slots=True)
-class RequestSpec:
-    """One request, fully expanded: what the client sends, before auth."""
-
-    method: str
-    path: str
-    """The path as it goes on the wire: the action's template with each value
-    percent-encoded into exactly its own segment (no dot segments, nothing the HTTP
-    client rewrites), or a typed path or absolute URL in the same form."""
-    query: tuple[tuple[str, str], ...] = ()
-    body: Any = None
-    """A JSON value, or ``None`` for no body."""
-    headers: tuple[tuple[str, str], ...] = ()
-    action_id: str | None = None
-    method_override: bool = False
-    """Send PATCH/PUT/DELETE as POST with ``X-Http-Method-Override``."""
-
-    @property
-    def wire_method(self) -> str:
-        if self.method_override and self.method in OVERRIDABLE:
-            return "POST"
-        return self.method
-
-    @property
-    def wire_headers(self) -> tuple[tuple[str, str], ...]:
-        if self.method_override and self.method in OVERRIDABLE:
-            return (*self.headers, (H.METHOD_OVERRIDE, self.method))
-        return self.headers
-
-    @property
-    def target(self) -> str:
-        """Path and query string: ``/apps?x=1``."""
-        return f"{self.path}?{urlencode(self.query)}" if self.query else self.path
-
-    def header(self, name: str) -> str | None:
-        return header_value(self.headers, name)
-
-    def with_header(self, name: str, value: str | None) -> RequestSpec:
-        """A copy with ``name`` set to ``value`` (or removed when ``None``)."""
-        folded = name.lower()
-        kept = tuple((k, v) for k, v in self.headers if k.lower() != folded)
-        return replace(self, headers=kept if value is None else (*kept, (name, value)))
-
-    def body_bytes(self) -> bytes | None:
-        if self.body is None:
-            return None
-        return json.dumps(self.body).encode("utf-8")
-
-
-# -- building -----------------------------------------------------------------
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    """Outside text fit for one line of an error message."""
-    return visible(text if len(text) <= limit else text[: limit - 3] + "...", single_line=True)
-
-
-def header_problem(name: object, value: object) -> ValidationError | None:
-    """Why ``name: value`` cannot be sent as one HTTP header, or ``None`` when it can.
-
-    A name is an RFC 9110 token; a value is one line of visible ASCII (spaces and tabs
-    inside), the only bytes every HTTP stack writes unchanged.
-    """
-    if not isinstance(name, str) or not _TOKEN_RE.fullmatch(name):
-        shown = _shown(name) if isinstance(name, str) else type(name).__name__
-        return ValidationError(f"header '{shown}'", "not a valid header name (letters, digits "
-                               "and !#$%&'*+.^_`|~- only)")
-    if not isinstance(value, str):
-        return ValidationError(f"header {name}", f"expected text, got {type(value).__name__}")
-    if "\r" in value or "\n" in value:
-        return ValidationError(f"header {name}", "expected one line of text (no line breaks)")
-    if not _FIELD_VALUE_RE.fullmatch(value):
-        bad = next(c for c in value if not _FIELD_VALUE_RE.fullmatch(c))
-        what = "a control character" if ord(bad) < 0x20 or ord(bad) == 0x7F else (
-            "a character outside ASCII")
-        return ValidationError(f"header {name}", f"holds {what} ({visible(repr(bad))[1:-1]}); "
-                               "header values must be plain ASCII text")
-    return None
-
-
-def _headers(headers: HeaderInput, errors: list[ValidationError]) -> list[tuple[str, str]]:
-    try:
-        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-    except (TypeError, ValueError):
-        errors.append(ValidationError("headers", "expected name and value pairs"))
-        return []
-    out: list[tuple[str, str]] = []
-    for pair in pairs:
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            errors.append(ValidationError("headers", "expected name and value pairs"))
-            continue
-        name, value = pair
-        if isinstance(value, str):
-            value = value.strip(" \t")  # optional white space is not part of a value
-        problem = header_problem(name, value)
-        if problem is not None:
-            errors.append(problem)
-        else:
-            out.append((name, value))
-    return out
 
 
 def _range_header(value: RangeSpec | str, sort_fields: tuple[str, ...] | None,
@@ -204,7 +103,7 @@ def _range_header(value: RangeSpec | str, sort_fields: tuple[str, ...] | None,
         return None
     if sort_fields and spec.attr not in sort_fields:
         errors.append(ValidationError(
-            "range", f"cannot sort on {_shown(spec.attr)!r}; expected one of "
+            "range", f"cannot sort on {shown(spec.attr)!r}; expected one of "
             f"{', '.join(sort_fields)}"))
         return None
     text = value.strip() if isinstance(value, str) else str(spec)
@@ -233,14 +132,14 @@ def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str 
             param.name, f"expected {expect(param.doc)}, got {json_type(value)}"))
         return None
     text = str(value)
-    if not _utf8(text):
+    if not is_text(text):
         errors.append(ValidationError(param.name, "holds characters that are not valid "
                                       "text (undecodable bytes?)"))
         return None
     if not text:
         errors.append(ValidationError(param.name, f"required: expected {expect(param.doc)}"))
         return None
-    if text in _DOT_SEGMENTS:
+    if text in DOT_SEGMENTS:
         errors.append(ValidationError(
             param.name, _DOTS_MESSAGE.format(text=text, meaning=_DOTS_MEANING[text])))
         return None
@@ -254,14 +153,6 @@ def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str 
     if doc.alternatives or doc.children or not set(doc.types) <= {"object", "array"}:
         conform(doc, text, param.name, errors)
     return encoded if len(errors) == before else None
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 _SLOT_RE = re.compile(r"\{([^{}]*)\}")
@@ -318,7 +209,7 @@ def build_request(
         checked = conform(param.doc, value, param.name, errors)
         if len(errors) == before:
             pairs = _query_pairs(param.name, check_json(checked, param.name, errors))
-            if not all(_utf8(v) for _, v in pairs):
+            if not all(is_text(v) for _, v in pairs):
                 errors.append(ValidationError(param.name, "holds characters that are not "
                                               "valid text (undecodable bytes?)"))
             elif len(errors) == before:
@@ -352,13 +243,13 @@ def build_request(
             errors.append(ValidationError(str(key),
                                           f"unknown parameter; this action takes {names}"))
 
-    pairs = _headers(headers, errors)
+    pairs = checked_headers(headers, errors)
     if range is not None and (text := _range_header(range, action.sort_fields, errors)):
         pairs.append((H.RANGE, text))
     for name, tag in ((H.IF_NONE_MATCH, if_none_match), (H.IF_MATCH, if_match)):
         if tag is not None:
-            pairs.extend(_headers([(name, tag)], errors))
-    if not errors and len(target := _target(path, query)) > MAX_TARGET:
+            pairs.extend(checked_headers([(name, tag)], errors))
+    if not errors and len(target := target_of(path, query)) > MAX_TARGET:
         errors.append(ValidationError(_longest(filled, query), (
             f"makes the URL too long ({len(target)} bytes once encoded; at most {MAX_TARGET})")))
     if errors:
@@ -374,138 +265,12 @@ def build_request(
     )
 
 
-def _target(path: str, query: Iterable[tuple[str, str]]) -> str:
-    pairs = list(query)
-    return f"{path}?{urlencode(pairs)}" if pairs else path
-
-
 def _longest(filled: Mapping[str, str], query: Iterable[tuple[str, str]]) -> str:
     sizes = {k: len(v) for k, v in filled.items()}
     for name, value in query:
         sizes[name] = sizes.get(name, 0) + len(quote(value, safe=""))
     return max(sizes, key=lambda k: sizes[k]) if sizes else "path"
 
-
-def raw_request(
-    method: str,
-    path: str,
-    body: Any = None,
-    headers: HeaderInput = (),
-    *,
-    method_override: bool = False,
-) -> RequestSpec:
-    """A request not tied to an action: ``raw_request("GET", "/apps?x=1")``.
-
-    ``path`` starts with ``/`` (or is an absolute URL); a query string in it is
-    split into pairs. A ``str``/``bytes`` body is parsed as JSON text; anything else
-    must be JSON-serialisable. Raises :class:`RequestInvalid`.
-    """
-    errors: list[ValidationError] = []
-    verb = method.strip().upper() if isinstance(method, str) else ""
-    if not _METHOD_RE.fullmatch(verb):
-        errors.append(ValidationError(
-            "method", f"'{_shown(str(method))}' is not an HTTP method"))
-    base, _, qs = path.strip().partition("?")
-    base = _raw_path(base, errors)
-    query = tuple(parse_qsl(qs, keep_blank_values=True)) if qs and _utf8(qs) else ()
-    if qs and not _utf8(qs):
-        errors.append(ValidationError("path", "holds characters that are not valid text "
-                                      "(undecodable bytes?)"))
-    if base and len(_target(base, query)) > MAX_TARGET:
-        errors.append(ValidationError("path", f"is too long for a URL (over {MAX_TARGET} "
-                                      "bytes once encoded)"))
-    if isinstance(body, bytes | str):
-        try:
-            text = body.strip()
-            body = _loads(text) if text else None
-        except (ValueError, UnicodeDecodeError) as exc:
-            errors.append(ValidationError("body", f"expected JSON text ({_shown(str(exc), 80)})"))
-            body = None
-    elif body is not None:
-        if too_deep(body):
-            errors.append(ValidationError("body", f"is nested deeper than {MAX_DEPTH} levels"))
-        else:
-            try:
-                json.dumps(body, allow_nan=False)
-            except (TypeError, ValueError) as exc:
-                errors.append(ValidationError(
-                    "body", f"cannot be written as JSON ({_shown(str(exc), 80)})"))
-    pairs = _headers(headers, errors)
-    if errors:
-        raise RequestInvalid(errors)
-    return RequestSpec(method=verb, path=base, query=query, body=body, headers=tuple(pairs),
-                       method_override=method_override and verb in OVERRIDABLE)
-
-
-def _constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _loads(text: str | bytes) -> Any:
-    """JSON text as a value: NaN and Infinity refused, nesting bounded."""
-    try:
-        value = json.loads(text, parse_constant=_constant)
-    except RecursionError:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
-    if too_deep(value):
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
-    return value
-
-
-_ABSOLUTE_RE = re.compile(r"(?i)(https?)://([^/]*)(.*)")
-_LONE_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-#: Characters a typed path keeps as they are: the path's own delimiters and escapes.
-_RAW_PATH_SAFE = "/%:@~!$&'()*+,;=-._"
-
-
-def _raw_path(text: str, errors: list[ValidationError]) -> str:
-    """A typed path (or absolute http(s) URL, query aside) in the form sent on the wire:
-    characters a URL cannot hold percent-encoded, existing escapes kept, a lone ``%``
-    written as ``%25``. Dot segments (``.``, ``..``, also encoded) are refused: they
-    would send the request to another URL."""
-    if not _utf8(text):
-        errors.append(ValidationError("path", "holds characters that are not valid text "
-                                      "(undecodable bytes?)"))
-        return ""
-    origin = ""
-    absolute = _ABSOLUTE_RE.fullmatch(text)
-    if absolute is not None:
-        origin = _origin(absolute.group(1), absolute.group(2), errors)
-        text = absolute.group(3) or "/"
-    elif not text.startswith("/"):
-        errors.append(ValidationError("path", "expected a path starting with / or an "
-                                      "http(s) URL"))
-        return ""
-    for segment in text.split("/"):
-        decoded = unquote(segment)
-        if decoded in _DOT_SEGMENTS:
-            errors.append(ValidationError("path", f"holds the segment '{_shown(segment)}' "
-                                          "(a dot segment), which would send the request to "
-                                          "another URL; write the path it leads to instead"))
-            return ""
-    return origin + quote(_LONE_PERCENT_RE.sub("%25", text), safe=_RAW_PATH_SAFE)
-
-
-def _origin(scheme: str, authority: str, errors: list[ValidationError]) -> str:
-    """``scheme://host[:port]`` as the HTTP client writes it, or ``""`` and an error."""
-    import httpx  # only for absolute URLs: the common case stays free of the import
-
-    if "@" in authority:
-        errors.append(ValidationError("path", "a URL with a user name or password in it is "
-                                      "not sent; give credentials in a header instead"))
-        return ""
-    try:
-        url = httpx.URL(f"{scheme.lower()}://{authority}/")
-    except (httpx.InvalidURL, ValueError) as exc:
-        errors.append(ValidationError("path", f"not a valid URL ({_shown(str(exc), 80)})"))
-        return ""
-    if not url.host:
-        errors.append(ValidationError("path", "the URL has no host"))
-        return ""
-    return f"{url.scheme}://{url.netloc.decode('ascii')}"
-
-
-# -- text input ---------------------------------------------------------------
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "off"})
@@ -544,10 +309,10 @@ def coerce_text(param: Param | Attribute, text: str) -> Any:
                 return int(stripped) if _INT_RE.fullmatch(stripped) else number
         if kind in ("object", "array") and stripped[:1] in "{[":
             try:
-                value = _loads(stripped)
+                value = loads_json(stripped)
             except ValueError as exc:
                 raise ValidationError(
-                    field, f"expected JSON {kind} ({_shown(str(exc.args[0]), 80)})") from None
+                    field, f"expected JSON {kind} ({shown(str(exc.args[0]), 80)})") from None
             if type_ok(kind, value):
                 return value
     if "string" in types or not types or doc.alternatives:

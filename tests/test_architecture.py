@@ -11,7 +11,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 
-CORE = ["schema", "request.py", "values.py", "examples.py", "client", "sandbox", "config.py",
+CORE = ["schema", "request.py", "request_spec.py", "request_raw.py", "values.py", "examples.py", "client", "sandbox", "config.py",
         "errors.py", "protocol.py", "paths.py", "safe_text.py", "redaction.py", "policy.py",
         "crash.py"]
 UI = ["tui", "repl"]
@@ -21,7 +21,8 @@ RULES: list[tuple[list[str], tuple[str, ...]]] = [
     (CORE, ("textual", "prompt_toolkit")),
     (["repl"], ("textual",)),
     (UI, ("heroku_explorer.sandbox",)),
-    (["client", "request.py", "values.py", "examples.py"], ("heroku_explorer.sandbox",)),
+    (["client", "request.py", "request_spec.py", "request_raw.py", "values.py", "examples.py"],
+     ("heroku_explorer.sandbox",)),
     (["sandbox"], ("heroku_explorer.client", "heroku_explorer.request")),
 ]
 
