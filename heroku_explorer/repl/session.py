@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
+import heroku_explorer.repl.docs as docs
 from heroku_explorer.errors import ExplorerError, ReadOnlyRefused, ValidationError
 from heroku_explorer.policy import (
     SAFE_METHODS,
@@ -28,7 +29,6 @@ from heroku_explorer.policy import (
     second_factor_prompt,
 )
 from heroku_explorer.protocol import H
-from heroku_explorer.repl import docs
 from heroku_explorer.repl.arguments import place_value
 from heroku_explorer.repl.commands import (
     SESSION_COMMANDS,

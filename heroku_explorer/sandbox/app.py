@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import heroku_explorer.sandbox.presets as presets
 from heroku_explorer import protocol
 from heroku_explorer.protocol import H
-from heroku_explorer.sandbox import presets
 from heroku_explorer.sandbox.handlers import Engine, Outcome, Problem
 from heroku_explorer.sandbox.paging import RangeError, paginate
 from heroku_explorer.sandbox.routes import Route, Router

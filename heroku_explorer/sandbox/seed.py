@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from heroku_explorer.sandbox import presets
+import heroku_explorer.sandbox.presets as presets
 from heroku_explorer.sandbox.routes import Route, Router, Slot
 from heroku_explorer.sandbox.store import Record, Store
 from heroku_explorer.schema.model import Attribute, Resource

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from heroku_explorer.sandbox import presets
+import heroku_explorer.sandbox.presets as presets
 from heroku_explorer.sandbox.routes import Route, Router
 from heroku_explorer.sandbox.seed import Factory, parent_slots
 from heroku_explorer.sandbox.store import Record, Store
