@@ -43,7 +43,7 @@ __all__ = ["ExplorerApp", "ExplorerOptions", "Mode", "run_tui"]
 Mode = Literal["SANDBOX", "LIVE"]
 _HERE = Path(__file__).parent
 #: Styles of the parts mounted after the first frame (see :meth:`load_deferred_css`).
-DEFERRED_CSS = (_HERE / "widgets" / "widgets.tcss", _HERE / "screens" / "workbench.tcss")
+DEFERRED_CSS = (_HERE / "widgets" / "widgets.tcss", _HERE / "widgets" / "workbench.tcss")
 #: Exchanges kept in memory for the history screen when no history file is used.
 SESSION_LIMIT = 500
 #: Lines of a schema change summary shown in the notice that offers the switch.
@@ -140,7 +140,7 @@ class ExplorerApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         # The explorer is the default screen rather than a mode: a mode's screen makes
         # Textual parse every stylesheet again before the first frame.
-        self._explorer = ExplorerScreen()
+        self._explorer = ExplorerScreen(self)
         return self._explorer
 
     def on_mount(self) -> None:
@@ -371,7 +371,7 @@ class ExplorerApp(App[int]):
         from heroku_explorer.tui.screens.history import HistoryScreen
 
         if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen())
+            self.push_screen(HistoryScreen(self))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -8,15 +8,12 @@ characters made visible.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
 from heroku_explorer.safe_text import visible
-
-if TYPE_CHECKING:
-    from heroku_explorer.tui.app import ExplorerApp
+from heroku_explorer.tui.context import ExplorerContext
 
 __all__ = ["ActionCommands"]
 
@@ -24,11 +21,10 @@ __all__ = ["ActionCommands"]
 class ActionCommands(Provider):
     """Every action of the schema, as ``App Create  POST /apps``."""
 
-    def _host(self) -> ExplorerApp | None:
-        from heroku_explorer.tui.app import ExplorerApp
-
+    def _host(self) -> ExplorerContext | None:
+        # A palette provider is made by Textual, not by us: the app is the context.
         app = self.app
-        return app if isinstance(app, ExplorerApp) else None
+        return app if isinstance(app, ExplorerContext) else None
 
     def _entries(self) -> list[tuple[str, str, str]]:
         host = self._host()

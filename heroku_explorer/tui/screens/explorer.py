@@ -21,14 +21,13 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from heroku_explorer.schema.model import Action, Resource
+from heroku_explorer.tui.context import ExplorerContext
 from heroku_explorer.tui.messages import ActionRequested, ResendRequested
-from heroku_explorer.tui.screens import explorer_app
 from heroku_explorer.tui.widgets.resource_tree import ResourceBrowser, ResourceTree
 from heroku_explorer.tui.widgets.status_bar import RATE_LIMIT, StatusBar
 
 if TYPE_CHECKING:
-    from heroku_explorer.tui.app import ExplorerApp
-    from heroku_explorer.tui.screens.workbench import Workbench
+    from heroku_explorer.tui.widgets.workbench import Workbench
 
 __all__ = ["ExplorerScreen"]
 
@@ -56,17 +55,14 @@ class ExplorerScreen(Screen[None]):
         Binding("ctrl+g", "focus_response", "Focus response", id="focus-response", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, context: ExplorerContext) -> None:
         super().__init__(id="explorer")
+        self.host = context
         self.bench: Workbench | None = None
         """The request and response side, once mounted."""
         self._ready = asyncio.Event()
         self._pending: Resource | Action | None = None
         self._docs_timer: Timer | None = None
-
-    @property
-    def host(self) -> ExplorerApp:
-        return explorer_app(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -86,11 +82,11 @@ class ExplorerScreen(Screen[None]):
         self.run_worker(self._mount_bench(), group="build")
 
     async def _mount_bench(self) -> None:
-        from heroku_explorer.tui.screens.workbench import Workbench
+        from heroku_explorer.tui.widgets.workbench import Workbench
 
         self.host.load_deferred_css()
         await self.query_one(ResourceBrowser).filter_box()
-        bench = Workbench(self.host.spec)
+        bench = Workbench(self.host)
         await self.query_one("#main").mount(Vertical(bench, id="work"))
         await self.mount(Footer())
         self.refresh_bindings()  # the footer draws its keys when the bindings change

@@ -24,13 +24,12 @@ from textual.widgets import DataTable, Footer, Input, Label
 from heroku_explorer.errors import RequestInvalid
 from heroku_explorer.policy import resend_refusal
 from heroku_explorer.request import RequestSpec, raw_request
+from heroku_explorer.tui.context import ExplorerContext
 from heroku_explorer.tui.messages import ClientOpened, ResendRequested
-from heroku_explorer.tui.screens import explorer_app
 from heroku_explorer.tui.widgets.text import literal_text
 
 if TYPE_CHECKING:
     from heroku_explorer.client import Exchange, HistoryEntry
-    from heroku_explorer.tui.app import ExplorerApp
 
 __all__ = ["HistoryFilter", "HistoryScreen", "format_clock", "parse_filter"]
 
@@ -109,13 +108,10 @@ exchange in full, **r** sends it again, **c** / **h** / **p** copy it as curl,
 HTTPie or Python (the token is never included).
 """
 
-    def __init__(self) -> None:
+    def __init__(self, context: ExplorerContext) -> None:
         super().__init__(id="history")
+        self.host = context
         self.rows: list[Any] = []
-
-    @property
-    def host(self) -> ExplorerApp:
-        return explorer_app(self)
 
     def compose(self) -> ComposeResult:
         yield Label(" History", classes="screen-title", id="history-title")

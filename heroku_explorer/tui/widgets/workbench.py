@@ -41,8 +41,8 @@ from heroku_explorer.policy import (
 from heroku_explorer.protocol import H
 from heroku_explorer.request import RequestSpec, build_request
 from heroku_explorer.safe_text import visible
-from heroku_explorer.schema.model import Action, ApiSpec, Resource
-from heroku_explorer.tui.screens import explorer_app
+from heroku_explorer.schema.model import Action, Resource
+from heroku_explorer.tui.context import ExplorerContext
 from heroku_explorer.tui.screens.confirm import ConfirmScreen
 from heroku_explorer.tui.screens.drill import (
     DrillScreen,
@@ -61,7 +61,6 @@ from heroku_explorer.tui.widgets.text import put
 if TYPE_CHECKING:
     from heroku_explorer.client import HerokuClient
     from heroku_explorer.client.response import Exchange
-    from heroku_explorer.tui.app import ExplorerApp
 
 __all__ = ["Workbench"]
 
@@ -85,9 +84,10 @@ class Workbench(Vertical):
 
         exchange: Exchange
 
-    def __init__(self, spec: ApiSpec) -> None:
+    def __init__(self, context: ExplorerContext) -> None:
         super().__init__(id="workbench")
-        self.spec = spec
+        self.host = context
+        self.spec = context.spec
         self.current: Action | None = None
         self.last_exchange: Exchange | None = None
         self.last_values: dict[str, Any] = {}
@@ -95,10 +95,6 @@ class Workbench(Vertical):
         """Identities seen in answers, by resource key: suggestions for path inputs."""
         self.drafts = Drafts()
         """What was typed for each action (fields and headers), for the session."""
-
-    @property
-    def host(self) -> ExplorerApp:
-        return explorer_app(self)
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Open an action: Enter in the tree, or ctrl+p to search."),
