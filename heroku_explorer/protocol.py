@@ -398,15 +398,9 @@ def reason_phrase(status: int) -> str:
 # ``Warning`` value (warn-code 299, "miscellaneous persistent warning") whose
 # text is ``<id>: <message>``; ``X-Heroku-Warning`` carries the message alone.
 
-__all__ += ["format_warning", "parse_warning"]
+__all__ += ["parse_warning"]
 
 _WARNING_RE = re.compile(r'^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"')
-
-
-def format_warning(id: str, message: str) -> str:
-    """A ``Warning`` header value: ``299 - "stack_deprecated: This stack is deprecated."``."""
-    text = f"{id}: {message}".replace("\\", "\\\\").replace('"', '\\"')
-    return f'299 - "{text}"'
 
 
 def parse_warning(value: str) -> tuple[str | None, str]:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from heroku_explorer.client import Credentials, HerokuClient
+from heroku_explorer.client.ranges import parse_content_range, parse_next_range
 from heroku_explorer.errors import (
     ApiError,
     Forbidden,
@@ -164,9 +165,11 @@ async def test_request_id_warnings_and_ranges_are_captured() -> None:
     assert ex.request_id == "r-1" and ex.warnings == ('299 - "deprecated"', "hey")
     assert ex.content_range == "id a..b; max=2" and ex.next_range == "id ]b..; max=2"
     assert ex.accept_ranges == ("id", "name") and ex.etag == '"e1"'
-    assert ex.ratelimit_remaining == 100 and ex.is_partial
-    assert ex.content_range_spec is not None and ex.content_range_spec.max == 2
-    assert ex.next_range_spec is not None and ex.next_range_spec.start_exclusive
+    assert ex.ratelimit_remaining == 100 and ex.status == 206
+    content_range = parse_content_range(ex.content_range)
+    next_range = parse_next_range(ex.next_range)
+    assert content_range is not None and content_range.max == 2
+    assert next_range is not None and next_range.start_exclusive
 
 
 @pytest.mark.parametrize(("content", "ctype", "state"), [

@@ -45,7 +45,6 @@ from heroku_explorer.errors import (
 )
 from heroku_explorer.protocol import (
     ERROR_MESSAGES,
-    RangeSpec,
     header_value,
     parse_error_body,
     parse_retry_after,
@@ -165,23 +164,6 @@ class Exchange:
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
-
-    @property
-    def content_range_spec(self) -> RangeSpec | None:
-        from heroku_explorer.client.ranges import parse_content_range
-
-        return parse_content_range(self.content_range)
-
-    @property
-    def next_range_spec(self) -> RangeSpec | None:
-        from heroku_explorer.client.ranges import parse_next_range
-
-        return parse_next_range(self.next_range)
-
-    @property
-    def is_partial(self) -> bool:
-        """A 206: more pages follow (``next_range``)."""
-        return self.status == 206
 
     def raise_for_error(self) -> Exchange:
         """Raise ``error`` when there is one; return ``self`` otherwise (for scripts)."""

@@ -252,10 +252,6 @@ class Action(Struct, frozen=True):
                 return p
         return None
 
-    @property
-    def is_destructive(self) -> bool:
-        return self.method == "DELETE"
-
 
 class Resource(Struct, frozen=True):
     """A kind of thing the API manages (App, Add-on, Config Var...)."""
