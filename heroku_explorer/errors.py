@@ -13,7 +13,7 @@ carries one plain sentence (``str(err)``) fit for a status line::
      +-- RequestInvalid        every ValidationError of one request, collected
      +-- RequestError          the request could not be sent or answered (``kind``)
      |    +-- NetworkError     refused, DNS, TLS, reset
-     |    +-- TimeoutError_    no answer in time
+     |    +-- RequestTimeout    no answer in time
      +-- ApiError              the API answered 4xx/5xx (``id``, ``message``, ``url``)
           +-- Unauthorized     401
           +-- Forbidden        403 (``two_factor`` when a second factor is needed)
@@ -43,9 +43,9 @@ __all__ = [
     "ReadOnlyRefused",
     "RequestError",
     "RequestInvalid",
+    "RequestTimeout",
     "SchemaError",
     "ServerError",
-    "TimeoutError_",
     "Unauthorized",
     "UsageError",
     "ValidationError",
@@ -129,7 +129,7 @@ class NetworkError(RequestError):
     """The connection failed: refused, name not resolved, TLS, reset."""
 
 
-class TimeoutError_(RequestError):
+class RequestTimeout(RequestError):
     """No answer arrived within the timeout."""
 
 

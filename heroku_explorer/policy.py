@@ -32,7 +32,7 @@ from heroku_explorer.errors import (
     RateLimited,
     RequestError,
     RequestInvalid,
-    TimeoutError_,
+    RequestTimeout,
     ValidationError,
 )
 from heroku_explorer.protocol import H
@@ -254,7 +254,7 @@ def describe_error(error: BaseException, *, request_id: bool = True) -> str:
         text = f"Not sent: {problems or error}"
     elif isinstance(error, ValidationError):
         text = f"Not sent: {error.field}: {error.message}"
-    elif isinstance(error, TimeoutError_):
+    elif isinstance(error, RequestTimeout):
         text = f"Timed out: {error}"
     elif isinstance(error, NetworkError | RequestError):
         text = f"Could not reach the API: {error}"

@@ -38,7 +38,7 @@ from heroku_explorer.client.live_schema import SCHEMA_CAP
 from heroku_explorer.client.ranges import continue_range, parse_content_range, parse_next_range
 from heroku_explorer.client.ratelimit import parse_remaining, remaining_note
 from heroku_explorer.client.response import classify, classify_body, safe_retry_after
-from heroku_explorer.errors import RateLimited, SchemaError, ServerError, TimeoutError_
+from heroku_explorer.errors import RateLimited, RequestTimeout, SchemaError, ServerError
 from heroku_explorer.request import RequestSpec, raw_request
 from heroku_explorer.schema.loader import MAX_SCHEMA_BYTES, load_path
 from tests.faults import FaultServer
@@ -150,7 +150,7 @@ async def test_spool_file_removed_on_timeout(faults: FaultServer, tmp_path: Path
     async with client_for(faults, tmp_path, timeout=0.6, display_cap=256) as c:
         ex = await get(c, "/gzip-trickle?interval=0.02")
         watcher.cancel()
-        assert isinstance(ex.error, TimeoutError_), ex.error
+        assert isinstance(ex.error, RequestTimeout), ex.error
         assert "did not finish answering within 0.6 seconds" in str(ex.error)
         assert seen, "the body was never spooled"
         assert bodies(spool) == [] and c.spool.files == []
@@ -306,7 +306,7 @@ async def test_a_gzip_trickle_cannot_stretch_the_deadline(faults: FaultServer, t
         t0 = time.monotonic()
         ex = await get(c, "/gzip-trickle?interval=0.1")
         took = time.monotonic() - t0
-    assert isinstance(ex.error, TimeoutError_) and ex.error.kind == "timeout"
+    assert isinstance(ex.error, RequestTimeout) and ex.error.kind == "timeout"
     assert 0.9 < took < 1.8, took
     assert str(ex.error).endswith("did not finish answering within 1 seconds; try again, "
                                   "or increase the timeout.")
@@ -318,7 +318,7 @@ async def test_no_headers_within_the_deadline(faults: FaultServer, tmp_path: Pat
         t0 = time.monotonic()
         ex = await get(c, "/hang")
         assert time.monotonic() - t0 < 1.2
-    assert isinstance(ex.error, TimeoutError_) and "did not answer within" in str(ex.error)
+    assert isinstance(ex.error, RequestTimeout) and "did not answer within" in str(ex.error)
 
 
 async def test_a_slow_answer_is_bounded(faults: FaultServer, tmp_path: Path,
@@ -328,7 +328,7 @@ async def test_a_slow_answer_is_bounded(faults: FaultServer, tmp_path: Path,
         assert ex.status == 200
         t0 = time.monotonic()
         slow = await get(c, "/slow?delay=2")
-        assert time.monotonic() - t0 < 1.0 and isinstance(slow.error, TimeoutError_)
+        assert time.monotonic() - t0 < 1.0 and isinstance(slow.error, RequestTimeout)
 
 
 # -- header values that do not parse -----------------------------------------------------------

@@ -21,8 +21,8 @@ from heroku_explorer.errors import (
     PreconditionFailed,
     RangeNotSatisfiable,
     RateLimited,
+    RequestTimeout,
     ServerError,
-    TimeoutError_,
     Unauthorized,
 )
 from heroku_explorer.request import raw_request
@@ -246,8 +246,8 @@ async def test_large_body_files_go_even_when_closing_fails() -> None:
      "does not resolve"),
     (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
      NetworkError, "tls", "secure connection"),
-    (httpx.ConnectTimeout("timed out"), TimeoutError_, "connect-timeout", "took longer"),
-    (httpx.ReadTimeout("timed out"), TimeoutError_, "timeout", "did not answer within 30"),
+    (httpx.ConnectTimeout("timed out"), RequestTimeout, "connect-timeout", "took longer"),
+    (httpx.ReadTimeout("timed out"), RequestTimeout, "timeout", "did not answer within 30"),
     (httpx.RemoteProtocolError("peer closed"), NetworkError, "reset", "closed before"),
     (httpx.ReadError("reset by peer"), NetworkError, "reset", "closed before"),
 ])

@@ -26,7 +26,7 @@ import httpx
 
 from heroku_explorer.client.body import BodyDecoder
 from heroku_explorer.client.cache import CachedSchema, SchemaCache
-from heroku_explorer.errors import NetworkError, RequestError, SchemaError, TimeoutError_
+from heroku_explorer.errors import NetworkError, RequestError, RequestTimeout, SchemaError
 from heroku_explorer.protocol import H, accept_header
 
 __all__ = ["SCHEMA_CAP", "SchemaDocument", "deadline_error", "fetch_schema", "network_error"]
@@ -166,9 +166,9 @@ def deadline_error(url: httpx.URL, timeout: float, answered: bool) -> RequestErr
     """One plain sentence for an exchange that ran past its one deadline."""
     host = _host(url)
     if answered:
-        return TimeoutError_(f"{host} did not finish answering within {timeout:g} seconds; "
+        return RequestTimeout(f"{host} did not finish answering within {timeout:g} seconds; "
                              "try again, or increase the timeout.", kind="timeout")
-    return TimeoutError_(f"{host} did not answer within {timeout:g} seconds; try again, "
+    return RequestTimeout(f"{host} did not answer within {timeout:g} seconds; try again, "
                          "or increase the timeout.", kind="timeout")
 
 
@@ -186,10 +186,10 @@ def network_error(exc: BaseException, url: httpx.URL, timeout: float | None) -> 
         low += " refused"
     secs = f"{timeout:g} seconds" if timeout else "the time allowed"
     if isinstance(exc, httpx.ConnectTimeout):
-        return TimeoutError_(f"Connecting to {host} took longer than {secs}; check the network "
+        return RequestTimeout(f"Connecting to {host} took longer than {secs}; check the network "
                              "and the API URL.", kind="connect-timeout")
     if isinstance(exc, httpx.TimeoutException):
-        return TimeoutError_(f"{host} did not answer within {secs}; try again, or increase "
+        return RequestTimeout(f"{host} did not answer within {secs}; try again, or increase "
                              "the timeout.", kind="timeout")
     if isinstance(exc, ssl.SSLError) or any(w in low for w in ("ssl", "certificate", "tls")):
         return NetworkError(f"The secure connection to {host} failed (TLS: {detail}).",
