@@ -109,3 +109,57 @@ def ref_hyper_path() -> Path:
 @pytest.fixture(scope="session")
 def ref_sdk_path() -> Path:
     return _need(REFERENCE_DIR / "heroku-platform-api-schema-3.sdk.json")
+
+
+# -- the schemas, an in-process sandbox client, a loopback sandbox ----------------
+
+
+@pytest.fixture(scope="session")
+def spec() -> Any:
+    """The bundled schema (the default one)."""
+    from heroku_explorer.schema import load_bundled
+
+    return load_bundled()
+
+
+@pytest.fixture(scope="session")
+def today_spec(ref_hyper_path: Path) -> Any:
+    """Today's Hyper-Schema, from the reference copy."""
+    from heroku_explorer.schema import load_path
+
+    return load_path(str(ref_hyper_path))
+
+
+#: The in-process sandbox's address, as the front ends use it.
+SANDBOX_URL = "http://sandbox.invalid"
+
+
+def sandbox_client(spec: Any, base_url: str = SANDBOX_URL, **sandbox: Any) -> Any:
+    """A :class:`HerokuClient` on a fresh in-process sandbox of ``spec`` (not opened);
+    ``sandbox`` goes to :func:`heroku_explorer.sandbox.create_app`."""
+    import httpx
+
+    from heroku_explorer.client import Credentials, HerokuClient
+    from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app
+
+    transport = httpx.ASGITransport(app=create_app(spec, **sandbox))
+    return HerokuClient(base_url, Credentials(SANDBOX_TOKEN), transport=transport)
+
+
+@pytest.fixture
+async def client(spec: Any) -> Any:
+    """An open client on a fresh in-process sandbox of ``spec``."""
+    async with sandbox_client(spec) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def loopback_sandbox(spec: Any) -> Iterator[tuple[Any, str]]:
+    """A sandbox of ``spec`` served by uvicorn on a free loopback port: (app, URL)."""
+    from heroku_explorer.sandbox import create_app
+    from heroku_explorer.sandbox.server import BackgroundServer
+
+    app = create_app(spec, seed=3, rate_limit=100_000)
+    with BackgroundServer(app) as server:
+        yield app, server.url
+    app.close()

@@ -27,8 +27,7 @@ from heroku_explorer.client.client import HerokuClient
 from heroku_explorer.policy import read_only_refusal
 from heroku_explorer.repl.call import EXIT_OK, EXIT_USAGE, run_call
 from heroku_explorer.sandbox import SANDBOX_TOKEN, SandboxApp, create_app
-from heroku_explorer.sandbox.server import BackgroundServer
-from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.schema import ApiSpec
 from tests.conftest import ROOT
 
 OSC52 = "\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07"
@@ -36,18 +35,11 @@ HEADERS = {"Accept": "application/vnd.heroku+json; version=3",
            "Authorization": f"Bearer {SANDBOX_TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
-
 
 @pytest.fixture(scope="module")
-def live(spec: ApiSpec) -> Iterator[tuple[SandboxApp, str]]:
+def live(loopback_sandbox: tuple[SandboxApp, str]) -> tuple[SandboxApp, str]:
     """A sandbox on a loopback port, reached as the live API would be."""
-    app = create_app(spec, seed=3, rate_limit=100_000)
-    with BackgroundServer(app) as server:
-        yield app, server.url
-    app.close()
+    return loopback_sandbox
 
 
 def _env(tmp_path: Path, token: str | None = SANDBOX_TOKEN) -> dict[str, str]:

@@ -24,12 +24,6 @@ server_mod = pytest.importorskip("heroku_explorer.sandbox.server")
 TOKEN = "sandbox-test-token-0123456789"
 
 
-@pytest.fixture(scope="module")
-def spec() -> Any:
-    from heroku_explorer.schema import load_bundled
-
-    return load_bundled()
-
 
 @pytest.fixture
 async def inproc(spec: Any) -> AsyncIterator[HerokuClient]:

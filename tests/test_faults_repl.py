@@ -33,7 +33,7 @@ from heroku_explorer.client import Credentials, HerokuClient, History
 from heroku_explorer.repl.app import run_repl
 from heroku_explorer.repl.render import Console
 from heroku_explorer.repl.session import Session
-from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.schema import ApiSpec
 from tests.faults import FaultServer, closed_port_url
 from tests.faults.cases import CASES, FaultCase, case, is_clear, raw_controls, says_what_to_do
 
@@ -47,10 +47,6 @@ def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spool.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spool))
 
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 from textual.widgets import DataTable
 
 from heroku_explorer.client import Credentials, HerokuClient, History
-from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.schema import ApiSpec
 from heroku_explorer.tui.app import ExplorerApp
 from tests.faults import FaultServer, closed_port_url
 from tests.faults.cases import CASES as FAULT_CASES
@@ -38,10 +38,6 @@ def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spool.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spool))
 
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 @pytest.fixture

@@ -9,31 +9,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from heroku_explorer.client.auth import Credentials
 from heroku_explorer.client.client import HerokuClient
 from heroku_explorer.repl.call import EXIT_HTTP_ERROR, EXIT_NO_ANSWER, EXIT_OK, EXIT_USAGE, run_call
-from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app
-from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.schema import ApiSpec
 from tests.conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
-
-
-@pytest.fixture
-async def client(spec: ApiSpec) -> AsyncIterator[HerokuClient]:
-    transport = httpx.ASGITransport(app=create_app(spec))
-    async with HerokuClient("http://sandbox.test", Credentials(SANDBOX_TOKEN),
-                            transport=transport) as opened:
-        yield opened
 
 
 async def call(spec: ApiSpec, client: HerokuClient, *words: str, verbose: bool = False,

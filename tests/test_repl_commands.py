@@ -35,11 +35,6 @@ from tests.conftest import REFERENCE_DIR
 
 
 @pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
-
-
-@pytest.fixture(scope="module")
 def parser(spec: ApiSpec) -> Parser:
     return Parser(spec)
 

@@ -36,10 +36,6 @@ class FakeState:
         return self._defaults
 
 
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
-
 
 @pytest.fixture
 def completer(spec: ApiSpec) -> ReplCompleter:

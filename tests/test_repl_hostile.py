@@ -31,7 +31,7 @@ from heroku_explorer.repl.completer import ReplCompleter
 from heroku_explorer.repl.render import Console, format_json, json_for_terminal
 from heroku_explorer.repl.session import Session
 from heroku_explorer.safe_text import has_controls
-from heroku_explorer.schema import ApiSpec, load_bundled, load_schema
+from heroku_explorer.schema import ApiSpec, load_schema
 from tests.conftest import ROOT
 
 OSC52 = "\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07"
@@ -48,10 +48,6 @@ def inert(text: str) -> bool:
     """No character a terminal would act on (newlines and tabs aside)."""
     return not has_controls(text, single_line=False)
 
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 def hostile_server(request: httpx.Request) -> httpx.Response:

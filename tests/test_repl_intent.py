@@ -33,7 +33,7 @@ from heroku_explorer.repl.app import _cancellable, run_repl
 from heroku_explorer.repl.render import Console
 from heroku_explorer.repl.session import CANCELLED_UNSAFE, Session, session_mode
 from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app
-from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.schema import ApiSpec
 from tests.conftest import ROOT
 from tests.faults import FaultServer
 
@@ -58,10 +58,6 @@ class Counting(httpx.AsyncBaseTransport):
         return [f"{r.method} {r.url.path}" for r in self.requests
                 if method is None or r.method == method]
 
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 def client_for(spec: ApiSpec, base: str = LIVE_BASE, *, read_only: bool = False

@@ -25,14 +25,10 @@ from heroku_explorer.repl.history import scrub
 from heroku_explorer.repl.render import Console
 from heroku_explorer.repl.session import Session
 from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app
-from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.schema import ApiSpec
 
 BASE = "http://sandbox.test"
 
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 def sandbox_client(spec: ApiSpec, **sandbox: object) -> HerokuClient:

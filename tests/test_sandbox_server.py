@@ -15,15 +15,9 @@ import httpx
 import pytest
 
 from heroku_explorer.sandbox import SandboxApp, create_app
-from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
 from tests.conftest import ROOT
 from tests.test_sandbox_support import HEADERS, Walker, fill, loopback, route
-
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 @pytest.fixture

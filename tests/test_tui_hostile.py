@@ -18,7 +18,7 @@ import httpx
 import pytest
 from textual.widgets import DataTable, TabbedContent
 
-from heroku_explorer.schema import load_bundled, load_schema
+from heroku_explorer.schema import load_schema
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui.screens.drill import DrillScreen
 from heroku_explorer.tui.widgets.json_text import DEEPER, MAX_DEPTH, depth_capped, pretty
@@ -30,10 +30,6 @@ SIZE = (140, 45)
 OSC52 = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGU=\x07"
 APP_ID = "01234567-89ab-cdef-0123-456789abcdef"
 
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 @pytest.fixture(scope="module")

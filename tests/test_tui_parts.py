@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from heroku_explorer.errors import (
     ValidationError,
 )
 from heroku_explorer.examples import example_request, example_values
-from heroku_explorer.schema import load_bundled
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui.screens.drill import drill_targets, identity_value
 from heroku_explorer.tui.screens.history import parse_filter
@@ -19,11 +16,6 @@ from heroku_explorer.tui.widgets.param_form import field_of, ordered_params
 from heroku_explorer.tui.widgets.resource_tree import action_haystack, fuzzy_match, short_path
 from heroku_explorer.tui.widgets.response_view import format_size
 from heroku_explorer.tui.widgets.status_bar import StatusBar, gauge
-
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 def _matches(spec: ApiSpec, query: str) -> list[str]:

@@ -19,15 +19,11 @@ from heroku_explorer.client.headers import read_warnings
 from heroku_explorer.repl.render import Console
 from heroku_explorer.repl.session import Session
 from heroku_explorer.sandbox import SANDBOX_TOKEN, create_app
-from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.schema import ApiSpec
 
 OSC52 = "\x1b]52;c;aGk=\x07"
 AUTH = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
 
-
-@pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_bundled()
 
 
 def _raw(spec: ApiSpec) -> httpx.AsyncClient:
