@@ -15,6 +15,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.events import DescendantBlur, DescendantFocus
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Switch, TextArea
@@ -210,12 +211,12 @@ switched; JSON fields take objects and arrays.
     # -- events -----------------------------------------------------------------
 
     def _row_of(self, widget: Any) -> FieldRow | None:
-        node = widget
-        while node is not None and node is not self:
-            if isinstance(node, FieldRow):
-                return node
-            node = node.parent
-        return None
+        if isinstance(widget, FieldRow):
+            return widget
+        try:
+            return widget.query_ancestor(FieldRow)  # type: ignore[no-any-return]
+        except NoMatches:
+            return None
 
     def _changed(self, widget: Any) -> None:
         if self._loading:
