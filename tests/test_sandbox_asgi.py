@@ -163,7 +163,7 @@ async def test_ranges(client: httpx.AsyncClient, app: SandboxApp) -> None:
     app.populate("app", 30)
     first = await client.get("/apps", headers={"Range": "name ..; max=10"})
     assert first.status_code == 206
-    assert first.headers["Accept-Ranges"] == "id, name"
+    assert first.headers["Accept-Ranges"] == "id, name, created_at, updated_at"
     assert first.headers["Content-Range"].startswith("name ")
     names = [a["name"] for a in first.json()]
     assert names == sorted(names) and len(names) == 10

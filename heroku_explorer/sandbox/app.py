@@ -352,7 +352,7 @@ class SandboxApp:
         if outcome.items is not None:
             try:
                 page = paginate(outcome.items, headers.get("range"), route.sort_fields,
-                                _data)
+                                _data, dict(route.sort_aliases))
             except RangeError as exc:
                 raise Problem(416, "requested_range_not_satisfiable", str(exc)) from None
             payload = b"[" + b",".join(rec.json() for rec in page.items) + b"]"

@@ -241,7 +241,7 @@ class Engine(Writer):
             return Outcome(route.status, [rec.data for rec in changed])
         if response.kind == "list":
             return self._list(route, resolved)
-        if response.kind == "empty":
+        if response.kind == "empty" or route.accepted:
             return Outcome(route.status, {})
         for rec, slot in zip(reversed(resolved.records), reversed(route.slots), strict=False):
             if rec is not None and slot.resource == route.resource:

@@ -1,0 +1,169 @@
+"""The sandbox's generic rules, as Heroku answers them, on today's schema and the
+bundled one, in-process through ``httpx.ASGITransport``: list ordering, the 202 of
+``rel: empty`` actions, coercions and explicit nulls, identities in paths and
+bodies, 404 where Heroku has nothing, and errors worded as Heroku's."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from heroku_explorer.sandbox import SandboxApp, create_app
+from heroku_explorer.schema import load_bundled, load_path
+from heroku_explorer.schema.model import ApiSpec
+from tests.test_sandbox_support import HEADERS, fill, has, route
+
+
+@pytest.fixture(scope="module")
+def today_spec(ref_hyper_path: Path) -> ApiSpec:
+    return load_path(ref_hyper_path)
+
+
+@pytest.fixture(scope="module")
+def bundled_spec() -> ApiSpec:
+    return load_bundled()
+
+
+@pytest.fixture(params=["today", "bundled"])
+def spec(request: pytest.FixtureRequest) -> ApiSpec:
+    found: ApiSpec = request.getfixturevalue(f"{request.param}_spec")
+    return found
+
+
+@pytest.fixture
+def app(spec: ApiSpec) -> SandboxApp:
+    return create_app(spec, seed=5, rate_limit=100_000)
+
+
+@pytest.fixture
+async def client(app: SandboxApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://sandbox", headers=HEADERS) as c:
+        yield c
+
+
+@pytest.fixture
+def today_app(today_spec: ApiSpec) -> SandboxApp:
+    return create_app(today_spec, seed=5, rate_limit=100_000)
+
+
+@pytest.fixture
+async def today(today_app: SandboxApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=today_app),
+                                 base_url="http://sandbox", headers=HEADERS) as c:
+        yield c
+
+
+def seeded_app(app: SandboxApp) -> str:
+    """The name of a seeded app with releases."""
+    for rec in app.store.records("app"):
+        if app.store.records("release", {"app": rec.id}):
+            return str(rec.data["name"])
+    raise AssertionError("no seeded app has releases")
+
+
+async def new_app(client: httpx.AsyncClient, **body: Any) -> dict[str, Any]:
+    resp = await client.post("/apps", json=body)
+    assert resp.status_code == 201, resp.text
+    made: dict[str, Any] = resp.json()
+    return made
+
+
+# -- 1. list ordering -------------------------------------------------------------
+
+async def test_releases_default_to_version_order_and_take_a_descending_range(
+        app: SandboxApp, client: httpx.AsyncClient) -> None:
+    name = seeded_app(app)
+    for _ in range(3):  # more releases: config changes each make one
+        resp = await client.patch(f"/apps/{name}/config-vars", json={"K": "v"})
+        assert resp.status_code == 200, resp.text
+    plain = await client.get(f"/apps/{name}/releases")
+    assert plain.status_code == 200
+    versions = [r["version"] for r in plain.json()]
+    assert versions == sorted(versions) and len(versions) >= 4
+    assert plain.headers["Accept-Ranges"].split(", ")[0] == "version"
+    assert plain.headers["Content-Range"].startswith(f"version {versions[0]}..{versions[-1]}")
+    newest = await client.get(f"/apps/{name}/releases",
+                              headers={"Range": "version ..; order=desc, max=1"})
+    assert newest.status_code in (200, 206)
+    assert [r["version"] for r in newest.json()] == [versions[-1]]
+    older = await client.get(f"/apps/{name}/releases",
+                             headers={"Range": newest.headers["Next-Range"]})
+    assert [r["version"] for r in older.json()] == [versions[-2]]
+
+
+async def test_every_listed_sort_attribute_is_accepted(app: SandboxApp,
+                                                       client: httpx.AsyncClient) -> None:
+    name = seeded_app(app)
+    for path in ("/apps", f"/apps/{name}/releases", f"/apps/{name}/domains",
+                 f"/apps/{name}/dynos"):
+        listed = await client.get(path)
+        assert listed.status_code == 200, path
+        accepted = listed.headers["Accept-Ranges"].split(", ")
+        assert "id" in accepted
+        for attr in accepted:
+            resp = await client.get(path, headers={"Range": f"{attr} ..; order=desc"})
+            assert resp.status_code == 200, (path, attr, resp.text)
+            assert resp.headers["Content-Range"].startswith(f"{attr} ")
+            assert len(resp.json()) == len(listed.json())
+
+
+async def test_domains_order_by_hostname_and_its_domain_alias(
+        app: SandboxApp, client: httpx.AsyncClient) -> None:
+    name = seeded_app(app)
+    create = route(app, "domain", "create")
+    assert create.action.body is not None
+    extra = {p.name: None for p in create.action.body.params if p.name == "sni_endpoint"}
+    for host in ("b.example.com", "a.example.com", "c.example.com"):
+        resp = await client.post(f"/apps/{name}/domains", json={"hostname": host, **extra})
+        assert resp.status_code == 201, resp.text
+    for attr in ("hostname", "domain"):
+        resp = await client.get(f"/apps/{name}/domains", headers={"Range": f"{attr} ..; max=2"})
+        assert resp.status_code == 206, resp.text
+        hosts = [d["hostname"] for d in resp.json()]
+        everything = [d["hostname"] for d in (await client.get(f"/apps/{name}/domains")).json()]
+        assert hosts == sorted(everything)[:2]
+        assert resp.headers["Next-Range"].startswith(f"{attr} ]{hosts[-1]}..")
+
+
+async def test_timestamps_order_the_apps(client: httpx.AsyncClient) -> None:
+    resp = await client.get("/apps", headers={"Range": "created_at ..; order=desc"})
+    assert resp.status_code == 200
+    stamps = [a["created_at"] for a in resp.json()]
+    assert stamps == sorted(stamps, reverse=True)
+
+
+async def test_an_unknown_range_key_is_a_416_naming_what_is_accepted(
+        client: httpx.AsyncClient) -> None:
+    resp = await client.get("/apps", headers={"Range": "colour .."})
+    assert resp.status_code == 416
+    message = resp.json()["message"]
+    assert "colour" in message and "id, name" in message and "'" not in message
+
+
+# -- 3. 202 Accepted ---------------------------------------------------------------
+
+async def test_dyno_actions_answer_202_with_an_empty_object(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    name = seeded_app(today_app)
+    dynos = (await today.get(f"/apps/{name}/dynos")).json()
+    assert dynos
+    dyno = dynos[0]["name"]
+    for method, path in (("DELETE", f"/apps/{name}/dynos/{dyno}"),
+                         ("DELETE", f"/apps/{name}/dynos"),
+                         ("POST", f"/apps/{name}/dynos/{dyno}/actions/stop")):
+        resp = await today.request(method, path)
+        assert (resp.status_code, resp.json()) == (202, {}), (method, path, resp.text)
+    resp = await today.delete(f"/apps/{name}/dynos/no-such-dyno")
+    assert resp.status_code == 404
+
+
+def test_documented_statuses_win(bundled_spec: ApiSpec) -> None:
+    app = create_app(bundled_spec)
+    delete = route(app, "dyno", "delete")
+    assert delete.action.statuses_documented and delete.status == 200
+    assert has(app, "dyno", "list") and fill("/apps/{x}", ["a"]) == "/apps/a"
