@@ -167,3 +167,127 @@ def test_documented_statuses_win(bundled_spec: ApiSpec) -> None:
     delete = route(app, "dyno", "delete")
     assert delete.action.statuses_documented and delete.status == 200
     assert has(app, "dyno", "list") and fill("/apps/{x}", ["a"]) == "/apps/a"
+
+
+# -- 2. coercions and explicit nulls -------------------------------------------------
+
+async def test_a_whole_number_written_as_text_is_a_quantity(app: SandboxApp,
+                                                            client: httpx.AsyncClient) -> None:
+    name = seeded_app(app)
+    resp = await client.patch(f"/apps/{name}/formation/web", json={"quantity": "2"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["quantity"] == 2
+    refused = await client.patch(f"/apps/{name}/formation/web", json={"quantity": "two"})
+    assert refused.status_code == 422
+    assert refused.json()["message"].startswith("Invalid params: quantity")
+    body = route(app, "formation", "update").action.body
+    assert body is not None
+    whole = "integer" in next(p for p in body.params if p.name == "quantity").doc.types
+    for bad in ("", "0x10", "1e3", " ", *(("2.5",) if whole else ())):
+        resp = await client.patch(f"/apps/{name}/formation/web", json={"quantity": bad})
+        assert resp.status_code == 422, bad
+
+
+async def test_batch_updates_take_quantities_as_text(today_app: SandboxApp,
+                                                     today: httpx.AsyncClient) -> None:
+    name = seeded_app(today_app)
+    resp = await today.patch(f"/apps/{name}/formation", json={"updates": [
+        {"type": "web", "quantity": "2"}]})
+    assert resp.status_code == 200, resp.text
+    assert [f["quantity"] for f in resp.json()] == [2]
+
+
+async def test_an_explicit_null_for_an_optional_parameter_is_not_given(
+        app: SandboxApp, client: httpx.AsyncClient) -> None:
+    name = seeded_app(app)
+    resp = await client.post(f"/apps/{name}/dynos", json={"command": "bash", "size": None,
+                                                           "attach": False})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["size"] is not None
+    required = await client.post(f"/apps/{name}/dynos", json={"command": None})
+    assert required.status_code == 422
+    assert "command" in required.json()["message"]
+
+
+async def test_zero_and_one_are_booleans_as_heroku_reads_them(
+        app: SandboxApp, client: httpx.AsyncClient) -> None:
+    name = seeded_app(app)
+    on = await client.patch(f"/apps/{name}", json={"maintenance": 1})
+    assert on.status_code == 200 and on.json()["maintenance"] is True
+    off = await client.patch(f"/apps/{name}", json={"maintenance": 0})
+    assert off.status_code == 200 and off.json()["maintenance"] is False
+    for bad in (2, "on", "yes"):
+        resp = await client.patch(f"/apps/{name}", json={"maintenance": bad})
+        assert resp.status_code == 422, bad
+
+
+# -- 6. errors read as Heroku's ------------------------------------------------------
+
+async def test_errors_are_worded_as_herokus(client: httpx.AsyncClient) -> None:
+    mars = await client.post("/apps", json={"region": "mars"})
+    assert (mars.status_code, mars.json()) == (404, {
+        "id": "not_found", "message": "Couldn't find that region."})
+    missing = await client.get("/apps/no-such-app/releases")
+    assert missing.json() == {"id": "not_found", "message": "Couldn't find that app."}
+    nowhere = await client.get("/nowhere")
+    assert nowhere.status_code == 404 and "API endpoint was not found" in nowhere.json()[
+        "message"]
+    for body in ({"name": 42}, {"maintenance": "on"}, {"region": {"name": ["x"]}},
+                 {"name": "Bad_Name"}, {"colour": "red"}):
+        resp = await client.post("/apps", json=body)
+        assert resp.status_code == 422, body
+        message = resp.json()["message"]
+        field = next(iter(body))
+        assert message.startswith(f"Invalid params: {field}"), message
+        assert message.endswith(".") and "{'" not in message and "['" not in message
+
+
+# -- 7. one value checker --------------------------------------------------------------
+
+FORMAT_CASES = [
+    ("email", "user@example.com", True), ("email", "not-an-email", False),
+    ("email", "a@b", False),
+    ("date-time", "2012-01-01T12:00:00Z", True), ("date-time", "2012-01-01", False),
+    ("date-time", "2012-13-01T00:00:00Z", False),
+    ("uuid", "01234567-89ab-cdef-0123-456789abcdef", True),
+    ("uuid", "0123456789abcdef0123456789abcdef", False),
+    ("uuid", "{01234567-89ab-cdef-0123-456789abcdef}", False),
+    ("uri", "https://example.com/x", True), ("uri", "not a uri", False),
+    ("ipv4", "192.0.2.1", True), ("ipv4", "192.0.2.256", False),
+    ("date", "2012-01-01", True), ("date", "2012-02-30", False),
+]
+
+
+@pytest.mark.parametrize(("fmt", "value", "ok"), FORMAT_CASES)
+def test_the_sandbox_and_the_request_builder_agree(fmt: str, value: str, ok: bool) -> None:
+    from heroku_explorer.errors import ValidationError
+    from heroku_explorer.sandbox.validate import ParamError, check_value
+    from heroku_explorer.schema.model import Attribute
+    from heroku_explorer.values import conform
+
+    attr = Attribute(name="field", path=("field",), types=("string",), format=fmt)
+    errors: list[ValidationError] = []
+    conform(attr, value, "field", errors)
+    assert (not errors) is ok
+    try:
+        check_value(attr, value, "field")
+        sandbox_ok = True
+    except ParamError:
+        sandbox_ok = False
+    assert sandbox_ok is ok
+
+
+async def test_a_domain_hostname_is_a_host_name_not_a_uri(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    create = route(today_app, "domain", "create")
+    assert create.action.body is not None
+    assert create.action.body.params[0].doc.format == "uri"  # today's schema says so
+    name = seeded_app(today_app)
+    for host in ("www.example.com", "*.example.org"):
+        resp = await today.post(f"/apps/{name}/domains", json={"hostname": host,
+                                                                "sni_endpoint": None})
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["hostname"] == host
+    bad = await today.post(f"/apps/{name}/domains", json={"hostname": "not a host",
+                                                           "sni_endpoint": None})
+    assert bad.status_code == 422 and "hostname" in bad.json()["message"]

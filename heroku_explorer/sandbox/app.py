@@ -66,6 +66,9 @@ MAX_DEPTH = 32
 BODY_TIMEOUT = 30.0
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _Answer = tuple[int, list[tuple[str, str]], bytes]
+#: Heroku's words for a path no endpoint serves.
+_NO_ROUTE = ("The requested API endpoint was not found. Are you using the right HTTP verb "
+             "(i.e. GET vs. POST), and did you set your Accept header properly?")
 
 
 class RatePool:
@@ -306,7 +309,7 @@ class SandboxApp:
         if counted and not self.rate.take():
             raise Problem(429, "rate_limit")
         if match is None:
-            raise Problem(404, "not_found", f"No route for {method} {path}.")
+            raise Problem(404, "not_found", _NO_ROUTE)
         route = match.route
         if route.kind == "rate-limit":
             return self._representation(method, headers, encode(
@@ -499,7 +502,8 @@ def _too_deep() -> Problem:
 
 
 def _invalid(exc: ParamError) -> Problem:
-    text = exc.message if exc.message[:1].isupper() else f"'{exc.field}' {exc.message}"
+    """Heroku's 422: ``Invalid params: quantity: expected integer, got "x".``"""
+    text = exc.message if exc.message[:1].isupper() else f"{exc.field}: {exc.message}"
     return Problem(422, "invalid_params", f"Invalid params: {text.rstrip('.')}.")
 
 

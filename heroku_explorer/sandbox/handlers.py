@@ -16,7 +16,14 @@ from typing import Any
 
 from heroku_explorer.sandbox.routes import Route, Slot
 from heroku_explorer.sandbox.store import Record
-from heroku_explorer.sandbox.writes import SELF, Problem, Writer, has_value, now_stamp
+from heroku_explorer.sandbox.writes import (
+    SELF,
+    Problem,
+    Writer,
+    has_value,
+    not_found,
+    now_stamp,
+)
 from heroku_explorer.schema.model import Resource
 
 __all__ = ["Engine", "Outcome", "Problem", "addon_label"]
@@ -91,8 +98,7 @@ class Engine(Writer):
         if rec is None:
             known = _attribute_names(res) if res is not None else set()
             if strict or any(a in known for a in slot.alternatives) or value == SELF:
-                name = res.name if res is not None else slot.resource
-                raise Problem(404, "not_found", f"Couldn't find that {name.lower()}.")
+                raise not_found(res, slot.resource)
         return rec
 
     # -- handlers ------------------------------------------------------------------
@@ -105,7 +111,7 @@ class Engine(Writer):
         if kind in ("info", "update", "delete"):
             rec = resolved.last
             if rec is None:
-                raise Problem(404, "not_found")
+                raise not_found(self.spec.resource(route.resource), route.resource)
             if kind == "info":
                 return Outcome(route.status, rec.data)
             if kind == "delete":

@@ -25,7 +25,8 @@ from heroku_explorer.sandbox.store import Record, Store
 from heroku_explorer.sandbox.validate import ParamError
 from heroku_explorer.schema.model import Attribute, Resource
 
-__all__ = ["SELF", "Problem", "Writer", "has_value", "identity_names", "now_stamp"]
+__all__ = ["SELF", "Problem", "Writer", "has_value", "identity_names", "not_found",
+           "now_stamp"]
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 #: The identity value that names the current account (the ``self`` alternative).
@@ -158,7 +159,7 @@ class Writer:
             if match is not None:
                 return {c.name: match.get(c.name) for c in attr.children}
             if self.store.count(key) and key != self.account_key:
-                raise ParamError(field, f"no {key.replace('-', ' ')} matches {value!r}")
+                raise not_found(self.spec.resource(key), key)
         out = {c.name: self.factory.value(c, scope) for c in attr.children}
         out.update({k: v for k, v in wanted.items() if k in out})
         return out
@@ -229,11 +230,18 @@ class Writer:
             target = next((r for r in records if keys and all(
                 has_value(r.data, k, item[k]) for k in keys)), None)
             if target is None:
-                label = ", ".join(f"{k}={item[k]!r}" for k in keys) or "an identity"
-                raise ParamError(next(iter(body)), f"no {res.name.lower()} with {label}")
+                if not keys:
+                    raise ParamError(next(iter(body)), "names no " + res.name.lower())
+                raise not_found(res, res.key)
             changes = {k: v for k, v in item.items() if k not in names}
             changed.append(self.update(route, target, changes, scope))
         return changed
+
+
+def not_found(res: Resource | None, key: str) -> Problem:
+    """Heroku's 404 for an object named that does not exist: "Couldn't find that app." """
+    name = res.name if res is not None else key.replace("-", " ")
+    return Problem(404, "not_found", f"Couldn't find that {name.lower()}.")
 
 
 def now_stamp() -> str:
