@@ -5,6 +5,7 @@ bodies, 404 where Heroku has nothing, and errors worded as Heroku's."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -291,3 +292,85 @@ async def test_a_domain_hostname_is_a_host_name_not_a_uri(
     bad = await today.post(f"/apps/{name}/domains", json={"hostname": "not a host",
                                                            "sni_endpoint": None})
     assert bad.status_code == 422 and "hostname" in bad.json()["message"]
+
+
+# -- 4. identities in paths and bodies ---------------------------------------------------
+
+async def test_a_body_names_an_app_by_id_or_name(today_app: SandboxApp,
+                                                 today: httpx.AsyncClient) -> None:
+    pipeline = (await today.get("/pipelines")).json()[0]["id"]
+    made = await new_app(today)
+    for ident, stage in ((made["name"], "staging"), (made["id"], "production")):
+        resp = await today.post("/pipeline-couplings", json={
+            "app": ident, "pipeline": pipeline, "stage": stage})
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["app"]["id"] == made["id"]
+    missing = await today.post("/pipeline-couplings", json={
+        "app": "no-such-app", "pipeline": pipeline, "stage": "staging"})
+    assert (missing.status_code, missing.json()["message"]) == (404, "Couldn't find that app.")
+
+
+async def test_a_path_names_an_object_by_every_identity(app: SandboxApp,
+                                                        client: httpx.AsyncClient) -> None:
+    name = seeded_app(app)
+    release = (await client.get(f"/apps/{name}/releases")).json()[-1]
+    for ident in (release["id"], str(release["version"])):
+        got = await client.get(f"/apps/{name}/releases/{ident}")
+        assert got.status_code == 200 and got.json()["id"] == release["id"]
+    owned = app.spec.action("app.list-owned-and-collaborated")
+    if owned is None:
+        return  # the 2013 manifest has no /users/{account}/apps
+    account = (await client.get("/account")).json()
+    for ident in ("~", account["email"], account["id"]):
+        resp = await client.get(fill(owned.path, [ident]))
+        assert resp.status_code == 200, ident
+    assert (await client.get(fill(owned.path, ["nobody@example.com"]))).status_code == 404
+
+
+async def test_a_nested_object_describing_a_new_app_makes_it(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    resp = await today.post("/app-setups", json={
+        "app": {"name": "from-a-setup", "region": "eu"},
+        "source_blob": {"url": "https://example.com/app.tgz"}})
+    assert resp.status_code == 201, resp.text
+    made = await today.get("/apps/from-a-setup")
+    assert made.status_code == 200
+    assert resp.json()["app"] == {"id": made.json()["id"], "name": "from-a-setup"}
+    assert made.json()["region"]["name"] == "eu"
+    again = await today.post("/app-setups", json={
+        "app": {"name": "from-a-setup"}, "source_blob": {"url": "https://example.com/a.tgz"}})
+    assert again.status_code == 422 and "taken" in again.json()["message"]
+
+
+async def test_a_promotion_resolves_the_apps_inside_source_and_targets(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    pipeline = (await today.get("/pipelines")).json()[0]["id"]
+    source, target = await new_app(today), await new_app(today)
+    resp = await today.post("/pipeline-promotions", json={
+        "pipeline": {"id": pipeline}, "source": {"app": {"id": source["id"]}},
+        "targets": [{"app": {"id": target["id"]}}]})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["source"]["app"]["id"] == source["id"]
+    missing = await today.post("/pipeline-promotions", json={
+        "pipeline": {"id": pipeline}, "source": {"app": {"id": str(uuid.uuid4())}},
+        "targets": [{"app": {"id": target["id"]}}]})
+    assert (missing.status_code, missing.json()["message"]) == (404, "Couldn't find that app.")
+
+
+# -- 5. 404 where Heroku has nothing -----------------------------------------------------
+
+async def test_a_new_app_has_no_pipeline_coupling(today_app: SandboxApp,
+                                                  today: httpx.AsyncClient) -> None:
+    made = await new_app(today)
+    resp = await today.get(f"/apps/{made['name']}/pipeline-couplings")
+    assert (resp.status_code, resp.json()) == (404, {
+        "id": "not_found", "message": "Couldn't find that pipeline coupling."})
+    pipeline = (await today.get("/pipelines")).json()[0]["id"]
+    coupled = await today.post("/pipeline-couplings", json={
+        "app": made["id"], "pipeline": pipeline, "stage": "staging"})
+    assert coupled.status_code == 201
+    resp = await today.get(f"/apps/{made['name']}/pipeline-couplings")
+    assert resp.status_code == 200 and resp.json()["id"] == coupled.json()["id"]
+    listed = await today.get(f"/pipelines/{pipeline}/pipeline-couplings")
+    assert coupled.json()["id"] in {c["id"] for c in listed.json()}
+    assert all(c["pipeline"]["id"] == pipeline for c in listed.json())

@@ -137,6 +137,9 @@ class Engine(Writer):
             return Outcome(route.status, dict(updated.data))
         return self._other(route, resolved, body)
 
+    def made(self, resource: str, rec: Record) -> None:
+        self._released(resource, "create", rec, {})
+
     # -- releases (a documented special case) ----------------------------------------
 
     def _released(self, resource: str, kind: str, rec: Record, body: dict[str, Any]) -> None:
@@ -196,21 +199,43 @@ class Engine(Writer):
         return rec.data if rec is not None else None
 
     def _list(self, route: Route, resolved: Resolved) -> Outcome:
-        scope = self.scoped(route.resource, resolved.scope)
-        return Outcome(route.status, items=self.store.records(route.resource, scope))
+        return Outcome(route.status, items=self.related(route.resource, resolved.scope)[0])
+
+    def related(self, resource: str, scope: dict[str, str]) -> tuple[list[Record], bool]:
+        """The objects of ``resource`` that belong to the objects ``scope`` names:
+        stored under them, or referring to them through an attribute that names
+        their resource (a pipeline coupling's ``app: {id}``); and whether a
+        reference filtered them (then there is nothing to make on first use)."""
+        stored = self.scoped(resource, scope)
+        records = self.store.records(resource, stored)
+        res = self.spec.resource(resource)
+        referred = False
+        for key, parent_id in scope.items():
+            if key in stored or res is None:
+                continue
+            attr = next((a for a in res.attributes if any(c.name == "id" for c in a.children)
+                         and self.factory.resource_for(a.name) == key), None)
+            if attr is None:
+                continue
+            referred = True
+            records = [r for r in records if _refers(r.data.get(attr.name), parent_id)]
+        return records, referred
 
     def singleton(self, route: Route, resolved: Resolved) -> Record:
-        """The one object a literal path names (``/account``), made on first use."""
+        """The one object a literal path names (``/account``), made on first use
+        unless it refers to its parent (an app's pipeline coupling: 404 when none)."""
         if route.resource == self.account_key:
             acc = resolved.last or self.account()
             if acc is None:
                 raise Problem(404, "not_found")
             return acc
-        scope = self.scoped(route.resource, resolved.scope)
-        found = self.store.records(route.resource, scope)
+        found, referred = self.related(route.resource, resolved.scope)
         if found:
             return found[0]
         res = self._resource(route.resource)
+        if referred:  # Heroku has none for this app: nothing to make up
+            raise not_found(res, res.key)
+        scope = self.scoped(route.resource, resolved.scope)
         with self._runtime() as factory:
             data = factory.make(res, scope)
         return self.store.put(res.key, Record(self._new_id(data), data, dict(scope)))
@@ -264,6 +289,10 @@ def addon_label(data: dict[str, Any]) -> str:
     plan = data.get("plan")
     plan_name = plan.get("name") if isinstance(plan, dict) else None
     return str(data.get("name") or plan_name or "an add-on")
+
+
+def _refers(value: Any, parent_id: str) -> bool:
+    return isinstance(value, dict) and value.get("id") == parent_id
 
 
 def _attribute_names(res: Resource) -> set[str]:
