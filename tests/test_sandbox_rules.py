@@ -374,3 +374,19 @@ async def test_a_new_app_has_no_pipeline_coupling(today_app: SandboxApp,
     listed = await today.get(f"/pipelines/{pipeline}/pipeline-couplings")
     assert coupled.json()["id"] in {c["id"] for c in listed.json()}
     assert all(c["pipeline"]["id"] == pipeline for c in listed.json())
+
+
+async def test_a_deprecated_attribute_is_still_taken_and_fills_its_successor(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    update = route(today_app, "formation", "update")
+    assert update.action.body is not None
+    assert "size" not in {p.name for p in update.action.body.params}  # only dyno_size
+    name = seeded_app(today_app)
+    size = (await today.get("/dyno-sizes")).json()[-1]
+    resp = await today.patch(f"/apps/{name}/formation/web", json={"size": size["name"]})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["size"] == size["name"]
+    assert resp.json()["dyno_size"]["name"] == size["name"]
+    unknown = await today.patch(f"/apps/{name}/formation/web", json={"sizes": "x"})
+    assert unknown.json()["message"] == (
+        "Invalid params: sizes is not a parameter of this action.")

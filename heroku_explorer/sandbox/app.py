@@ -318,7 +318,7 @@ class SandboxApp:
         if body.strip():
             _check_content_type(headers.get("content-type"))
             data = parse_body(body)
-        route, checked = _choose(match.routes, data)
+        route, checked = _choose(self.spec, match.routes, data)
         with self.store.transaction():
             if_match = headers.get("if-match")
             if if_match is not None:
@@ -503,7 +503,8 @@ def _too_deep() -> Problem:
 
 def _invalid(exc: ParamError) -> Problem:
     """Heroku's 422: ``Invalid params: quantity: expected integer, got "x".``"""
-    text = exc.message if exc.message[:1].isupper() else f"{exc.field}: {exc.message}"
+    sep = ": " if exc.message.startswith(("expected", "required", "the key", "unknown")) else " "
+    text = exc.message if exc.message[:1].isupper() else f"{exc.field}{sep}{exc.message}"
     return Problem(422, "invalid_params", f"Invalid params: {text.rstrip('.')}.")
 
 
@@ -526,13 +527,14 @@ def schema_source(spec: ApiSpec) -> bytes | None:
     return data
 
 
-def _choose(routes: tuple[Route, ...], data: Any) -> tuple[Route, dict[str, Any]]:
+def _choose(spec: ApiSpec, routes: tuple[Route, ...], data: Any
+            ) -> tuple[Route, dict[str, Any]]:
     """The first route whose body rules the request satisfies (Create vs Rollback)."""
     first: ParamError | None = None
     for route in routes:
         try:
             return route, validate_body(route.action, data if route.action.method in (
-                "POST", "PATCH", "PUT") else None)
+                "POST", "PATCH", "PUT") else None, spec.resource(route.resource))
         except ParamError as exc:
             first = first or exc
     assert first is not None

@@ -12,13 +12,16 @@ answers it with ``422 invalid_params``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from heroku_explorer.errors import ValidationError
-from heroku_explorer.schema.model import Action, Attribute, MapSpec, json_type
+from heroku_explorer.schema.model import Action, Attribute, MapSpec, Resource, json_type
 from heroku_explorer.values import conform, map_item
 
 __all__ = ["ParamError", "check_map", "check_value", "validate_body"]
+
+_QUOTED_RE = re.compile(r"'([a-z_]+)'")
 
 
 class ParamError(Exception):
@@ -76,8 +79,24 @@ def _nullable(attr: Attribute) -> bool:
         a.nullable for a in attr.alternatives)
 
 
-def validate_body(action: Action, body: Any) -> dict[str, Any]:
-    """The checked body of a request to ``action`` (``{}`` when there is none)."""
+def _successor(resource: Resource | None, key: str) -> tuple[Attribute, str | None] | None:
+    """A deprecated, writable attribute of ``resource`` a client may still send (a
+    formation's ``size``), and the attribute its description points to instead
+    (``deprecated, refer to 'dyno_size' instead``)."""
+    attr = resource.attribute(key) if resource is not None else None
+    if attr is None or resource is None or not attr.deprecated or attr.read_only:
+        return None
+    for name in _QUOTED_RE.findall(attr.description or ""):
+        if name != key and resource.attribute(name) is not None:
+            return attr, name
+    return attr, None
+
+
+def validate_body(action: Action, body: Any, resource: Resource | None = None
+                  ) -> dict[str, Any]:
+    """The checked body of a request to ``action`` (``{}`` when there is none); a
+    deprecated attribute of ``resource`` the action no longer lists is still taken,
+    as Heroku takes it, and also fills the attribute that replaced it."""
     spec = action.body
     if body is None:
         body = {}
@@ -97,7 +116,13 @@ def validate_body(action: Action, body: Any) -> dict[str, Any]:
             if spec.map_values is not None:
                 checked.update(check_map(spec.map_values, {key: value}))
                 continue
-            raise ParamError(key, "is not a parameter of this action")
+            old = _successor(resource, key)
+            if old is None:
+                raise ParamError(key, "is not a parameter of this action")
+            checked[key] = check_value(old[0], value, key)
+            if old[1] is not None and old[1] in params and old[1] not in body:
+                checked[old[1]] = check_value(params[old[1]].doc, checked[key], old[1])
+            continue
         if value is None and not param.required and not _nullable(param.doc):
             continue  # an explicit null for an optional parameter: not given
         checked[key] = check_value(param.doc, value, key)
