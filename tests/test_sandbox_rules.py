@@ -390,3 +390,21 @@ async def test_a_deprecated_attribute_is_still_taken_and_fills_its_successor(
     unknown = await today.patch(f"/apps/{name}/formation/web", json={"sizes": "x"})
     assert unknown.json()["message"] == (
         "Invalid params: sizes is not a parameter of this action.")
+
+
+async def test_resolve_answers_only_the_add_ons_the_body_names(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    everything = (await today.get("/addons")).json()
+    assert len(everything) > 1
+    addon = everything[0]
+    app_name = addon["app"]["name"]
+    for body in ({"addon": addon["name"]}, {"addon": addon["id"], "app": app_name},
+                 {"addon": addon["name"], "app": addon["app"]["id"]}):
+        resp = await today.post("/actions/addons/resolve", json=body)
+        assert resp.status_code == 200, resp.text
+        assert [a["id"] for a in resp.json()] == [addon["id"]]
+    other = next(a for a in (await today.get("/apps")).json() if a["name"] != app_name)
+    for body in ({"addon": addon["name"], "app": other["name"]}, {"addon": "no-such-add-on"}):
+        resp = await today.post("/actions/addons/resolve", json=body)
+        assert (resp.status_code, resp.json()["message"]) == (
+            404, "Couldn't find that add-on."), body

@@ -21,6 +21,7 @@ from heroku_explorer.sandbox.writes import (
     Problem,
     Writer,
     has_value,
+    identity_names,
     not_found,
     now_stamp,
 )
@@ -221,6 +222,31 @@ class Engine(Writer):
             records = [r for r in records if _refers(r.data.get(attr.name), parent_id)]
         return records, referred
 
+    def _resolve(self, route: Route, resolved: Resolved, body: dict[str, Any]
+                 ) -> list[Record]:
+        """A ``rel: resolve`` action (Add-on Resolution): the objects the body names.
+        A value under the resource's own name (``addon``) matches one of its
+        identities; one under a reference attribute (``app``, ``addon_service``)
+        matches that reference's id or name. 404 when nothing matches."""
+        records, _ = self.related(route.resource, resolved.scope)
+        res = self._resource(route.resource)
+        own = _norm(res.key)
+        names = identity_names(res) | {"id"}
+        for key, value in body.items():
+            if value is None:
+                continue
+            text = str(value)
+            attr = res.attribute(key)
+            if _norm(key) == own:
+                records = [r for r in records if any(
+                    str(r.data.get(n)) == text for n in names)]
+            elif attr is not None and attr.children:
+                records = [r for r in records if isinstance(r.data.get(key), dict) and any(
+                    str(v) == text for v in r.data[key].values())]
+        if not records:
+            raise not_found(res, res.key)
+        return records
+
     def singleton(self, route: Route, resolved: Resolved) -> Record:
         """The one object a literal path names (``/account``), made on first use
         unless it refers to its parent (an app's pipeline coupling: 404 when none)."""
@@ -270,6 +296,8 @@ class Engine(Writer):
             if response.kind == "list":
                 return Outcome(route.status, items=changed)
             return Outcome(route.status, [rec.data for rec in changed])
+        if response.kind == "list" and route.action.rel == "resolve" and body:
+            return Outcome(route.status, items=self._resolve(route, resolved, body))
         if response.kind == "list":
             return self._list(route, resolved)
         if response.kind == "empty" or route.accepted:
@@ -289,6 +317,10 @@ def addon_label(data: dict[str, Any]) -> str:
     plan = data.get("plan")
     plan_name = plan.get("name") if isinstance(plan, dict) else None
     return str(data.get("name") or plan_name or "an add-on")
+
+
+def _norm(name: str) -> str:
+    return name.replace("-", "").replace("_", "").lower()
 
 
 def _refers(value: Any, parent_id: str) -> bool:
