@@ -398,8 +398,7 @@ async def test_resolve_answers_only_the_add_ons_the_body_names(
     assert len(everything) > 1
     addon = everything[0]
     app_name = addon["app"]["name"]
-    for body in ({"addon": addon["name"]}, {"addon": addon["name"], "app": app_name},
-                 {"addon": addon["name"], "app": addon["app"]["id"]}):
+    for body in ({"addon": addon["name"]}, {"addon": addon["name"], "app": app_name}):
         resp = await today.post("/actions/addons/resolve", json=body)
         assert resp.status_code == 200, resp.text
         assert [a["id"] for a in resp.json()] == [addon["id"]]
