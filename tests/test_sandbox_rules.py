@@ -407,3 +407,18 @@ async def test_resolve_answers_only_the_add_ons_the_body_names(
         resp = await today.post("/actions/addons/resolve", json=body)
         assert (resp.status_code, resp.json()["message"]) == (
             404, "Couldn't find that add-on."), body
+
+
+async def test_an_answer_documented_as_another_resource_has_that_resources_shape(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    name = seeded_app(today_app)
+    team_app = today_app.spec.resource("team-app")
+    assert team_app is not None
+    first = await today.get(f"/teams/apps/{name}")
+    assert first.status_code == 200
+    assert set(first.json()) == {a.name for a in team_app.attributes}
+    assert first.json()["name"] == name
+    again = await today.get(f"/teams/apps/{name}")
+    assert again.json() == first.json() and again.headers["ETag"] == first.headers["ETag"]
+    plain = await today.get(f"/apps/{name}")
+    assert "acm" in plain.json()  # the app itself keeps its own shape

@@ -11,6 +11,7 @@ releases with a version).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,12 +115,13 @@ class Engine(Writer):
             if rec is None:
                 raise not_found(self.spec.resource(route.resource), route.resource)
             if kind == "info":
-                return Outcome(route.status, rec.data)
+                return Outcome(route.status, self.answer(route, rec))
             if kind == "delete":
                 self.store.delete(route.resource, rec.id)
                 self._released(route.resource, "delete", rec, {})
-                return Outcome(route.status, rec.data)
-            return Outcome(route.status, self.update(route, rec, body, resolved.scope).data)
+                return Outcome(route.status, self.answer(route, rec))
+            return Outcome(route.status, self.answer(
+                route, self.update(route, rec, body, resolved.scope)))
         if kind == "create":
             created = self.create(route, body, resolved.scope)
             self._released(route.resource, "create", created, {})
@@ -140,6 +142,24 @@ class Engine(Writer):
 
     def made(self, resource: str, rec: Record) -> None:
         self._released(resource, "create", rec, {})
+
+    def answer(self, route: Route, rec: Record) -> dict[str, Any]:
+        """``rec`` as the route's answer: as stored, or, when the answer is documented
+        as another resource than the one the path names (Team App for an app,
+        Generation for a stack), projected onto that resource's attributes (those it
+        lacks made, the same each time for the same object)."""
+        key = route.action.response.resource
+        res = self.spec.resource(key) if key and key != route.resource else None
+        if res is None or not res.attributes:
+            return rec.data
+        factory = self.factory
+        saved = factory.rng
+        factory.rng = random.Random(f"{key}:{rec.id}")
+        try:
+            made = factory.make(res, rec.parents)
+        finally:
+            factory.rng = saved
+        return {**made, **{k: v for k, v in rec.data.items() if k in made}}
 
     # -- releases (a documented special case) ----------------------------------------
 
