@@ -422,3 +422,18 @@ async def test_an_answer_documented_as_another_resource_has_that_resources_shape
     assert again.json() == first.json() and again.headers["ETag"] == first.headers["ETag"]
     plain = await today.get(f"/apps/{name}")
     assert "acm" in plain.json()  # the app itself keeps its own shape
+
+
+async def test_a_name_in_a_body_matches_regardless_of_case(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    made = await new_app(today, region="EU")
+    assert made["region"]["name"] == "eu"
+    name = seeded_app(today_app)
+    size = (await today.get("/dyno-sizes")).json()[-1]["name"]
+    resp = await today.patch(f"/apps/{name}/formation/web",
+                             json={"dyno_size": {"name": size.swapcase()}})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["dyno_size"]["name"] == size
+    missing = await today.patch(f"/apps/{name}/formation/web",
+                                json={"dyno_size": {"name": "no-such-size"}})
+    assert missing.json()["message"] == "Couldn't find that dyno size."

@@ -240,9 +240,17 @@ class Writer:
                     v == SELF or has_value(acc.data, k, v) for k, v in wanted.items()):
                 return acc.data
             return None
-        for rec in self.store.collection(key).values():
+        records = self.store.collection(key).values()
+        for rec in records:
             if all(has_value(rec.data, k, v) for k, v in wanted.items()):
                 return rec.data
+        # Names match regardless of case, as Heroku matches them ("standard-2X").
+        folded = {k: v.casefold() for k, v in wanted.items() if isinstance(v, str)}
+        if len(folded) == len(wanted):
+            for rec in records:
+                if all(isinstance(rec.data.get(k), str) and rec.data[k].casefold() == v
+                       for k, v in folded.items()):
+                    return rec.data
         return None
 
     def _identify(self, res: Resource, data: dict[str, Any], given: set[str],
