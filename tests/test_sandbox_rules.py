@@ -437,3 +437,11 @@ async def test_a_name_in_a_body_matches_regardless_of_case(
     missing = await today.patch(f"/apps/{name}/formation/web",
                                 json={"dyno_size": {"name": "no-such-size"}})
     assert missing.json()["message"] == "Couldn't find that dyno size."
+
+
+async def test_a_shared_path_reports_the_error_of_the_action_the_body_meant(
+        today_app: SandboxApp, today: httpx.AsyncClient) -> None:
+    name = seeded_app(today_app)
+    resp = await today.post(f"/apps/{name}/releases", json={"release": "1"})
+    assert resp.status_code == 422
+    assert resp.json()["message"].startswith("Invalid params: release: expected a UUID")

@@ -529,16 +529,21 @@ def schema_source(spec: ApiSpec) -> bytes | None:
 
 def _choose(spec: ApiSpec, routes: tuple[Route, ...], data: Any
             ) -> tuple[Route, dict[str, Any]]:
-    """The first route whose body rules the request satisfies (Create vs Rollback)."""
-    first: ParamError | None = None
+    """The first route whose body rules the request satisfies (Create vs Rollback);
+    when none does, the error of the one whose parameters the body uses most."""
+    best: tuple[int, ParamError] | None = None
+    keys = set(data) if isinstance(data, dict) else set()
     for route in routes:
         try:
             return route, validate_body(route.action, data if route.action.method in (
                 "POST", "PATCH", "PUT") else None, spec.resource(route.resource))
         except ParamError as exc:
-            first = first or exc
-    assert first is not None
-    raise _invalid(first)
+            body = route.action.body
+            used = len(keys & {p.name for p in body.params}) if body is not None else 0
+            if best is None or used > best[0]:
+                best = (used, exc)
+    assert best is not None
+    raise _invalid(best[1])
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
