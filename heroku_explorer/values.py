@@ -6,6 +6,12 @@ alternative becomes the shape the docs describe) and appends a
 and what was expected: JSON types, formats (uuid, date-time, date, email, uri,
 ipv4), enums, patterns, nested objects, arrays and free-form maps. ``OMITTED`` is
 the value of a field left empty (not sent at all).
+
+It is the one checker: the request builder checks what a person typed with it and
+the sandbox checks what a client sent with it (``lenient=True``: the coercions
+Heroku's server makes, a whole number written as a string, ``0``/``1`` for a
+boolean). A ``uri`` that names a host (an attribute called ``hostname``...) is also
+a bare host name (``www.example.com``), as Heroku takes a domain's hostname.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from urllib.parse import urlsplit
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.schema.model import Attribute, MapSpec, json_type
 
-__all__ = ["MAX_DEPTH", "OMITTED", "check_json", "conform", "expect", "map_item", "short",
+__all__ = ["MAX_DEPTH", "OMITTED", "check_json", "coerce", "conform", "expect", "map_item",
+           "short",
            "too_deep", "type_ok"]
 
 #: How deeply a value may nest (objects in arrays in objects...): far below Python's
@@ -78,6 +85,11 @@ _DATETIME_RE = re.compile(
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: A host name of two labels or more; the first may be a wildcard (``*.example.com``).
+_HOSTNAME_RE = re.compile(rf"^(?=.{{1,253}}$)(?:\*|{_LABEL})(?:\.{_LABEL})+\.?$")
+_INTEGER_TEXT_RE = re.compile(r"^[+-]?[0-9]{1,18}$")
+_NUMBER_TEXT_RE = re.compile(r"^[+-]?(?:[0-9]{1,18}(?:\.[0-9]{1,18})?|\.[0-9]{1,18})$")
 
 
 def _is_datetime(text: str) -> bool:
@@ -175,23 +187,47 @@ def _candidates(attr: Attribute) -> tuple[Attribute, ...]:
     return ()
 
 
+def coerce(attr: Attribute, value: Any) -> Any:
+    """``value`` as Heroku's server reads it for ``attr``: ``"2"`` for an integer is
+    ``2``, ``0``/``1`` (or ``"true"``/``"false"``) for a boolean are booleans; any other
+    value is returned unchanged."""
+    types = attr.types
+    if not types or any(type_ok(t, value) for t in types):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if "integer" in types and _INTEGER_TEXT_RE.match(text):
+            return int(text)
+        if "number" in types and _NUMBER_TEXT_RE.match(text):
+            number = float(text)
+            return int(number) if number.is_integer() and "." not in text else number
+        if "boolean" in types and text in ("true", "false"):
+            return text == "true"
+    elif "boolean" in types and type(value) is int and value in (0, 1):
+        return bool(value)
+    return value
+
+
 def conform(attr: Attribute, value: Any, field: str, errors: list[ValidationError],
-             strict: bool = False) -> Any:
+             strict: bool = False, *, lenient: bool = False) -> Any:
     """Check ``value`` against ``attr``, append problems to ``errors`` and return
-    the value to send (reshaped for nested alternatives)."""
+    the value to send (reshaped for nested alternatives); ``lenient`` first makes the
+    coercions Heroku's server makes (:func:`coerce`)."""
+    if lenient:
+        value = coerce(attr, value)
     if value is None:
         if not (attr.nullable or (attr.enum is not None and None in attr.enum)):
             errors.append(ValidationError(field, f"expected {expect(attr)}, not null"))
         return None
     if isinstance(value, Mapping):
         if attr.is_object or not (attr.types or attr.alternatives):
-            return _object(attr, value, field, errors, strict)
+            return _object(attr, value, field, errors, strict, lenient)
         if attr.alternatives:
-            return _alternative_object(attr, value, field, errors)
+            return _alternative_object(attr, value, field, errors, lenient)
     elif not attr.types or not any(type_ok(t, value) for t in attr.types):
         choices = _candidates(attr)
         if choices:
-            return _choose(attr, choices, value, field, errors)
+            return _choose(attr, choices, value, field, errors, lenient)
     if attr.types and not any(type_ok(t, value) for t in attr.types):
         errors.append(ValidationError(
             field, f"expected {expect(attr)}, got {json_type(value)} {short(value)}"))
@@ -201,7 +237,7 @@ def conform(attr: Attribute, value: Any, field: str, errors: list[ValidationErro
     if isinstance(value, list | tuple):
         if attr.items is None:
             return check_json(value, field, errors)
-        return [conform(attr.items, v, f"{field}[{i}]", errors, strict)
+        return [conform(attr.items, v, f"{field}[{i}]", errors, strict, lenient=lenient)
                 for i, v in enumerate(value)]
     if attr.enum is not None and value not in attr.enum:
         allowed = ", ".join(json.dumps(v) for v in attr.enum)
@@ -209,12 +245,17 @@ def conform(attr: Attribute, value: Any, field: str, errors: list[ValidationErro
         return value
     if isinstance(value, str):
         fmt = _FORMATS.get(attr.format or "")
-        if fmt is not None and not fmt[0](value):
+        if fmt is not None and not fmt[0](value) and not _bare_host(attr, value):
             errors.append(ValidationError(field, f"expected {fmt[1]}, got {short(value)}"))
         elif attr.pattern and (rx := _pattern(attr.pattern)) and not rx.search(value):
             errors.append(ValidationError(
                 field, f"{short(value)} does not match the pattern {attr.pattern}"))
     return value
+
+
+def _bare_host(attr: Attribute, text: str) -> bool:
+    """A host name where a ``uri`` attribute names a host (``domain.hostname``)."""
+    return attr.format == "uri" and "host" in attr.name and bool(_HOSTNAME_RE.match(text))
 
 
 def check_json(value: Any, field: str, errors: list[ValidationError]) -> Any:
@@ -249,11 +290,11 @@ def short(value: Any) -> str:
 
 
 def _choose(attr: Attribute, choices: tuple[Attribute, ...], value: Any, field: str,
-            errors: list[ValidationError]) -> Any:
+            errors: list[ValidationError], lenient: bool = False) -> Any:
     ranked = sorted(choices, key=lambda c: not _constrained(c))
     for choice in ranked:
         trial: list[ValidationError] = []
-        sent = conform(choice, value, f"{field}.{choice.name}", trial)
+        sent = conform(choice, value, f"{field}.{choice.name}", trial, lenient=lenient)
         if not trial:
             return {choice.name: sent} if attr.is_object else sent
     names = " or ".join(f"{c.name} ({c.format or c.type_label})" for c in choices)
@@ -262,19 +303,21 @@ def _choose(attr: Attribute, choices: tuple[Attribute, ...], value: Any, field: 
 
 
 def _alternative_object(attr: Attribute, value: Mapping[str, Any], field: str,
-                        errors: list[ValidationError]) -> Any:
+                        errors: list[ValidationError], lenient: bool = False) -> Any:
     by_name = {alt.name: alt for alt in attr.alternatives}
     if len(value) == 1:
         key, item = next(iter(value.items()))
         if key in by_name:
-            return {key: conform(by_name[key], item, f"{field}.{key}", errors)}
+            return {key: conform(by_name[key], item, f"{field}.{key}", errors,
+                                 lenient=lenient)}
     errors.append(ValidationError(
         field, f"expected one of {', '.join(by_name)} as a single value, got {short(value)}"))
     return dict(value)
 
 
 def _object(attr: Attribute, value: Mapping[str, Any], field: str,
-            errors: list[ValidationError], strict: bool) -> dict[str, Any]:
+            errors: list[ValidationError], strict: bool, lenient: bool = False
+            ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     known = {c.name: c for c in attr.children}
     for node in attr.children:
@@ -289,9 +332,10 @@ def _object(attr: Attribute, value: Mapping[str, Any], field: str,
             continue
         child = known.get(key)
         if child is not None:
-            out[key] = conform(child, item, f"{field}.{key}", errors, strict)
+            out[key] = conform(child, item, f"{field}.{key}", errors, strict, lenient=lenient)
         elif attr.map_values is not None:
-            out[key] = map_item(attr.map_values, key, item, f"{field}.{key}", errors)
+            out[key] = map_item(attr.map_values, key, item, f"{field}.{key}", errors,
+                                lenient=lenient)
         elif strict and known:
             errors.append(ValidationError(
                 f"{field}.{key}", f"unknown field; expected one of {', '.join(known)}"))
@@ -301,7 +345,7 @@ def _object(attr: Attribute, value: Mapping[str, Any], field: str,
 
 
 def map_item(spec: MapSpec, key: Any, item: Any, field: str,
-              errors: list[ValidationError]) -> Any:
+              errors: list[ValidationError], *, lenient: bool = False) -> Any:
     if not isinstance(key, str):
         errors.append(ValidationError(str(field), f"keys must be strings, got {key!r}"))
         return None
@@ -309,4 +353,4 @@ def map_item(spec: MapSpec, key: Any, item: Any, field: str,
         errors.append(ValidationError(field, f"the key does not match {spec.key_pattern}"))
     if item is None and spec.null_deletes:
         return None
-    return conform(spec.value, item, field, errors)
+    return conform(spec.value, item, field, errors, lenient=lenient)

@@ -231,7 +231,8 @@ def test_formation(served: tuple[SandboxApp, httpx.Client]) -> None:
         assert {f["type"]: f["quantity"] for f in resp.json()} == {"web": 1, "worker": 4}
         resp = client.patch(fill(batch[0].action.path, [name]), json={"updates": [
             {"type": "nope", "quantity": 1}]})
-        assert resp.status_code == 422
+        assert resp.status_code == 404  # as Heroku: "Couldn't find that formation."
+        assert resp.json()["message"] == "Couldn't find that formation."
 
 
 def test_no_route_fails_on_the_server(spec: ApiSpec) -> None:

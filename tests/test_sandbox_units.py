@@ -138,7 +138,10 @@ def test_real_schema_routes(ref_hyper_path: Path) -> None:
     router = Router(load_path(ref_hyper_path))
     assert router.account_resource == "account"
     by_id = {r.action.id: r for r in router.routes}
-    assert by_id["app.list"].sort_fields == ("id", "name", "updated_at")
+    assert by_id["app.list"].sort_fields == ("id", "name", "updated_at", "created_at")
+    assert by_id["release.list"].sort_fields[0] == "version"
+    assert by_id["domain.list"].sort_aliases == (("domain", "hostname"),)
+    assert by_id["dyno.restart"].status == 202
     assert by_id["dyno.restart"].kind == "other"
     found = router.match("GET", "/users/~/apps")
     assert found is not None and found.route.action.id == "app.list-owned-and-collaborated"

@@ -66,6 +66,9 @@ MAX_DEPTH = 32
 BODY_TIMEOUT = 30.0
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _Answer = tuple[int, list[tuple[str, str]], bytes]
+#: Heroku's words for a path no endpoint serves.
+_NO_ROUTE = ("The requested API endpoint was not found. Are you using the right HTTP verb "
+             "(i.e. GET vs. POST), and did you set your Accept header properly?")
 
 
 class RatePool:
@@ -306,7 +309,7 @@ class SandboxApp:
         if counted and not self.rate.take():
             raise Problem(429, "rate_limit")
         if match is None:
-            raise Problem(404, "not_found", f"No route for {method} {path}.")
+            raise Problem(404, "not_found", _NO_ROUTE)
         route = match.route
         if route.kind == "rate-limit":
             return self._representation(method, headers, encode(
@@ -315,7 +318,7 @@ class SandboxApp:
         if body.strip():
             _check_content_type(headers.get("content-type"))
             data = parse_body(body)
-        route, checked = _choose(match.routes, data)
+        route, checked = _choose(self.spec, match.routes, data)
         with self.store.transaction():
             if_match = headers.get("if-match")
             if if_match is not None:
@@ -352,7 +355,7 @@ class SandboxApp:
         if outcome.items is not None:
             try:
                 page = paginate(outcome.items, headers.get("range"), route.sort_fields,
-                                _data)
+                                _data, dict(route.sort_aliases))
             except RangeError as exc:
                 raise Problem(416, "requested_range_not_satisfiable", str(exc)) from None
             payload = b"[" + b",".join(rec.json() for rec in page.items) + b"]"
@@ -499,7 +502,9 @@ def _too_deep() -> Problem:
 
 
 def _invalid(exc: ParamError) -> Problem:
-    text = exc.message if exc.message[:1].isupper() else f"'{exc.field}' {exc.message}"
+    """Heroku's 422: ``Invalid params: quantity: expected integer, got "x".``"""
+    sep = ": " if exc.message.startswith(("expected", "required", "the key", "unknown")) else " "
+    text = exc.message if exc.message[:1].isupper() else f"{exc.field}{sep}{exc.message}"
     return Problem(422, "invalid_params", f"Invalid params: {text.rstrip('.')}.")
 
 
@@ -522,17 +527,23 @@ def schema_source(spec: ApiSpec) -> bytes | None:
     return data
 
 
-def _choose(routes: tuple[Route, ...], data: Any) -> tuple[Route, dict[str, Any]]:
-    """The first route whose body rules the request satisfies (Create vs Rollback)."""
-    first: ParamError | None = None
+def _choose(spec: ApiSpec, routes: tuple[Route, ...], data: Any
+            ) -> tuple[Route, dict[str, Any]]:
+    """The first route whose body rules the request satisfies (Create vs Rollback);
+    when none does, the error of the one whose parameters the body uses most."""
+    best: tuple[int, ParamError] | None = None
+    keys = set(data) if isinstance(data, dict) else set()
     for route in routes:
         try:
             return route, validate_body(route.action, data if route.action.method in (
-                "POST", "PATCH", "PUT") else None)
+                "POST", "PATCH", "PUT") else None, spec.resource(route.resource))
         except ParamError as exc:
-            first = first or exc
-    assert first is not None
-    raise _invalid(first)
+            body = route.action.body
+            used = len(keys & {p.name for p in body.params}) if body is not None else 0
+            if best is None or used > best[0]:
+                best = (used, exc)
+    assert best is not None
+    raise _invalid(best[1])
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

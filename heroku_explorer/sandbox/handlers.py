@@ -11,12 +11,21 @@ releases with a version).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
 from heroku_explorer.sandbox.routes import Route, Slot
 from heroku_explorer.sandbox.store import Record
-from heroku_explorer.sandbox.writes import SELF, Problem, Writer, has_value, now_stamp
+from heroku_explorer.sandbox.writes import (
+    SELF,
+    Problem,
+    Writer,
+    has_value,
+    identity_names,
+    not_found,
+    now_stamp,
+)
 from heroku_explorer.schema.model import Resource
 
 __all__ = ["Engine", "Outcome", "Problem", "addon_label"]
@@ -91,8 +100,7 @@ class Engine(Writer):
         if rec is None:
             known = _attribute_names(res) if res is not None else set()
             if strict or any(a in known for a in slot.alternatives) or value == SELF:
-                name = res.name if res is not None else slot.resource
-                raise Problem(404, "not_found", f"Couldn't find that {name.lower()}.")
+                raise not_found(res, slot.resource)
         return rec
 
     # -- handlers ------------------------------------------------------------------
@@ -105,14 +113,15 @@ class Engine(Writer):
         if kind in ("info", "update", "delete"):
             rec = resolved.last
             if rec is None:
-                raise Problem(404, "not_found")
+                raise not_found(self.spec.resource(route.resource), route.resource)
             if kind == "info":
-                return Outcome(route.status, rec.data)
+                return Outcome(route.status, self.answer(route, rec))
             if kind == "delete":
                 self.store.delete(route.resource, rec.id)
                 self._released(route.resource, "delete", rec, {})
-                return Outcome(route.status, rec.data)
-            return Outcome(route.status, self.update(route, rec, body, resolved.scope).data)
+                return Outcome(route.status, self.answer(route, rec))
+            return Outcome(route.status, self.answer(
+                route, self.update(route, rec, body, resolved.scope)))
         if kind == "create":
             created = self.create(route, body, resolved.scope)
             self._released(route.resource, "create", created, {})
@@ -130,6 +139,27 @@ class Engine(Writer):
             self._released(route.resource, "map-update", updated, body)
             return Outcome(route.status, dict(updated.data))
         return self._other(route, resolved, body)
+
+    def made(self, resource: str, rec: Record) -> None:
+        self._released(resource, "create", rec, {})
+
+    def answer(self, route: Route, rec: Record) -> dict[str, Any]:
+        """``rec`` as the route's answer: as stored, or, when the answer is documented
+        as another resource than the one the path names (Team App for an app,
+        Generation for a stack), projected onto that resource's attributes (those it
+        lacks made, the same each time for the same object)."""
+        key = route.action.response.resource
+        res = self.spec.resource(key) if key and key != route.resource else None
+        if res is None or not res.attributes:
+            return rec.data
+        factory = self.factory
+        saved = factory.rng
+        factory.rng = random.Random(f"{key}:{rec.id}")
+        try:
+            made = factory.make(res, rec.parents)
+        finally:
+            factory.rng = saved
+        return {**made, **{k: v for k, v in rec.data.items() if k in made}}
 
     # -- releases (a documented special case) ----------------------------------------
 
@@ -190,21 +220,68 @@ class Engine(Writer):
         return rec.data if rec is not None else None
 
     def _list(self, route: Route, resolved: Resolved) -> Outcome:
-        scope = self.scoped(route.resource, resolved.scope)
-        return Outcome(route.status, items=self.store.records(route.resource, scope))
+        return Outcome(route.status, items=self.related(route.resource, resolved.scope)[0])
+
+    def related(self, resource: str, scope: dict[str, str]) -> tuple[list[Record], bool]:
+        """The objects of ``resource`` that belong to the objects ``scope`` names:
+        stored under them, or referring to them through an attribute that names
+        their resource (a pipeline coupling's ``app: {id}``); and whether a
+        reference filtered them (then there is nothing to make on first use)."""
+        stored = self.scoped(resource, scope)
+        records = self.store.records(resource, stored)
+        res = self.spec.resource(resource)
+        referred = False
+        for key, parent_id in scope.items():
+            if key in stored or res is None:
+                continue
+            attr = next((a for a in res.attributes if any(c.name == "id" for c in a.children)
+                         and self.factory.resource_for(a.name) == key), None)
+            if attr is None:
+                continue
+            referred = True
+            records = [r for r in records if _refers(r.data.get(attr.name), parent_id)]
+        return records, referred
+
+    def _resolve(self, route: Route, resolved: Resolved, body: dict[str, Any]
+                 ) -> list[Record]:
+        """A ``rel: resolve`` action (Add-on Resolution): the objects the body names.
+        A value under the resource's own name (``addon``) matches one of its
+        identities; one under a reference attribute (``app``, ``addon_service``)
+        matches that reference's id or name. 404 when nothing matches."""
+        records, _ = self.related(route.resource, resolved.scope)
+        res = self._resource(route.resource)
+        own = _norm(res.key)
+        names = identity_names(res) | {"id"}
+        for key, value in body.items():
+            if value is None:
+                continue
+            text = str(value)
+            attr = res.attribute(key)
+            if _norm(key) == own:
+                records = [r for r in records if any(
+                    str(r.data.get(n)) == text for n in names)]
+            elif attr is not None and attr.children:
+                records = [r for r in records if isinstance(r.data.get(key), dict) and any(
+                    str(v) == text for v in r.data[key].values())]
+        if not records:
+            raise not_found(res, res.key)
+        return records
 
     def singleton(self, route: Route, resolved: Resolved) -> Record:
-        """The one object a literal path names (``/account``), made on first use."""
+        """The one object a literal path names (``/account``), made on first use
+        unless it refers to its parent (an app's pipeline coupling: 404 when none)."""
         if route.resource == self.account_key:
             acc = resolved.last or self.account()
             if acc is None:
                 raise Problem(404, "not_found")
             return acc
-        scope = self.scoped(route.resource, resolved.scope)
-        found = self.store.records(route.resource, scope)
+        found, referred = self.related(route.resource, resolved.scope)
         if found:
             return found[0]
         res = self._resource(route.resource)
+        if referred:  # Heroku has none for this app: nothing to make up
+            raise not_found(res, res.key)
+        scope = self.scoped(route.resource, resolved.scope)
         with self._runtime() as factory:
             data = factory.make(res, scope)
         return self.store.put(res.key, Record(self._new_id(data), data, dict(scope)))
@@ -239,9 +316,11 @@ class Engine(Writer):
             if response.kind == "list":
                 return Outcome(route.status, items=changed)
             return Outcome(route.status, [rec.data for rec in changed])
+        if response.kind == "list" and route.action.rel == "resolve" and body:
+            return Outcome(route.status, items=self._resolve(route, resolved, body))
         if response.kind == "list":
             return self._list(route, resolved)
-        if response.kind == "empty":
+        if response.kind == "empty" or route.accepted:
             return Outcome(route.status, {})
         for rec, slot in zip(reversed(resolved.records), reversed(route.slots), strict=False):
             if rec is not None and slot.resource == route.resource:
@@ -258,6 +337,14 @@ def addon_label(data: dict[str, Any]) -> str:
     plan = data.get("plan")
     plan_name = plan.get("name") if isinstance(plan, dict) else None
     return str(data.get("name") or plan_name or "an add-on")
+
+
+def _norm(name: str) -> str:
+    return name.replace("-", "").replace("_", "").lower()
+
+
+def _refers(value: Any, parent_id: str) -> bool:
+    return isinstance(value, dict) and value.get("id") == parent_id
 
 
 def _attribute_names(res: Resource) -> set[str]:

@@ -53,7 +53,7 @@ def _bound(text: str, numeric: bool) -> _Key:
         try:
             return (1, float(text), "")
         except ValueError:
-            raise RangeError(f"{text!r} is not a number") from None
+            raise RangeError(f"The range bound {text} is not a number.") from None
     return (2, 0.0, text)
 
 
@@ -75,10 +75,15 @@ def paginate(
     header: str | None,
     sort_fields: tuple[str, ...],
     data: Callable[[T], Mapping[str, Any]],
+    aliases: Mapping[str, str] | None = None,
 ) -> Page[T]:
-    """The page of ``items`` that ``header`` asks for (the default page without one);
-    ``data`` gives an item's attributes."""
-    accept = [(H.ACCEPT_RANGES, ", ".join(sort_fields))]
+    """The page of ``items`` that ``header`` asks for (the default page without one,
+    in the order of ``sort_fields[0]``); ``data`` gives an item's attributes and
+    ``aliases`` other names accepted for a sort attribute (both are listed in
+    ``Accept-Ranges``)."""
+    aliases = dict(aliases or {})
+    accepted = list(dict.fromkeys([*sort_fields, *aliases]))
+    accept = [(H.ACCEPT_RANGES, ", ".join(accepted))]
     try:
         spec = parse_range(header) if header and header.strip() else RangeSpec(
             attr=sort_fields[0])
@@ -86,9 +91,10 @@ def paginate(
         raise RangeError(str(exc)) from None
     except ValueError:  # e.g. ``max=²`` (a digit to str.isdigit, not to int) or 5,000 digits
         raise RangeError("max must be a whole number written in the digits 0-9") from None
-    if spec.attr not in sort_fields:
-        raise RangeError(f"cannot sort on {spec.attr!r}; use one of {', '.join(sort_fields)}")
-    attr = spec.attr
+    if spec.attr not in accepted:
+        raise RangeError(f"The list cannot be ordered by {spec.attr}: use one of "
+                         f"{', '.join(accepted)}, as in Range: {accepted[0]} ..; max=10.")
+    attr = aliases.get(spec.attr, spec.attr)
     desc = spec.order == "desc"
     # Sort on the attribute, ties broken by id (items themselves are never compared).
     keyed = sorted((((_key(data(it).get(attr)), str(data(it).get("id", ""))), it)
@@ -106,10 +112,10 @@ def paginate(
     more = len(ordered) > size
     first = _text(data(page[0]).get(attr)) if page else None
     last = _text(data(page[-1]).get(attr)) if page else None
-    content = RangeSpec(attr=attr, start=first, end=last, max=size, order=spec.order)
+    content = RangeSpec(attr=spec.attr, start=first, end=last, max=size, order=spec.order)
     headers = [*accept, (H.CONTENT_RANGE, str(content))]
     if more and last is not None:
-        following = RangeSpec(attr=attr, start=last, start_exclusive=True, end=spec.end,
+        following = RangeSpec(attr=spec.attr, start=last, start_exclusive=True, end=spec.end,
                               end_exclusive=spec.end_exclusive, max=size, order=spec.order)
         headers.append((H.NEXT_RANGE, str(following)))
         return Page(page, 206, headers)

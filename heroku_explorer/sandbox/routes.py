@@ -17,6 +17,12 @@ DELETE    a placeholder, an object      ``delete``
 anything  else                          ``other`` (restart, stop...: echoes)
 ========  ============================  =================
 
+An ``other`` action with ``rel: empty`` or an empty answer (dyno restart, stop...)
+answers ``202 Accepted`` with ``{}``, as Heroku does, unless the schema documents
+its status. A list can be ordered by every scalar identity of its resource and its
+timestamps as well as the declared ``ranges``; a whole-number identity (a
+release's ``version``) is the default order.
+
 Two documented special cases get their own kinds: a free-form map resource
 (Config Var) and the rate-limit endpoint, which does not count against the limit.
 
@@ -70,13 +76,26 @@ class Route:
     """Key of the resource the handler reads or writes."""
     slots: tuple[Slot, ...]
     sort_fields: tuple[str, ...]
+    """What a list answer can be ordered by (``Accept-Ranges``), its default first."""
     segments: tuple[str | None, ...]
     """Literal segments, ``None`` for placeholders."""
+    sort_aliases: tuple[tuple[str, str], ...] = ()
+    """Other names accepted for a sort attribute: ``(("domain", "hostname"),)``."""
+
+    @property
+    def accepted(self) -> bool:
+        """An action Heroku answers ``202 Accepted`` with ``{}``: beyond CRUD, with no
+        documented status, and ``rel: empty`` or an empty answer (dyno restart, stop)."""
+        action = self.action
+        return self.kind == "other" and not action.statuses_documented and (
+            action.rel == "empty" or action.response.kind == "empty")
 
     @property
     def status(self) -> int:
         """The success status the schema documents for this route."""
         statuses = self.action.statuses
+        if self.accepted:
+            return 202
         if self.kind == "create":
             return 201 if (201 in statuses or not statuses) else statuses[0]
         if statuses:
@@ -141,13 +160,35 @@ def _slot_alternatives(param: Param) -> tuple[str, ...]:
     return (first, *chunks[1:])
 
 
-def _sortable(spec: ApiSpec, action: Action, resource: str) -> tuple[str, ...]:
-    if action.sort_fields:
-        return tuple(action.sort_fields)
+#: Attributes Heroku also orders a list by, where the resource has them.
+_STAMPS = ("created_at", "updated_at")
+
+
+def _sortable(spec: ApiSpec, action: Action, resource: str
+              ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """What a list of ``resource`` can be ordered by, its default first, and the
+    aliases accepted for them.
+
+    Heroku orders on more than the few ``ranges`` a schema declares: every scalar
+    identity of the resource (``id``, ``name``, ``hostname``, ``version``...) and its
+    timestamps. A whole-number identity (a release's ``version``) is the default
+    order, else the first declared range, else ``id``. Where a resource has no
+    ``name``, its own name names its first text identity (``domain`` orders domains
+    by ``hostname``, as clients ask)."""
     res = spec.resource(resource)
-    names = {a.name for a in res.attributes} if res is not None else set()
-    found = tuple(name for name in ("id", "name") if name in names)
-    return found or ("id",)
+    attrs = {a.name: a for a in res.attributes} if res is not None else {}
+    scalar = [a.name for a in (res.identity if res is not None else ())
+              if a.name in attrs and not attrs[a.name].children]
+    numeric = [n for n in scalar if {"integer", "number"} & set(attrs[n].types)]
+    declared = list(action.sort_fields or ())
+    names = [*numeric, *declared, "id", *scalar, *(n for n in ("name", *_STAMPS) if n in attrs)]
+    fields = tuple(dict.fromkeys(n for n in names if n in attrs or n in declared or n == "id"))
+    aliases: tuple[tuple[str, str], ...] = ()
+    own = resource.rsplit("-", 1)[-1]
+    named = [n for n in scalar if n != "id" and "string" in attrs[n].types]
+    if named and "name" not in attrs and own not in attrs and own not in fields:
+        aliases = ((own, named[0]),)
+    return fields, aliases
 
 
 def classify(spec: ApiSpec, action: Action) -> Route:
@@ -196,13 +237,15 @@ def classify(spec: ApiSpec, action: Action) -> Route:
             kind = "update" if ends_with_slot else "singleton-update"
     elif method == "DELETE" and ends_with_slot and action.response.kind in ("object", "unknown"):
         kind = "delete"
+    sort_fields, aliases = _sortable(spec, action, target)
     return Route(
         action=action,
         kind=kind,
         resource=target,
         slots=tuple(slots),
-        sort_fields=_sortable(spec, action, target),
+        sort_fields=sort_fields,
         segments=segments,
+        sort_aliases=aliases,
     )
 
 

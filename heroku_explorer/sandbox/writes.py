@@ -22,10 +22,11 @@ import heroku_explorer.sandbox.presets as presets
 from heroku_explorer.sandbox.routes import Route, Router
 from heroku_explorer.sandbox.seed import Factory, parent_slots
 from heroku_explorer.sandbox.store import Record, Store
-from heroku_explorer.sandbox.validate import ParamError
+from heroku_explorer.sandbox.validate import ParamError, validate_body
 from heroku_explorer.schema.model import Attribute, Resource
 
-__all__ = ["SELF", "Problem", "Writer", "has_value", "identity_names", "now_stamp"]
+__all__ = ["SELF", "Problem", "Writer", "has_value", "identity_names", "not_found",
+           "now_stamp"]
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 #: The identity value that names the current account (the ``self`` alternative).
@@ -110,7 +111,7 @@ class Writer:
         with self._runtime() as factory:
             data = factory.make(res, scope, dict(presets.CREATE_DEFAULTS.get(res.key, {})))
             rec_id = self._new_id(data)
-            given = self._apply(res, data, body, scope)
+            given = self._apply(res, data, body, scope, _docs(route))
             self._identify(res, data, given, scope, rec_id)
             presets.derived(res.key, data)
         return self.store.put(res.key, Record(rec_id, data, dict(scope)))
@@ -119,7 +120,7 @@ class Writer:
                scope: dict[str, str]) -> Record:
         res = self._resource(route.resource)
         data = dict(rec.data)
-        given = self._apply(res, data, body, self.scoped(res.key, scope))
+        given = self._apply(res, data, body, self.scoped(res.key, scope), _docs(route))
         self._identify(res, data, given, rec.parents, rec.id, update=True)
         if "updated_at" in data:
             data["updated_at"] = now_stamp()
@@ -127,8 +128,11 @@ class Writer:
         return self.store.put(res.key, Record(rec.id, data, dict(rec.parents)))
 
     def _apply(self, res: Resource, data: dict[str, Any], body: dict[str, Any],
-               scope: dict[str, str]) -> set[str]:
-        """Write body values onto ``data``; returns the attribute names given."""
+               scope: dict[str, str], docs: dict[str, Attribute] | None = None) -> set[str]:
+        """Write body values onto ``data``; returns the attribute names given.
+        ``docs`` are the body parameters' own descriptions (what a nested object
+        describes: a reference, a new object or a structure)."""
+        docs = docs or {}
         given: set[str] = set()
         for key, value in body.items():
             head, _, sub = key.partition(":")
@@ -141,27 +145,93 @@ class Writer:
             if value is None:
                 data[head] = None
             elif attr.children:
-                data[head] = self._reference(attr, value, scope, head)
+                data[head] = self._nested(attr, value, scope, head, docs.get(head))
+            elif attr.items is not None and attr.items.children and isinstance(value, list):
+                data[head] = [self._nested(attr.items, item, scope, f"{head}[{i}]", None)
+                              for i, item in enumerate(value)]
             elif isinstance(value, dict) and "string" in attr.types:
                 data[head] = value.get("name", next(iter(value.values()), None))
             else:
                 data[head] = value
         return given
 
+    def _nested(self, attr: Attribute, value: Any, scope: dict[str, str], field: str,
+                doc: Attribute | None) -> Any:
+        """A nested object in a body, read from what it describes (its parameter's
+        own fields, else the keys given): only identities of the resource it names
+        (``{"name": "eu"}``, or a scalar) refer to an existing object; fields of that
+        resource beyond them describe a new one, made as its own create would (an
+        app setup's ``app: {name, region}``); fields the resource does not have
+        make a structure whose members follow these rules in turn (a promotion's
+        ``source: {app: {id}}``)."""
+        if not isinstance(value, dict):
+            return self._reference(attr, value, scope, field)
+        key = self.factory.resource_for(attr.name)
+        target = self.spec.resource(key) if key is not None else None
+        names = {c.name for c in doc.children} if doc is not None and doc.children else set(
+            value)
+        ids = identity_names(target) | {"id"} if target is not None else set()
+        extra = names - ids - {a.name for a in (doc.alternatives if doc else ())}
+        if target is not None and not extra:
+            return self._reference(attr, value, scope, field)
+        if target is not None and extra & {a.name for a in target.attributes}:
+            made = self._create_nested(target, value)
+            if made is not None:
+                return {c.name: made.data.get(c.name) for c in attr.children}
+        known = {c.name: c for c in attr.children}
+        out: dict[str, Any] = {}
+        for name, item in value.items():
+            child = known.get(name)
+            if child is not None and child.children and item is not None:
+                out[name] = self._nested(child, item, scope, f"{field}.{name}", None)
+            else:
+                out[name] = item
+        return out
+
+    def _create_nested(self, target: Resource, value: dict[str, Any]) -> Record | None:
+        """A new object of ``target`` described inside another body, made through
+        the resource's top-level create (``None`` when it has none)."""
+        route = next((r for r in self.router.routes_for(target.key, "create")
+                      if not r.slots), None)
+        if route is None:
+            return None
+        params = {p.name for p in route.action.body.params} if route.action.body else set()
+        body = validate_body(route.action, {k: v for k, v in value.items() if k in params})
+        made = self.create(route, body, {})
+        self.made(target.key, made)
+        return made
+
+    def made(self, resource: str, rec: Record) -> None:
+        """Called for an object a create made (the engine records its release)."""
+
     def _reference(self, attr: Attribute, value: Any, scope: dict[str, str],
                    field: str) -> dict[str, Any]:
-        """A nested object named by a body value: a real object when one matches."""
+        """A nested object named by a body value: a real object when one matches.
+        A scalar names it by any identity the resource lists (id, name, email...)."""
         key = self.factory.resource_for(attr.name)
-        wanted = value if isinstance(value, dict) else {_slot_for(attr, value): value}
+        if isinstance(value, dict):
+            candidates = [value]
+        else:
+            candidates = [{name: value} for name in self._identities(key, attr, value)]
         if key is not None and value is not None:
-            match = self._match(key, wanted)
-            if match is not None:
-                return {c.name: match.get(c.name) for c in attr.children}
+            for wanted in candidates:
+                match = self._match(key, wanted)
+                if match is not None:
+                    return {c.name: match.get(c.name) for c in attr.children}
             if self.store.count(key) and key != self.account_key:
-                raise ParamError(field, f"no {key.replace('-', ' ')} matches {value!r}")
+                raise not_found(self.spec.resource(key), key)
         out = {c.name: self.factory.value(c, scope) for c in attr.children}
-        out.update({k: v for k, v in wanted.items() if k in out})
+        out.update({k: v for k, v in candidates[0].items() if k in out})
         return out
+
+    def _identities(self, key: str | None, attr: Attribute, value: Any) -> list[str]:
+        """The attributes a scalar may name an object of ``key`` by, likeliest first."""
+        first = _slot_for(attr, value)
+        target = self.spec.resource(key) if key is not None else None
+        names = [a.name for a in target.identity] if target is not None else []
+        if key == self.account_key:
+            names += ["email", "id"]
+        return list(dict.fromkeys([first, *names]))
 
     def _match(self, key: str, wanted: dict[str, Any]) -> dict[str, Any] | None:
         if key == self.account_key:
@@ -170,9 +240,17 @@ class Writer:
                     v == SELF or has_value(acc.data, k, v) for k, v in wanted.items()):
                 return acc.data
             return None
-        for rec in self.store.collection(key).values():
+        records = self.store.collection(key).values()
+        for rec in records:
             if all(has_value(rec.data, k, v) for k, v in wanted.items()):
                 return rec.data
+        # Names match regardless of case, as Heroku matches them ("standard-2X").
+        folded = {k: v.casefold() for k, v in wanted.items() if isinstance(v, str)}
+        if len(folded) == len(wanted):
+            for rec in records:
+                if all(isinstance(rec.data.get(k), str) and rec.data[k].casefold() == v
+                       for k, v in folded.items()):
+                    return rec.data
         return None
 
     def _identify(self, res: Resource, data: dict[str, Any], given: set[str],
@@ -229,11 +307,23 @@ class Writer:
             target = next((r for r in records if keys and all(
                 has_value(r.data, k, item[k]) for k in keys)), None)
             if target is None:
-                label = ", ".join(f"{k}={item[k]!r}" for k in keys) or "an identity"
-                raise ParamError(next(iter(body)), f"no {res.name.lower()} with {label}")
+                if not keys:
+                    raise ParamError(next(iter(body)), "names no " + res.name.lower())
+                raise not_found(res, res.key)
             changes = {k: v for k, v in item.items() if k not in names}
             changed.append(self.update(route, target, changes, scope))
         return changed
+
+
+def _docs(route: Route) -> dict[str, Attribute]:
+    body = route.action.body
+    return {p.name: p.doc for p in body.params} if body is not None else {}
+
+
+def not_found(res: Resource | None, key: str) -> Problem:
+    """Heroku's 404 for an object named that does not exist: "Couldn't find that app." """
+    name = res.name if res is not None else key.replace("-", " ")
+    return Problem(404, "not_found", f"Couldn't find that {name.lower()}.")
 
 
 def now_stamp() -> str:
