@@ -217,6 +217,23 @@ def needs_confirmation(mode: Mode | str, action: Action | None,
     return destruction(action, spec)
 
 
+def resend_confirmation(mode: Mode | str, action: Action | None,
+                        spec: RequestSpec) -> Destruction | None:
+    """What to confirm before sending ``spec`` once more (``again``, history's send
+    again): a destruction as always, and on the live API any request that changes
+    data (a second POST creates a second thing); the target to type is the method."""
+    if mode != "LIVE":
+        return None
+    found = destruction(action, spec)
+    if found is not None or spec.method.upper() in SAFE_METHODS:
+        return found
+    method = spec.method.upper()
+    title = f" ({action.title})" if action is not None else ""
+    what = "sends a request that changes data once more"
+    return Destruction(what, method,
+                       visible(f"{method} {spec.target}{title} {what}.", single_line=True))
+
+
 # -- the second factor ----------------------------------------------------------------
 
 

@@ -176,7 +176,7 @@ def _status_colour(status: int | None) -> str:
     return "green"
 
 
-def status_line(exchange: Exchange, *, color: bool) -> str:
+def status_line(exchange: Exchange, *, color: bool, more: str = "more: type 'next'") -> str:
     """``200 OK · 41 ms · RateLimit-Remaining 4499 · Request-Id ...``; the reason
     phrase and the Request-Id are the server's words, shown inert."""
     if exchange.status is None:
@@ -193,7 +193,7 @@ def status_line(exchange: Exchange, *, color: bool) -> str:
     if exchange.request_id:
         parts.append(f"Request-Id {visible(exchange.request_id, single_line=True)}")
     if exchange.next_range:
-        parts.append(paint("more: type 'next'", "cyan", color))
+        parts.append(paint(more, "cyan", color))
     sep = paint(" · ", "dim", color)
     return sep.join(parts)
 
