@@ -12,6 +12,7 @@ only this module's own colours reach the terminal.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -108,12 +109,25 @@ def _param_line(p: Param, color: bool) -> str:
     if p.doc.description:
         parts.append(_wrap(p.doc.description, "      "))
     if p.doc.enum is not None:
-        parts.append("      one of: " + _l(", ".join(str(v) for v in p.doc.enum)))
-    examples = dict.fromkeys(str(n.example) for n in (p.doc, *p.doc.alternatives)
+        parts.append("      one of: " + _l(", ".join(_word(v) for v in p.doc.enum)))
+    examples = dict.fromkeys(_word(n.example) for n in (p.doc, *p.doc.alternatives)
                              if n.has_example and n.example is not None)
     if examples:
         parts.append("      e.g. " + _l(", ".join(examples)))
     return "\n".join(parts)
+
+
+def _word(value: object) -> str:
+    """A value as it is typed: text as itself, anything else as JSON (``false``,
+    ``null``, ``3``), never a Python repr."""
+    import json
+
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def action_doc(action: Action, *, color: bool = False) -> str:
@@ -185,7 +199,79 @@ def overview_text(spec: ApiSpec, topic: DocSection | None, *, color: bool = Fals
         lines += ["", "Topics (overview <topic>):"]
         lines += [f"  {paint(_l(s.title), 'cyan', color)}" for s in spec.overview]
         return "\n".join(lines)
-    return f"{paint(_l(topic.title), 'bold', color)}\n\n{_s(topic.markdown.strip())}"
+    body = markdown_text(topic.markdown, color=color)
+    return f"{paint(_l(topic.title), 'bold', color)}\n\n{body}"
+
+
+def _width() -> int:
+    import shutil
+
+    return max(40, min(100, shutil.get_terminal_size((88, 24)).columns - 2))
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
+_CODE = re.compile(r"`([^`]+)`")
+_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
+
+
+def _inline(text: str) -> str:
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2)
+                     else f"{m.group(1)} ({m.group(2)})", text)
+    text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+    return _CODE.sub(lambda m: m.group(1), text)
+
+
+def markdown_text(markdown: str, *, color: bool = False, width: int | None = None) -> str:
+    """Markdown from a schema for a terminal: paragraphs and list items wrapped at
+    words to the terminal's width, headings bold, emphasis and code marks and link
+    syntax removed (the address kept), code blocks as they are; shown inert."""
+    width = width or _width()
+    out: list[str] = []
+    paragraph: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        first = paragraph[0]
+        item = _ITEM.match(first)
+        joined = " ".join(part.strip() for part in paragraph)
+        if item is not None:
+            lead = item.group(1) + item.group(2) + " "
+            body = _inline(_s(_ITEM.sub("", joined, count=1)))
+            out.append(textwrap.fill(body, width, initial_indent=lead,
+                                     subsequent_indent=" " * len(lead),
+                                     break_long_words=False, break_on_hyphens=False))
+        else:
+            out.append(textwrap.fill(_inline(_s(joined)), width, break_long_words=False,
+                                     break_on_hyphens=False))
+        paragraph.clear()
+
+    for line in markdown.strip().splitlines():
+        if line.strip().startswith("```"):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            flush()
+            out.append(_s(line.rstrip()))
+            continue
+        if not line.strip():
+            flush()
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading is not None:
+            flush()
+            out.append(paint(_inline(_l(heading.group(1).strip())), "bold", color))
+            continue
+        if _ITEM.match(line):
+            flush()
+        paragraph.append(line)
+    flush()
+    return "\n".join(out).strip("\n")
 
 
 _LANGUAGE = """\

@@ -166,7 +166,7 @@ class Session:
         """Session headers (``set -H``), by lower-case name: sent with every request."""
         self.error_body = False
         """Print the body of an error answer whatever the options (``call``, as HTTPie)."""
-        self.more_hint = "more: type 'next'"
+        self.more_hint: Callable[[Exchange], str] = lambda _x: "more: type 'next'"
         """What the status line says when a list has a next page."""
         self.sourcing: set[str] = set()
         """Files being read by ``source`` (one cannot source itself)."""
@@ -548,9 +548,9 @@ class Session:
             return False
         with_status = self.always_status or options.verbose
         if with_status:
-            out.message(status_line(exchange, color=color, more=self.more_hint))
+            out.message(status_line(exchange, color=color, more=self.more_hint(exchange)))
         elif exchange.next_range and exchange.status == 206:
-            out.message(paint(self.more_hint, "cyan", color))
+            out.message(paint(self.more_hint(exchange), "cyan", color))
         if options.verbose:
             key = headers_text(exchange, color=color, only_key=True)
             if key:
