@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus, urlencode, urlsplit
+from urllib.parse import unquote, unquote_plus, urlencode, urlsplit
 
 from heroku_explorer.errors import ExplorerError, ReadOnlyRefused, ValidationError
 from heroku_explorer.policy import (
@@ -138,6 +138,9 @@ class Session:
         self.exiting = False
         self._defaults: dict[str, str] = {}
         self._seen: dict[str, list[str]] = {}
+        self._scoped: dict[tuple[str, str], list[str]] = {}
+        self._parent: tuple[str, str] | None = None
+        """(resource, parent value) of the exchange being read: its things go there."""
         self._recent: list[Exchange] = []
         self.ask_code: Callable[[str], Awaitable[str | None]] | None = None
         """Asks the person for a second-factor code (interactive sessions only)."""
@@ -200,8 +203,15 @@ class Session:
 
     # -- what the completer reads -------------------------------------------------
 
-    def seen(self, resource_key: str) -> Sequence[str]:
-        return tuple(self._seen.get(resource_key, ()))
+    def seen(self, resource_key: str, parent: str | None = None) -> Sequence[str]:
+        """Names and ids of ``resource_key`` seen, newest first. Things listed under
+        a parent (the dynos of one app) are offered only for that parent; without
+        one, all are."""
+        found = list(self._scoped.get((resource_key, parent), ())) if parent else [
+            v for (key, _p), bucket in self._scoped.items() if key == resource_key
+            for v in bucket]
+        found += self._seen.get(resource_key, ())
+        return tuple(dict.fromkeys(found))
 
     @property
     def defaults(self) -> Mapping[str, str]:
@@ -350,7 +360,7 @@ class Session:
             if old is not None:
                 await old.aclose()
             # The old answers and names came from the old sandbox.
-            self.last, self._recent, self._seen = None, [], {}
+            self.last, self._recent, self._seen, self._scoped = None, [], {}, {}
         self.spec = spec
         self.parser = Parser(spec)
         self.vocab = self.parser.vocab
@@ -600,16 +610,31 @@ class Session:
     # -- seen values ----------------------------------------------------------------
 
     def _observe(self, exchange: Exchange) -> None:
-        if exchange.body_state != "json" or exchange.error is not None:
+        if exchange.error is not None or exchange.status is None:
+            return
+        parts = [unquote(p) for p in urlsplit(exchange.url).path.split("/") if p]
+        if exchange.method.upper() == "DELETE" and 200 <= exchange.status < 300 and parts:
+            self._forget(parts[-1])
+            return
+        if exchange.body_state != "json":
             return
         action = self.spec.action(exchange.action_id) if exchange.action_id else None
         key = _response_resource(action)
+        parent = None
+        if action is not None and action.path_params and len(parts) > 1:
+            first = action.path_params[0]
+            if key is not None and default_group(first) != key:
+                parent = parts[1] if action.path.startswith("/") else None
+        self._parent = (key, parent) if parent and key else None
         if key is None:
             for part in reversed([p for p in urlsplit(exchange.url).path.split("/") if p]):
                 if (res := self.vocab.resource(part)) is not None:
                     key = res.key
                     break
-        self._collect(exchange.data, key, 0)
+        try:
+            self._collect(exchange.data, key, 0)
+        finally:
+            self._parent = None
 
     def _collect(self, data: Any, key: str | None, depth: int) -> None:
         if depth > 3:
@@ -630,8 +655,20 @@ class Session:
             if isinstance(value, dict) and (res := self.vocab.resource(name)) is not None:
                 self._collect(value, res.key, depth + 1)
 
+    def _forget(self, value: str) -> None:
+        """A thing deleted is no longer offered (nor what was listed under it)."""
+        for bucket in [*self._seen.values(), *self._scoped.values()]:
+            if value in bucket:
+                bucket.remove(value)
+        for scope in [s for s in self._scoped if s[1] == value]:
+            del self._scoped[scope]
+
     def _remember(self, key: str, value: str) -> None:
-        bucket = self._seen.setdefault(key, [])
+        scope = self._parent
+        if scope is not None and scope[0] == key:
+            bucket = self._scoped.setdefault(scope, [])
+        else:
+            bucket = self._seen.setdefault(key, [])
         if value in bucket:
             bucket.remove(value)
         bucket.insert(0, value)
