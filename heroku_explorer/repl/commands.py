@@ -324,8 +324,7 @@ class Parser:
                 if parent is not None and parent.location == "body":
                     param, subpath = parent, tuple(re.split(r"[:.]", rest))
         if param is not None:
-            return Value(param.name, value.text, value.is_json, value.data, param, subpath,
-                         value.start)
+            return replace(value, name=param.name, param=param, subpath=subpath)
         if action.body is not None and action.body.map_values is not None:
             return value
         names = self.vocab.param_names(action)

@@ -153,7 +153,7 @@ def fill_placeholders(path: str, values: Iterable[Value],
         names = ", ".join(f"{visible(m, single_line=True)}=..." for m in missing)
         raise ItemProblem(f"Not sent: the path still holds "
                           f"{', '.join('{' + visible(m, single_line=True) + '}' for m in missing)}"
-                          f"; give {names}.")
+                          f"; give {names}")
     return filled, tuple(rest)
 
 

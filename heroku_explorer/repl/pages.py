@@ -30,6 +30,7 @@ async def all_pages(session: Session, spec: RequestSpec, options: Options) -> bo
     pages = 0
     plain = replace(options, all_pages=False)
     request: RequestSpec | None = spec
+    warned: set[str] = set()
     while request is not None:
         exchange = await session._transmit(request)
         pages += 1
@@ -40,6 +41,9 @@ async def all_pages(session: Session, spec: RequestSpec, options: Options) -> bo
             return session._show(exchange, plain)
         session.remember(exchange)
         for warning in exchange.warnings:
+            if warning in warned:
+                continue
+            warned.add(warning)
             console.message(paint(f"warning: {visible(warning, single_line=True)}", "yellow",
                                   console.color))
         data = exchange.data
