@@ -403,3 +403,25 @@ async def test_toolbar_says_the_mode(spec: ApiSpec, client: HerokuClient) -> Non
         assert "SANDBOX" in bar and "sandbox.test" not in bar
         engine.session._mode = "LIVE"  # type: ignore[union-attr]
         assert "LIVE sandbox.test" in _toolbar(engine)
+
+
+# -- help covers everything ------------------------------------------------------------
+
+
+def test_help_and_readme_cover_every_command_and_option() -> None:
+    import re
+
+    from heroku_explorer.repl.docs import help_text
+    from heroku_explorer.repl.words import FLAG_OPTIONS, SESSION_COMMANDS, VALUE_OPTIONS
+    from tests.conftest import ROOT
+
+    text = help_text()
+    readme = (ROOT / "README.md").read_text()
+    for command in SESSION_COMMANDS:
+        assert re.search(rf"(?m)^  {re.escape(command)}\s", text), command
+        assert f"`{command}" in readme or f"`history {command}" in readme, command
+    for option in [*VALUE_OPTIONS, *FLAG_OPTIONS]:
+        assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text), option
+        assert f"`{option}" in readme or f"({option}" in readme or f"(`{option}`)" in readme, option
+    for synonym in ("rm", "remove", "destroy"):
+        assert synonym in text and f"`{synonym}`" in readme

@@ -275,12 +275,17 @@ def markdown_text(markdown: str, *, color: bool = False, width: int | None = Non
 
 
 _LANGUAGE = """\
-  <resource> <action> [name=value] [name:=json] [options]
+  <resource> <action> [items] [options]
       app list · app info app=my-app · app create name=demo region=eu
       config-var update app=demo FOO=bar BAZ:=null
-  METHOD /path [name=value] [name:=json] [options]
-      GET /apps/demo · PATCH /apps/demo maintenance:=true
-  options: -H 'Name: value'  --range 'name ..; max=10'  -v  --json  --if-match"""
+  METHOD /path [items] [options]
+      GET /apps/demo · GET /apps/{app_id_or_name} app=demo · PATCH /apps/demo maintenance:=true
+  items: name=value  name:=json  name=@file  name:=@file.json  name==query  Header:value
+  options: -H/--header 'Name: value'  -r/--range 'name ..; max=10'  -v/--verbose  --json
+      --if-match [VALUE]  --if-none-match VALUE  --body '{...}'|@file  --dry-run
+      --all [--max-pages N]  --  (the end of the options)
+  A line ending in \\ goes on on the next; a paste of several lines runs line by line.
+  rm, remove and destroy are delete: the same action, the same confirmation."""
 
 
 def help_text(topic: str | None = None, *, color: bool = False) -> str:
