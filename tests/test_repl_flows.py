@@ -480,3 +480,32 @@ def test_piped_stdout_gets_no_cursor_codes(tmp_path: Path) -> None:
         os.close(master)
     assert b'"name": "eu"' in out
     assert b"\x1b" not in out
+
+
+async def test_history_filters_by_mode_and_completes(spec: ApiSpec,
+                                                     client: HerokuClient) -> None:
+    session, out, _err = make(spec, client)
+    assert await session.run_line("region list")
+    assert await session.run_line("history sandbox")
+    assert "#1" in out.getvalue()
+    out.truncate(0)
+    out.seek(0)
+    assert await session.run_line("history live")
+    assert "#1" not in out.getvalue() and "no matching" in out.getvalue()
+    completer = ReplCompleter(spec, session, session.parser)
+    assert {"show", "send", "export"} <= set(offered(completer, "history "))
+    assert offered(completer, "history export 1 ") == ["curl", "httpie", "python"]
+
+
+async def test_raw_items_query_header_and_all(spec: ApiSpec, client: HerokuClient) -> None:
+    session, out, _err = make(spec, client)
+    assert await session.run_line("GET /apps order==name X-Trace:raw")
+    last = session.last
+    assert last is not None and last.url.endswith("/apps?order=name")
+    assert last.request_header("X-Trace") == "raw"
+    out.truncate(0)
+    out.seek(0)
+    assert await session.run_line("app list --range 'name ..; max=1' --all --max-pages 2")
+    printed = out.getvalue()
+    assert len(json.loads(printed)) == 2
+    assert "stopped after 2 page(s)" in session.console.err.getvalue()  # type: ignore[attr-defined]

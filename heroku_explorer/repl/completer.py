@@ -170,6 +170,14 @@ class ReplCompleter(Completer):
                 yield from _match(self._actions(res), word, start)
         elif head == "overview" and n == 1:
             yield from _match(((s.title, "") for s in self.spec.overview), word, start)
+        elif head == "history" and n == 1:
+            yield from _match((("show", "show entry N again"), ("send", "send entry N again"),
+                               ("export", "entry N as curl, httpie or python"),
+                               ("sandbox", "only sandbox requests"),
+                               ("live", "only live requests")), word, start)
+        elif head == "history" and n == 3 and done[1].text.casefold() == "export":
+            yield from _match(((f, "export format") for f in ("curl", "httpie", "python")),
+                              word, start)
         elif head == "help" and n == 1:
             yield from _match(SESSION_COMMANDS.items(), word, start)
         elif head == "set":

@@ -98,6 +98,9 @@ def _store(session: Session) -> Any:
 
 def records(session: Session, text: str = "") -> list[Record]:
     """The last :data:`_ROWS` requests matching ``text``, oldest first."""
+    if text.upper() in ("SANDBOX", "LIVE"):
+        mode = text.upper()
+        return [r for r in records(session, "") if r.mode == mode]
     store = _store(session)
     if store is None:
         found = [_from_exchange(i, x) for i, x in enumerate(session.recent, 1)]
