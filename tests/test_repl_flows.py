@@ -509,3 +509,12 @@ async def test_raw_items_query_header_and_all(spec: ApiSpec, client: HerokuClien
     printed = out.getvalue()
     assert len(json.loads(printed)) == 2
     assert "stopped after 2 page(s)" in session.console.err.getvalue()  # type: ignore[attr-defined]
+
+
+def test_raw_path_placeholders_are_offered(spec: ApiSpec) -> None:
+    completer = ReplCompleter(spec)
+    choices = offered(completer, "GET /apps/{app_id_or_name}/dynos/{dyno_id_or_name} ")
+    assert choices[:2] == ["app_id_or_name=", "dyno_id_or_name="]
+    given = offered(completer, "GET /apps/{app_id_or_name}/dynos/{dyno_id_or_name} "
+                               "app_id_or_name=x ")
+    assert given == ["dyno_id_or_name="]

@@ -122,6 +122,9 @@ class ReplCompleter(Completer):
         if head.upper() in HTTP_METHODS or head.startswith("/"):
             if len(done) == 1 and head.upper() in HTTP_METHODS:
                 yield from _match(self._paths(), word, start)
+            elif "=" not in word and not word.startswith("-") and not VALUE_OPTIONS.get(
+                    done[-1].text):
+                yield from _match(self._slots(done), word, start)
             else:
                 yield from self._options(done, current, start)
             return
@@ -158,6 +161,16 @@ class ReplCompleter(Completer):
                 if value is not None:
                     path = path.replace("{" + p.name + "}", value)
             yield path, act.id
+
+    def _slots(self, done: list[Token]) -> Iterator[tuple[str, str]]:
+        """The ``{placeholders}`` of a raw path not yet given as ``name=value``."""
+        import re
+
+        path = next((t.text for t in done if t.text.startswith("/")), "")
+        given = {a.name for t in done[1:] if (a := split_assignment(t, parse=False))}
+        for name in dict.fromkeys(re.findall(r"\{([^{}/]+)\}", path)):
+            if name not in given:
+                yield f"{name}=", "fills {" + name + "} in the path"
 
     def _session(self, head: str, done: list[Token], current: Token,
                  start: int) -> Iterator[Completion]:

@@ -52,7 +52,8 @@ def _wrap(text: str | None, indent: str = "  ", width: int = 88) -> str:
     if not text:
         return ""
     return "\n".join(textwrap.fill(_s(p), width, initial_indent=indent,
-                                   subsequent_indent=indent)
+                                   subsequent_indent=indent, break_long_words=False,
+                                   break_on_hyphens=False)
                      for p in text.strip().split("\n\n"))
 
 
@@ -195,7 +196,7 @@ def overview_text(spec: ApiSpec, topic: DocSection | None, *, color: bool = Fals
     if topic is None:
         lines = [paint(_l(spec.title), "bold", color)]
         if spec.description:
-            lines.append(_wrap(spec.description))
+            lines.append(markdown_text(spec.description, color=color))
         lines += ["", "Topics (overview <topic>):"]
         lines += [f"  {paint(_l(s.title), 'cyan', color)}" for s in spec.overview]
         return "\n".join(lines)
