@@ -60,6 +60,63 @@ exit status:
 """
 
 
+CALL_EPILOG = """\
+exit status:
+  0    the API answered 2xx (a body that is not JSON is printed as it came, as
+       HTTPie does), or a command such as doc or --dry-run ran
+  1    the API answered with an error status (4xx, 5xx); its body is on stdout
+  2    the command could not be run: bad words or options, a file that cannot be
+       read, or a request refused before sending (read-only, a removed secret, a
+       destruction on the live API without --yes)
+  3    no answer: network failure or timeout
+  130  interrupted (Ctrl-C); a POST, PATCH, PUT or DELETE may have been carried out
+
+items (as in HTTPie):
+  name=value  name:=json  name=@file  name:=@file.json  name==query  Header:value
+"""
+
+#: The largest body --body @- reads from stdin.
+MAX_STDIN_BODY = 1024 * 1024
+
+
+def _pages(text: str) -> int:
+    """argparse type of --max-pages: a whole number of pages from 1 to 10000."""
+    if not text.isdigit() or not 0 < int(text) <= 10_000:
+        raise argparse.ArgumentTypeError("a number of pages from 1 to 10000")
+    return int(text)
+
+
+def fold_call_options(args: argparse.Namespace) -> None:
+    """The request options of ``call`` given before its words, added to the words
+    in the REPL language (``--if-match=ETAG``...); ``--body @-`` reads stdin now."""
+    extra: list[str] = []
+    if getattr(args, "all", False):
+        extra.append("--all")
+    if getattr(args, "max_pages", None) is not None:
+        extra.append(f"--max-pages={args.max_pages}")
+    if getattr(args, "dry_run", False):
+        extra.append("--dry-run")
+    for option in ("if_match", "if_none_match"):
+        value = getattr(args, option, None)
+        if value is not None:
+            extra.append(f"--{option.replace('_', '-')}={value}")
+    body = getattr(args, "body", None)
+    if body == "@-":
+        data = sys.stdin.buffer.read(MAX_STDIN_BODY + 1) if sys.stdin else b""
+        if len(data) > MAX_STDIN_BODY:
+            raise UsageError(f"--body @-: stdin holds over {MAX_STDIN_BODY // 1024} KiB.")
+        try:
+            body = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("--body @-: stdin is not UTF-8 text.") from None
+    if body is not None:
+        extra.append(f"--body={body}")
+    words = list(getattr(args, "words", []) or [])
+    if words[:1] == ["--"]:
+        words = words[1:]
+    args.words = [*words, *extra]
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose error messages show outside text literally (escaped
     control characters) and never repeat a key given on the command line."""
@@ -188,9 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
     call = sub.add_parser(
         "call",
         help="run one command of the REPL language and exit",
-        description="Run one command, e.g. 'heroku-explorer call app info app=my-app'. "
-        "The body goes to stdout; exit status 0 means a 2xx answer. Options go before "
-        "the command's words. When not LIVE, the mode is said on stderr.",
+        description="Run one command, e.g. 'heroku-explorer call app info app=my-app' "
+        "(the words may also come as one quoted argument). The body goes to stdout "
+        "whatever the status, as HTTPie does; messages and warnings go to stderr. "
+        "Options go before the command's words (after them they are the REPL's: -v, "
+        "--json, -H, --range, ...); `--` ends the options. When not LIVE, the mode is "
+        "said on stderr.",
+        epilog=CALL_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_options(call, _GROUPS["call"], sub=True)
     call.add_argument("-v", "--verbose", action="store_true", help="status and headers on stderr")
@@ -198,6 +260,19 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--yes", action="store_true",
                       help="send a destructive request (such as a DELETE) on the live API "
                       "without asking")
+    g = call.add_argument_group("request")
+    g.add_argument("--all", action="store_true",
+                   help="follow Next-Range from page to page and print one JSON array")
+    g.add_argument("--max-pages", metavar="N", type=_pages, default=None,
+                   help="the page budget of --all (default 20)")
+    g.add_argument("--dry-run", action="store_true",
+                   help="show the request and its curl command; send nothing")
+    g.add_argument("--if-match", metavar="ETAG", default=None,
+                   help='send If-Match: ETAG (e.g. \'"0123abcd"\' or *)')
+    g.add_argument("--if-none-match", metavar="ETAG", default=None,
+                   help="send If-None-Match: ETAG (a 304 says unchanged)")
+    g.add_argument("--body", metavar="JSON", default=None,
+                   help="the whole JSON body: inline, @FILE, or @- to read it from stdin")
     call.add_argument("words", nargs=argparse.REMAINDER, help="the command")
 
     sb = sub.add_parser(
@@ -448,6 +523,8 @@ def _main(argv: list[str]) -> int:
                          "sandbox --help`).")
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if command == "call":
+        fold_call_options(args)
     if command == "schema":
         return _cmd_schema(args)
     if command == "tui" and not _has_terminal():

@@ -51,6 +51,7 @@ __all__ = [
     "Drafts",
     "describe_error",
     "destruction",
+    "host_mode",
     "large_body_note",
     "needs_confirmation",
     "needs_second_factor",
@@ -217,6 +218,23 @@ def needs_confirmation(mode: Mode | str, action: Action | None,
     return destruction(action, spec)
 
 
+def resend_confirmation(mode: Mode | str, action: Action | None,
+                        spec: RequestSpec) -> Destruction | None:
+    """What to confirm before sending ``spec`` once more (``again``, history's send
+    again): a destruction as always, and on the live API any request that changes
+    data (a second POST creates a second thing); the target to type is the method."""
+    if mode != "LIVE":
+        return None
+    found = destruction(action, spec)
+    if found is not None or spec.method.upper() in SAFE_METHODS:
+        return found
+    method = spec.method.upper()
+    title = f" ({action.title})" if action is not None else ""
+    what = "sends a request that changes data once more"
+    return Destruction(what, method,
+                       visible(f"{method} {spec.target}{title} {what}.", single_line=True))
+
+
 # -- the second factor ----------------------------------------------------------------
 
 
@@ -336,3 +354,14 @@ class Drafts:
     def __len__(self) -> int:
         return len(self._drafts)
 
+
+#: Host names no real API answers (RFC 2606/6761): only an in-process sandbox does.
+_RESERVED_SUFFIXES = (".invalid", ".test", ".example")
+
+
+def host_mode(host: str) -> Literal["SANDBOX", "LIVE"]:
+    """``SANDBOX`` for the reserved names only an in-process sandbox answers
+    (``sandbox.invalid``), else ``LIVE``: the mode an exchange with ``host`` was made in."""
+    host = host.lower().rstrip(".")
+    reserved = host.endswith(_RESERVED_SUFFIXES) or host in ("invalid", "test", "example")
+    return "SANDBOX" if reserved else "LIVE"

@@ -134,8 +134,8 @@ async def test_big_body_is_a_note_not_50_mb_of_output(spec: ApiSpec, faults: Fau
 
 
 @pytest.mark.parametrize(("line", "note"), [
-    ("GET /invalid-json/apps", "non json content"),
-    ("GET /invalid-utf8/apps", "invalid utf8 content"),
+    ("GET /invalid-json/apps", "not valid JSON"),
+    ("GET /invalid-utf8/apps", "not valid UTF-8"),
 ])
 async def test_bad_bodies_are_described(session: tuple[Session, io.StringIO, io.StringIO],
                                         line: str, note: str) -> None:

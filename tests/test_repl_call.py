@@ -55,8 +55,9 @@ async def test_json_is_compact(spec: ApiSpec, client: HerokuClient) -> None:
 
 
 async def test_http_error_is_non_zero(spec: ApiSpec, client: HerokuClient) -> None:
+    """The error body goes to stdout whatever the status, as HTTPie prints it."""
     code, out, err = await call(spec, client, "app", "info", "app=no-such-app")
-    assert code == EXIT_HTTP_ERROR and out == ""
+    assert code == EXIT_HTTP_ERROR and json.loads(out)["id"] == "not_found"
     assert err.count("\n") == 1 and "404 not_found" in err and "Request-Id" in err
 
 

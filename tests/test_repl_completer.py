@@ -145,9 +145,9 @@ def test_map_body_offers_a_key_placeholder(completer: ReplCompleter) -> None:
 def test_options_and_their_values(completer: ReplCompleter) -> None:
     opts = texts(complete(completer, "app list -"))
     assert {"-H", "--range", "-v", "--json", "--if-match"} <= set(opts)
-    assert "If-Match: " in texts(complete(completer, "app list -H "))
+    assert "'If-Match: *'" in texts(complete(completer, "app list -H "))
     ranges = texts(complete(completer, "app list --range "))
-    assert ranges and all(r.endswith("..; max=10") for r in ranges)
+    assert ranges and all(r.startswith("'") and r.endswith("..; max=10'") for r in ranges)
 
 
 def test_session_command_arguments(completer: ReplCompleter) -> None:

@@ -31,7 +31,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Union
+from typing import IO, TYPE_CHECKING, TextIO, Union
 
 from heroku_explorer.repl.history import default_history_path, open_history
 
@@ -245,6 +245,8 @@ async def run_repl(
     comes from; ``on_switch`` gives the client factory for ``schema use``.
     """
     interactive = input is not None or _isatty(sys.stdin)
+    if interactive and output is None and stdout is None:
+        output, stdout = _terminal_streams(sys.stdout, sys.stderr)
     async with contextlib.AsyncExitStack() as stack:
         engine = _Engine(spec, client, stack, stdout, stderr, interactive=interactive,
                          yes=yes, mode=mode, schema_update=schema_update,
@@ -257,6 +259,18 @@ async def run_repl(
             await engine.stop()
 
 
+def _terminal_streams(stdout: TextIO, stderr: TextIO) -> tuple[Output | None, IO[str] | None]:
+    """Where the prompt is drawn and where results go. With stdout a pipe (``repl |
+    tee log``) and stderr the terminal, the prompt is drawn on stderr and results
+    go to stdout as plain text, with no cursor codes; otherwise both are the
+    terminal (``None, None``)."""
+    if _isatty(stdout) or not _isatty(stderr):
+        return None, None
+    from prompt_toolkit.output import create_output
+
+    return create_output(stdout=stderr), stdout
+
+
 def _isatty(stream: IO[str] | None) -> bool:
     try:
         return bool(stream is not None and stream.isatty())
@@ -265,11 +279,10 @@ def _isatty(stream: IO[str] | None) -> bool:
 
 
 async def _run_script(session: Session, lines: Iterable[str]) -> int:
+    from heroku_explorer.repl.lines import logical_lines
+
     failed = False
-    for raw in lines:
-        line = raw.rstrip("\r\n")
-        if not line.strip():
-            continue
+    for line in logical_lines(lines):
         try:
             ok = await _guarded(session, line)
         except BrokenPipeError:
@@ -338,6 +351,7 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
     from prompt_toolkit.patch_stdout import patch_stdout
 
     from heroku_explorer.repl.lexer import prompt_lexer
+    from heroku_explorer.repl.lines import continues, logical_lines
 
     history = open_history(history_path, engine.secrets())
     nothing = DummyCompleter()
@@ -358,6 +372,9 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
         while engine.session is None or not engine.session.exiting:
             try:
                 line = await prompt.prompt_async(pre_run=engine.start)
+                while continues(line.splitlines()[-1] if line.strip() else ""):
+                    # A trailing backslash continues the command on the next line.
+                    line += "\n" + await prompt.prompt_async(message="... ")
             except KeyboardInterrupt:
                 continue
             except EOFError:
@@ -377,11 +394,15 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
                 session.ask_code = _code_asker(input, output)
             if session.confirm is None:
                 session.confirm = _confirmer(input, output)
-            try:
-                await _cancellable(session, line)
-            except BrokenPipeError:
-                _closed(session)
-                return 1
+            # A paste of several lines runs them one by one, in order.
+            for one in logical_lines([line]):
+                try:
+                    await _cancellable(session, one)
+                except BrokenPipeError:
+                    _closed(session)
+                    return 1
+                if session.exiting or session.unconfirmed is not None:
+                    break
     return 0
 
 
@@ -438,7 +459,9 @@ def _toolbar(engine: _Engine) -> str:
     if client is not None:
         if client.ratelimit_remaining is not None:
             parts.insert(0, f"RateLimit-Remaining {client.ratelimit_remaining}")
-        parts.insert(0, str(client.base_url.host))
+        # As the explorer says it: SANDBOX, or LIVE and the host requests go to.
+        mode = session.mode
+        parts.insert(0, "SANDBOX" if mode == "SANDBOX" else f"LIVE {client.base_url.host}")
     if session.last is not None:
         parts.insert(0, f"last: {session.last.summary}")
     # The reason phrase, the host: words a server or a person chose, shown inert.

@@ -44,6 +44,8 @@ class Value:
     subpath: tuple[str, ...] = ()
     """Nested field inside ``param``: ``plan:name=x`` is ``plan`` + ``("name",)``."""
     start: int = 0
+    file: bool = False
+    """``name=@path`` (text) or ``name:=@path`` (JSON): read from the file when sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,20 @@ class Options:
     """``--json``: print the body as compact JSON, no colour."""
     if_match: bool = False
     """``--if-match``: send the last response's ETag as ``If-Match``."""
+    if_match_value: str | None = None
+    """``--if-match VALUE`` (a quoted ETag, ``W/"..."`` or ``*``) or ``--if-match=VALUE``."""
+    if_none_match: str | None = None
+    """``--if-none-match VALUE``."""
+    dry_run: bool = False
+    """``--dry-run``: show the request and its curl; send nothing."""
+    all_pages: bool = False
+    """``--all``: follow Next-Range and print one JSON array (``call``)."""
+    max_pages: int | None = None
+    """``--max-pages N``: the page budget of ``--all``."""
+    body: str | None = None
+    """``--body``: the whole JSON body as typed, or ``@path`` to read it from a file."""
+    query: tuple[tuple[str, str], ...] = ()
+    """``name==value`` items: added to the query string."""
 
 
 def split_assignment(tok: Token, *, parse: bool = True) -> Value | None:
@@ -70,6 +86,8 @@ def split_assignment(tok: Token, *, parse: bool = True) -> Value | None:
     is_json = text[eq - 1] == ":" and eq > 1
     name = text[: eq - 1] if is_json else text[:eq]
     raw = text[eq + 1 :]
+    if raw.startswith("@") and len(raw) > 1:
+        return Value(name, raw[1:], is_json, None, None, (), tok.start, file=True)
     if not is_json or not parse:
         return Value(name, raw, is_json, raw, None, (), tok.start)
     offset = tok.start + (0 if tok.quoted else eq + 1)
@@ -98,6 +116,7 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
     headers: list[tuple[str, str]] = []
     rng: RangeSpec | None = None
     flags: set[str] = set()
+    given: dict[str, str] = {}
     rest: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -110,6 +129,16 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
         name, eq, inline = text.partition("=")
         if not eq and text.startswith("-H") and len(text) > 2:
             name, eq, inline = "-H", "=", text[2:]
+        if text == "--":
+            rest.extend(tokens[i:])
+            break
+        if name == "--if-match" and eq:
+            given["--if-match"] = inline
+            continue
+        if name == "--if-match" and i < len(tokens) and _is_etag(tokens[i]):
+            given["--if-match"] = tokens[i].text
+            i += 1
+            continue
         if name in FLAG_OPTIONS and not eq:
             flags.add(FLAG_OPTIONS[name])
             continue
@@ -124,20 +153,47 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
             arg, where = tokens[i].text, tokens[i]
             i += 1
         else:
-            hint = "'Name: value'" if canonical == "--header" else "'name ..; max=10'"
-            raise ParseError(f"{name} needs a value: {name} {hint}", len(line))
-        if canonical == "--header":
+            raise ParseError(f"{name} needs a value: {name} {_HINTS[canonical]}", len(line))
+        if canonical == "--max-pages":
+            if not arg.isdigit() or not 0 < int(arg) <= 10_000:
+                raise ParseError("--max-pages takes a number of pages from 1 to 10000",
+                                 where.start, end=where.end)
+            given[canonical] = arg
+        elif canonical in ("--if-none-match", "--body"):
+            if canonical == "--if-none-match" and any(ch in arg for ch in "\r\n\x00"):
+                raise ParseError("an ETag cannot contain line breaks", where.start,
+                                 end=where.end)
+            given[canonical] = arg
+        elif canonical == "--header":
             headers.append(parse_header(arg, where))
         else:
             try:
                 rng = parse_range(arg)
             except RangeSyntaxError as exc:
                 raise ParseError(f"bad range: {exc}", where.start, end=where.end) from None
+    body = given.get("--body")
+    if body is not None and not body.startswith("@"):
+        parse_json(body, 0, "--body")  # checked now: the mistake is shown where typed
+    pages = given.get("--max-pages")
     options = Options(
         headers=tuple(headers), range=rng, verbose="--verbose" in flags,
         raw_json="--json" in flags, if_match="--if-match" in flags,
+        if_match_value=given.get("--if-match"), if_none_match=given.get("--if-none-match"),
+        dry_run="--dry-run" in flags, all_pages="--all" in flags,
+        max_pages=int(pages) if pages else None, body=body,
     )
     return options, rest
+
+
+_HINTS = {"--header": "'Name: value'", "--range": "'name ..; max=10'",
+          "--if-none-match": "'\"etag\"'", "--body": "'{\"name\": \"x\"}' (or @file)",
+          "--max-pages": "20"}
+
+
+def _is_etag(tok: Token) -> bool:
+    """The word after ``--if-match`` is its value when it looks like an ETag."""
+    text = tok.text
+    return text == "*" or text.startswith(('"', 'W/"'))
 
 
 def parse_header(text: str, tok: Token) -> tuple[str, str]:

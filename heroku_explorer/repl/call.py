@@ -1,10 +1,12 @@
 """``heroku-explorer call WORDS...``: one command of the REPL language, then exit.
 
-The body goes to stdout (pretty and coloured on a terminal, compact JSON with
-``--json``); with ``-v`` the status line and key headers go to stderr. Messages
-always go to stderr. Exit status::
+The body goes to stdout whatever the status, as HTTPie does (pretty and coloured
+on a terminal, compact JSON with ``--json``; a body that is not JSON as it came);
+with ``-v`` the status line and key headers go to stderr. Messages, warnings and
+the hint that a list has more pages (``--all``, or the ``Next-Range``) always go to
+stderr. Exit status (also in ``call --help``)::
 
-    0  the API answered 2xx (or a session command such as doc ran)
+    0  the API answered 2xx (or a session command such as doc, or --dry-run, ran)
     1  the API answered with an error status (4xx, 5xx)
     2  the command could not be run: a parse or validation error, or a request
        refused before sending (read-only, a removed secret, a destruction on the
@@ -29,12 +31,15 @@ from heroku_explorer.repl.commands import Call, Empty, Next, Raw, Revalidate
 from heroku_explorer.repl.render import Console, quiet_closed, use_color
 from heroku_explorer.repl.stream import StdoutSink
 from heroku_explorer.repl.tokens import ParseError
+from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import ApiSpec
 
 if TYPE_CHECKING:
     from heroku_explorer.client.client import HerokuClient
+    from heroku_explorer.client.response import Exchange
 
-__all__ = ["EXIT_HTTP_ERROR", "EXIT_NO_ANSWER", "EXIT_OK", "EXIT_USAGE", "run_call"]
+__all__ = ["EXIT_HTTP_ERROR", "EXIT_NO_ANSWER", "EXIT_OK", "EXIT_USAGE", "command_line",
+           "run_call"]
 
 EXIT_OK = 0
 EXIT_HTTP_ERROR = 1
@@ -68,7 +73,9 @@ async def run_call(
     session = Session(spec, client, console, always_status=False, yes=yes, mode=mode)
     # A body over the display cap goes to stdout whole as it arrives (like curl).
     session.stream_to = lambda: StdoutSink(out, client.display_cap, terminal=_isatty(out))
-    line = shlex.join(argv_words)
+    session.error_body = True
+    session.more_hint = _more_hint
+    line = command_line(argv_words)
     try:
         command = session.parser.parse(line)
     except ParseError as exc:
@@ -99,6 +106,24 @@ async def run_call(
     if exchange.status is None:
         return EXIT_NO_ANSWER
     return EXIT_OK if 200 <= exchange.status < 300 else EXIT_HTTP_ERROR
+
+
+def command_line(words: Sequence[str]) -> str:
+    """The words of ``call`` as one REPL line. A first word holding spaces is the
+    whole command given as one argument (``call 'app info app=x'``), split as the
+    REPL splits it; a leading ``--`` is dropped."""
+    words = list(words)
+    if words[:1] == ["--"]:
+        words = words[1:]
+    if words and any(ch.isspace() for ch in words[0]):
+        return " ".join([words[0], shlex.join(words[1:])]).strip()
+    return shlex.join(words)
+
+
+def _more_hint(exchange: Exchange) -> str:
+    nxt = visible(exchange.next_range or "", single_line=True)
+    return (f"more: this is one page; --all fetches every page, or --range '{nxt}' the "
+            "next one")
 
 
 def _isatty(stream: IO[str]) -> bool:

@@ -17,7 +17,7 @@ names, the names that were probably meant::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from heroku_explorer.repl.arguments import (
@@ -45,6 +45,7 @@ __all__ = [
     "HTTP_METHODS",
     "SESSION_COMMANDS",
     "VALUE_OPTIONS",
+    "Again",
     "Call",
     "Command",
     "Doc",
@@ -64,6 +65,7 @@ __all__ = [
     "SchemaCommand",
     "SetDefaults",
     "Show",
+    "Source",
     "UnsetDefaults",
     "Value",
     "parse_header",
@@ -113,6 +115,24 @@ class Export:
 @dataclass(frozen=True, slots=True)
 class History:
     filter: str = ""
+    verb: Literal["", "show", "send", "export"] = ""
+    """``history show N``, ``history send N``, ``history export N FORMAT``."""
+    number: int = 0
+    format: Literal["curl", "httpie", "python"] = "curl"
+
+
+@dataclass(frozen=True, slots=True)
+class Again:
+    """``again``: the last request once more, through the same policy."""
+
+    options: Options = field(default_factory=Options)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """``source FILE``: run the lines of a file."""
+
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +158,8 @@ class SetDefaults:
 
     values: tuple[tuple[str, str, str], ...] = ()
     """(group, name as typed, value)."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """``set -H 'Name: value'``: sent with every request of the session."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +167,8 @@ class UnsetDefaults:
     """``unset``; no groups means "forget them all"."""
 
     groups: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    """``unset -H Name``: session headers to forget."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +196,7 @@ class Empty:
 
 Command = (
     Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
-    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty
+    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again | Source
 )
 
 
@@ -243,7 +267,13 @@ class Parser:
         values: list[Value] = []
         positional: list[Token] = []
         options, rest = parse_options(tokens, line)
+        headers: list[tuple[str, str]] = []
+        query: list[tuple[str, str]] = []
         for tok in rest:
+            item = self._item(action, tok)
+            if item is not None:
+                (query if item[0] == "==" else headers).append(item[1:])
+                continue
             value = split_assignment(tok)
             if value is None:
                 if action is None:
@@ -260,7 +290,29 @@ class Parser:
             values.append(value)
         if positional and action is not None:
             values.extend(self._positional(action, values, positional))
+        if headers or query:
+            options = replace(options, headers=(*options.headers, *headers),
+                              query=(*options.query, *query))
         return tuple(values), options
+
+    def _item(self, action: Action | None, tok: Token) -> tuple[str, str, str] | None:
+        """HTTPie's ``name==value`` (a query item) and ``Header:value`` (a header),
+        as ``("==", name, value)`` / ``(":", name, value)``; ``None`` for the rest.
+        ``plan:name=x`` stays a nested body field when ``plan`` is a parameter."""
+        text = tok.text
+        eq = text.find("=")
+        if eq > 0 and text[eq:eq + 2] == "==" and text[eq - 1] != ":":
+            return "==", text[:eq], text[eq + 2:]
+        match = _HEADER_ITEM.match(text)
+        if match is None or text.startswith("-"):
+            return None
+        name = match.group(1)
+        if action is not None and (self.vocab.param(action, name) is not None
+                                   or (action.body is not None
+                                   and action.body.map_values is not None and "=" in text)):
+            return None
+        header = parse_header(text, tok)
+        return ":", header[0], header[1]
 
     def _bind(self, action: Action, value: Value, tok: Token) -> Value:
         param = self.vocab.param(action, value.name)
@@ -272,8 +324,7 @@ class Parser:
                 if parent is not None and parent.location == "body":
                     param, subpath = parent, tuple(re.split(r"[:.]", rest))
         if param is not None:
-            return Value(param.name, value.text, value.is_json, value.data, param, subpath,
-                         value.start)
+            return replace(value, name=param.name, param=param, subpath=subpath)
         if action.body is not None and action.body.map_values is not None:
             return value
         names = self.vocab.param_names(action)
@@ -313,6 +364,10 @@ class Parser:
             raise ParseError("a path cannot contain spaces", tokens[0].start, end=tokens[0].end)
         values, options = self._arguments(None, tokens[1:], line)
         return Raw(method, path, values, options)
+
+
+#: ``Name:value`` with no ``=`` before the colon and no ``:=`` (a JSON value).
+_HEADER_ITEM = re.compile(r"^([!#$%&'*+.^_`|~0-9A-Za-z-]+):(?!=)")
 
 
 def _split_nested(name: str) -> tuple[str, str, str]:

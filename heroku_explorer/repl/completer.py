@@ -43,8 +43,9 @@ _OPTION_HELP = {
 class CompletionState(Protocol):
     """What a session tells the completer: values seen so far and the defaults."""
 
-    def seen(self, resource_key: str) -> Sequence[str]:
-        """Names and ids of ``resource_key`` instances seen in responses, newest first."""
+    def seen(self, resource_key: str, parent: str | None = None) -> Sequence[str]:
+        """Names and ids of ``resource_key`` instances seen in responses, newest
+        first; with ``parent``, those listed under it (the dynos of that app)."""
         ...
 
     @property
@@ -121,6 +122,9 @@ class ReplCompleter(Completer):
         if head.upper() in HTTP_METHODS or head.startswith("/"):
             if len(done) == 1 and head.upper() in HTTP_METHODS:
                 yield from _match(self._paths(), word, start)
+            elif "=" not in word and not word.startswith("-") and not VALUE_OPTIONS.get(
+                    done[-1].text):
+                yield from _match(self._slots(done), word, start)
             else:
                 yield from self._options(done, current, start)
             return
@@ -158,6 +162,16 @@ class ReplCompleter(Completer):
                     path = path.replace("{" + p.name + "}", value)
             yield path, act.id
 
+    def _slots(self, done: list[Token]) -> Iterator[tuple[str, str]]:
+        """The ``{placeholders}`` of a raw path not yet given as ``name=value``."""
+        import re
+
+        path = next((t.text for t in done if t.text.startswith("/")), "")
+        given = {a.name for t in done[1:] if (a := split_assignment(t, parse=False))}
+        for name in dict.fromkeys(re.findall(r"\{([^{}/]+)\}", path)):
+            if name not in given:
+                yield f"{name}=", "fills {" + name + "} in the path"
+
     def _session(self, head: str, done: list[Token], current: Token,
                  start: int) -> Iterator[Completion]:
         word, n = current.text, len(done)
@@ -169,6 +183,14 @@ class ReplCompleter(Completer):
                 yield from _match(self._actions(res), word, start)
         elif head == "overview" and n == 1:
             yield from _match(((s.title, "") for s in self.spec.overview), word, start)
+        elif head == "history" and n == 1:
+            yield from _match((("show", "show entry N again"), ("send", "send entry N again"),
+                               ("export", "entry N as curl, httpie or python"),
+                               ("sandbox", "only sandbox requests"),
+                               ("live", "only live requests")), word, start)
+        elif head == "history" and n == 3 and done[1].text.casefold() == "export":
+            yield from _match(((f, "export format") for f in ("curl", "httpie", "python")),
+                              word, start)
         elif head == "help" and n == 1:
             yield from _match(SESSION_COMMANDS.items(), word, start)
         elif head == "set":
@@ -198,7 +220,8 @@ class ReplCompleter(Completer):
     def _options(self, done: list[Token], current: Token, start: int) -> Iterator[Completion]:
         previous = done[-1].text if done else ""
         if VALUE_OPTIONS.get(previous) == "--header":
-            yield from _match(((f"{h}: ", "header") for h in _HEADERS), current.text, start)
+            yield from _match(((_quoted(f"{h}: {_HEADER_VALUES.get(h, '')}".rstrip()), "header")
+                               for h in _HEADERS), current.text, start)
         elif current.text.startswith("-"):
             names = dict.fromkeys([*VALUE_OPTIONS, *FLAG_OPTIONS])
             yield from _match(
@@ -212,7 +235,7 @@ class ReplCompleter(Completer):
         previous = done[-1].text if done else ""
         if VALUE_OPTIONS.get(previous) == "--range":
             fields = action.sort_fields or ("id",)
-            yield from _match(((f"{f} ..; max=10", "sort field") for f in fields),
+            yield from _match(((_quoted(f"{f} ..; max=10"), "sort field") for f in fields),
                               current.text, start)
             return
         if current.text.startswith("-") or VALUE_OPTIONS.get(previous):
@@ -224,7 +247,9 @@ class ReplCompleter(Completer):
             if param is not None:
                 eq = current.text.index("=")
                 offset = start + eq + 1
-                yield from _match(self._values(param, json=value.is_json), value.text, offset)
+                parent = self._parent(action, param, done)
+                yield from _match(self._values(param, json=value.is_json, parent=parent),
+                                  value.text, offset)
             return
         given = set()
         for tok in done:
@@ -250,7 +275,29 @@ class ReplCompleter(Completer):
         if action.body is not None and action.body.map_values is not None:
             yield "KEY=", "any key: KEY=value, KEY:=null to delete"
 
-    def _values(self, param: Param, *, json: bool) -> Iterator[tuple[str, str]]:
+    def _parent(self, action: Action, param: Param, done: list[Token]) -> str | None:
+        """The value of the first path parameter on the line (or its default) when
+        ``param`` is a later one: what the seen values are scoped to."""
+        slots = action.path_params
+        if not slots or param.location != "path" or param.name == slots[0].name:
+            return None
+        first = slots[0]
+        positional: list[str] = []
+        for tok in done:
+            if tok.text.startswith("-"):
+                continue
+            assigned = split_assignment(tok, parse=False)
+            if assigned is None:
+                positional.append(tok.text)
+            elif (p := self.vocab.param(action, assigned.name)) is not None and (
+                    p.name == first.name):
+                return assigned.text
+        if positional:
+            return positional[0]
+        return self.state.defaults.get(default_group(first)) if self.state else None
+
+    def _values(self, param: Param, *, json: bool,
+                parent: str | None = None) -> Iterator[tuple[str, str]]:
         doc = param.doc
         if doc.enum is not None:
             for item in doc.enum:
@@ -263,7 +310,7 @@ class ReplCompleter(Completer):
             yield "null", "null"
         group = default_group(param) if param.location == "path" else param.identifies
         if group:
-            for seen in self._seen(group):
+            for seen in self._seen(group, parent):
                 yield (_json(seen) if json else seen), f"seen {group}"
         for node in (doc, *doc.alternatives):
             if node.has_example and node.example is not None and not isinstance(
@@ -272,14 +319,27 @@ class ReplCompleter(Completer):
                 text = node.example
                 yield (_json(text) if json or not isinstance(text, str) else text), "example"
 
-    def _seen(self, group: str) -> list[str]:
+    def _seen(self, group: str, parent: str | None = None) -> list[str]:
         if self.state is None:
             return []
-        values = list(self.state.seen(group))
+        values = list(self.state.seen(group, parent) if parent else self.state.seen(group))
         default = self.state.defaults.get(group)
         if default is not None and default not in values:
             values.insert(0, default)
         return values
+
+
+#: A value to start from for the headers offered after ``-H``.
+_HEADER_VALUES = {H.IF_MATCH: "*", H.IF_NONE_MATCH: "*", H.RANGE: "id ..; max=10",
+                  H.ACCEPT: "application/vnd.heroku+json; version=3"}
+
+
+def _quoted(text: str) -> str:
+    """``text`` as one word of the command line: single-quoted when it holds spaces
+    or quotes, so that Enter runs what was completed."""
+    if not any(ch in text for ch in " \t\"'\\;#"):
+        return text
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def _json(value: object) -> str:

@@ -12,6 +12,7 @@ only this module's own colours reach the terminal.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -51,7 +52,8 @@ def _wrap(text: str | None, indent: str = "  ", width: int = 88) -> str:
     if not text:
         return ""
     return "\n".join(textwrap.fill(_s(p), width, initial_indent=indent,
-                                   subsequent_indent=indent)
+                                   subsequent_indent=indent, break_long_words=False,
+                                   break_on_hyphens=False)
                      for p in text.strip().split("\n\n"))
 
 
@@ -108,12 +110,25 @@ def _param_line(p: Param, color: bool) -> str:
     if p.doc.description:
         parts.append(_wrap(p.doc.description, "      "))
     if p.doc.enum is not None:
-        parts.append("      one of: " + _l(", ".join(str(v) for v in p.doc.enum)))
-    examples = dict.fromkeys(str(n.example) for n in (p.doc, *p.doc.alternatives)
+        parts.append("      one of: " + _l(", ".join(_word(v) for v in p.doc.enum)))
+    examples = dict.fromkeys(_word(n.example) for n in (p.doc, *p.doc.alternatives)
                              if n.has_example and n.example is not None)
     if examples:
         parts.append("      e.g. " + _l(", ".join(examples)))
     return "\n".join(parts)
+
+
+def _word(value: object) -> str:
+    """A value as it is typed: text as itself, anything else as JSON (``false``,
+    ``null``, ``3``), never a Python repr."""
+    import json
+
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def action_doc(action: Action, *, color: bool = False) -> str:
@@ -181,20 +196,97 @@ def overview_text(spec: ApiSpec, topic: DocSection | None, *, color: bool = Fals
     if topic is None:
         lines = [paint(_l(spec.title), "bold", color)]
         if spec.description:
-            lines.append(_wrap(spec.description))
+            lines.append(markdown_text(spec.description, color=color))
         lines += ["", "Topics (overview <topic>):"]
         lines += [f"  {paint(_l(s.title), 'cyan', color)}" for s in spec.overview]
         return "\n".join(lines)
-    return f"{paint(_l(topic.title), 'bold', color)}\n\n{_s(topic.markdown.strip())}"
+    body = markdown_text(topic.markdown, color=color)
+    return f"{paint(_l(topic.title), 'bold', color)}\n\n{body}"
+
+
+def _width() -> int:
+    import shutil
+
+    return max(40, min(100, shutil.get_terminal_size((88, 24)).columns - 2))
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
+_CODE = re.compile(r"`([^`]+)`")
+_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
+
+
+def _inline(text: str) -> str:
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2)
+                     else f"{m.group(1)} ({m.group(2)})", text)
+    text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+    return _CODE.sub(lambda m: m.group(1), text)
+
+
+def markdown_text(markdown: str, *, color: bool = False, width: int | None = None) -> str:
+    """Markdown from a schema for a terminal: paragraphs and list items wrapped at
+    words to the terminal's width, headings bold, emphasis and code marks and link
+    syntax removed (the address kept), code blocks as they are; shown inert."""
+    width = width or _width()
+    out: list[str] = []
+    paragraph: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        first = paragraph[0]
+        item = _ITEM.match(first)
+        joined = " ".join(part.strip() for part in paragraph)
+        if item is not None:
+            lead = item.group(1) + item.group(2) + " "
+            body = _inline(_s(_ITEM.sub("", joined, count=1)))
+            out.append(textwrap.fill(body, width, initial_indent=lead,
+                                     subsequent_indent=" " * len(lead),
+                                     break_long_words=False, break_on_hyphens=False))
+        else:
+            out.append(textwrap.fill(_inline(_s(joined)), width, break_long_words=False,
+                                     break_on_hyphens=False))
+        paragraph.clear()
+
+    for line in markdown.strip().splitlines():
+        if line.strip().startswith("```"):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            flush()
+            out.append(_s(line.rstrip()))
+            continue
+        if not line.strip():
+            flush()
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading is not None:
+            flush()
+            out.append(paint(_inline(_l(heading.group(1).strip())), "bold", color))
+            continue
+        if _ITEM.match(line):
+            flush()
+        paragraph.append(line)
+    flush()
+    return "\n".join(out).strip("\n")
 
 
 _LANGUAGE = """\
-  <resource> <action> [name=value] [name:=json] [options]
+  <resource> <action> [items] [options]
       app list · app info app=my-app · app create name=demo region=eu
       config-var update app=demo FOO=bar BAZ:=null
-  METHOD /path [name=value] [name:=json] [options]
-      GET /apps/demo · PATCH /apps/demo maintenance:=true
-  options: -H 'Name: value'  --range 'name ..; max=10'  -v  --json  --if-match"""
+  METHOD /path [items] [options]
+      GET /apps/demo · GET /apps/{app_id_or_name} app=demo · PATCH /apps/demo maintenance:=true
+  items: name=value  name:=json  name=@file  name:=@file.json  name==query  Header:value
+  options: -H/--header 'Name: value'  -r/--range 'name ..; max=10'  -v/--verbose  --json
+      --if-match [VALUE]  --if-none-match VALUE  --body '{...}'|@file  --dry-run
+      --all [--max-pages N]  --  (the end of the options)
+  A line ending in \\ goes on on the next; a paste of several lines runs line by line.
+  rm, remove and destroy are delete: the same action, the same confirmation."""
 
 
 def help_text(topic: str | None = None, *, color: bool = False) -> str:

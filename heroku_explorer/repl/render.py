@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Console",
     "body_text",
+    "cells",
     "error_text",
     "format_json",
     "headers_text",
@@ -165,7 +166,19 @@ def body_text(exchange: Exchange, *, color: bool, raw: bool = False,
         where = f"; the whole body is in {file}" if file else ""
         return paint(f"(a {exchange.size:,}-byte body, too large to print{where})", "dim",
                      color)
-    return paint(f"({exchange.size:,} bytes of {state.replace('-', ' ')} content)", "dim", color)
+    # Not JSON though it said so, or not UTF-8: the text itself, literal and bounded.
+    text = exchange.text()
+    if not terminal:
+        return text
+    note = "not valid JSON" if state == "non-json" else "not valid UTF-8"
+    shown = visible(text[:SHOWN_CHARS])
+    cut = (f"; the first {SHOWN_CHARS:,} characters are shown ('body' after --json, or "
+           "call piped, gives it whole)" if len(text) > SHOWN_CHARS else "")
+    return f"{shown}\n" + paint(f"({exchange.size:,} bytes, {note}{cut})", "dim", color)
+
+
+#: Characters of a body that is not JSON shown on a terminal.
+SHOWN_CHARS = 4000
 
 
 def _status_colour(status: int | None) -> str:
@@ -176,7 +189,7 @@ def _status_colour(status: int | None) -> str:
     return "green"
 
 
-def status_line(exchange: Exchange, *, color: bool) -> str:
+def status_line(exchange: Exchange, *, color: bool, more: str = "more: type 'next'") -> str:
     """``200 OK · 41 ms · RateLimit-Remaining 4499 · Request-Id ...``; the reason
     phrase and the Request-Id are the server's words, shown inert."""
     if exchange.status is None:
@@ -193,7 +206,7 @@ def status_line(exchange: Exchange, *, color: bool) -> str:
     if exchange.request_id:
         parts.append(f"Request-Id {visible(exchange.request_id, single_line=True)}")
     if exchange.next_range:
-        parts.append(paint("more: type 'next'", "cyan", color))
+        parts.append(paint(more, "cyan", color))
     sep = paint(" · ", "dim", color)
     return sep.join(parts)
 
@@ -236,4 +249,12 @@ def _caret(exc: ParseError, line: str) -> str:
     before = visible(line[:start], single_line=True)
     marked = visible(line[start:end], single_line=True)
     return (f"{visible(line, single_line=True)}\n"
-            f"{' ' * len(before)}^{'~' * (max(1, len(marked)) - 1)}")
+            f"{' ' * cells(before)}^{'~' * (max(1, cells(marked)) - 1)}")
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` takes: a wide character (CJK, most emoji) two, a
+    combining mark none."""
+    from prompt_toolkit.utils import get_cwidth
+
+    return sum(max(0, get_cwidth(ch)) for ch in text)

@@ -10,20 +10,22 @@ shared :class:`~heroku_explorer.client.client.HerokuClient` and prints through a
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus, urlencode, urlsplit
+from urllib.parse import unquote, unquote_plus, urlencode, urlsplit
 
+import heroku_explorer.repl.compose as compose
 import heroku_explorer.repl.docs as docs
 from heroku_explorer.errors import ExplorerError, ReadOnlyRefused, ValidationError
 from heroku_explorer.policy import (
     SAFE_METHODS,
     Destruction,
+    host_mode,
     needs_confirmation,
     needs_second_factor,
     no_next_page,
     read_only_refusal,
+    resend_confirmation,
     resend_refusal,
     revalidate_refusal,
     second_factor_prompt,
@@ -32,6 +34,7 @@ from heroku_explorer.protocol import H
 from heroku_explorer.repl.arguments import place_value
 from heroku_explorer.repl.commands import (
     SESSION_COMMANDS,
+    Again,
     Call,
     Command,
     Doc,
@@ -49,6 +52,7 @@ from heroku_explorer.repl.commands import (
     SchemaCommand,
     SetDefaults,
     Show,
+    Source,
     UnsetDefaults,
 )
 from heroku_explorer.repl.render import Console, body_text, headers_text, paint, status_line
@@ -78,7 +82,6 @@ _SEEN_LIMIT = 50
 
 #: Host names reserved never to resolve (RFC 2606, RFC 6761): a client whose base
 #: URL is one of them reaches an in-process sandbox, never the live API.
-_RESERVED_SUFFIXES = (".invalid", ".test", ".example")
 
 #: What Ctrl-C during a request that changes data says: it may have landed.
 CANCELLED_UNSAFE = "cancelled: the request may already have been carried out; check with a GET"
@@ -106,10 +109,7 @@ def session_mode(client: HerokuClient) -> str:
     (no token, or a reserved host name that only an in-process sandbox answers)."""
     if not client.authenticated:
         return "SANDBOX"
-    host = (client.base_url.host or "").lower().rstrip(".")
-    if host.endswith(_RESERVED_SUFFIXES) or host in ("invalid", "test", "example"):
-        return "SANDBOX"
-    return "LIVE"
+    return host_mode(client.base_url.host or "")
 
 
 class Session:
@@ -136,6 +136,9 @@ class Session:
         self.exiting = False
         self._defaults: dict[str, str] = {}
         self._seen: dict[str, list[str]] = {}
+        self._scoped: dict[tuple[str, str], list[str]] = {}
+        self._parent: tuple[str, str] | None = None
+        """(resource, parent value) of the exchange being read: its things go there."""
         self._recent: list[Exchange] = []
         self.ask_code: Callable[[str], Awaitable[str | None]] | None = None
         """Asks the person for a second-factor code (interactive sessions only)."""
@@ -160,6 +163,14 @@ class Session:
         """Gives the client for a schema switched to (see :data:`SwitchClient`)."""
         self.on_switch: Callable[[Session], None] | None = None
         """Told after ``schema use`` switched (the REPL rebuilds its completer)."""
+        self.headers: dict[str, tuple[str, str]] = {}
+        """Session headers (``set -H``), by lower-case name: sent with every request."""
+        self.error_body = False
+        """Print the body of an error answer whatever the options (``call``, as HTTPie)."""
+        self.more_hint: Callable[[Exchange], str] = lambda _x: "more: type 'next'"
+        """What the status line says when a list has a next page."""
+        self.sourcing: set[str] = set()
+        """Files being read by ``source`` (one cannot source itself)."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -190,8 +201,15 @@ class Session:
 
     # -- what the completer reads -------------------------------------------------
 
-    def seen(self, resource_key: str) -> Sequence[str]:
-        return tuple(self._seen.get(resource_key, ()))
+    def seen(self, resource_key: str, parent: str | None = None) -> Sequence[str]:
+        """Names and ids of ``resource_key`` seen, newest first. Things listed under
+        a parent (the dynos of one app) are offered only for that parent; without
+        one, all are."""
+        found = list(self._scoped.get((resource_key, parent), ())) if parent else [
+            v for (key, _p), bucket in self._scoped.items() if key == resource_key
+            for v in bucket]
+        found += self._seen.get(resource_key, ())
+        return tuple(dict.fromkeys(found))
 
     @property
     def defaults(self) -> Mapping[str, str]:
@@ -231,6 +249,14 @@ class Session:
                 return await self._send(spec, command.options, action)
             case Next(options=options):
                 return await self._next(options)
+            case Again(options=options):
+                from heroku_explorer.repl.replay import again
+
+                return await again(self, options)
+            case Source(path=path):
+                from heroku_explorer.repl.replay import source
+
+                return await source(self, path)
             case Revalidate(options=options):
                 last = self.last
                 refusal = revalidate_refusal(last)
@@ -242,8 +268,12 @@ class Session:
             case Export(format=fmt):
                 # The client's export scrubs every secret it knows, not just the token.
                 self.console.print(visible(self.client.export(self._need_last(fmt), fmt)))
-            case History(filter=text):
+            case History(filter=text, verb=""):
                 self._history(text)
+            case History(verb=verb, number=number, format=fmt):
+                from heroku_explorer.repl.replay import history_entry
+
+                return await history_entry(self, verb, number, fmt)
             case Doc(resource=res, action=act):
                 color = self.console.color
                 if act is not None:
@@ -258,10 +288,16 @@ class Session:
                     curl_for=self.client.export))
             case Overview(topic=topic):
                 self.console.print(docs.overview_text(self.spec, topic, color=self.console.color))
-            case SetDefaults(values=values):
+            case SetDefaults(values=values, headers=headers):
+                for name, value in headers:
+                    self.headers[name.lower()] = (name, value)
                 self._set(values)
-            case UnsetDefaults(groups=groups):
-                for group in groups or tuple(self._defaults):
+            case UnsetDefaults(groups=groups, headers=headers):
+                for name in headers:
+                    if self.headers.pop(name.lower(), None) is None:
+                        raise _Problem(f"no session header {visible(name, single_line=True)}"
+                                       " (set shows them)")
+                for group in groups or (() if headers else tuple(self._defaults)):
                     self._defaults.pop(group, None)
                 self._print_defaults()
             case Help(topic=topic):
@@ -322,7 +358,7 @@ class Session:
             if old is not None:
                 await old.aclose()
             # The old answers and names came from the old sandbox.
-            self.last, self._recent, self._seen = None, [], {}
+            self.last, self._recent, self._seen, self._scoped = None, [], {}, {}
         self.spec = spec
         self.parser = Parser(spec)
         self.vocab = self.parser.vocab
@@ -340,7 +376,10 @@ class Session:
 
         action = command.action
         values: dict[str, Any] = {}
-        for value in command.values:
+        body = compose.whole_body(command.options)
+        if compose.has_body(body) and isinstance(body, dict):
+            values.update(body)  # the typed items add to (and win over) the whole body
+        for value in compose.load_files(command.values):
             place_value(values, value)
         for p in action.path_params:
             if p.name not in values and (d := self._defaults.get(default_group(p))) is not None:
@@ -364,22 +403,34 @@ class Session:
             raise NotSent(probe)
         spec = build_request(action, values, headers=command.options.headers,
                              range=command.options.range)
+        if compose.has_body(body) and not isinstance(body, dict):
+            from dataclasses import replace
+
+            spec = replace(spec, body=body)
+        spec = compose.finish(spec, command.options, self.headers)
         return self._if_match(spec, command.options)
 
     def _build_raw(self, command: Raw) -> RequestSpec:
         from heroku_explorer.request import raw_request
 
-        fields = {v.name: (v.data if v.is_json else v.text) for v in command.values}
-        path, body = command.path, None
+        path, given = compose.fill_placeholders(command.path, command.values, self.vocab,
+                                                self._defaults)
+        fields = {v.name: (v.data if v.is_json else v.text)
+                  for v in compose.load_files(given)}
+        body: Any = None
+        whole = compose.whole_body(command.options)
         if fields and command.method in ("GET", "HEAD", "DELETE"):
             pairs = [(k, v if isinstance(v, str) else _json(v)) for k, v in fields.items()]
             path += ("&" if "?" in path else "?") + urlencode(pairs)
         elif fields:
             body = fields
+        if compose.has_body(whole):
+            body = {**whole, **(body or {})} if isinstance(whole, dict) else whole
         headers = list(command.options.headers)
         if command.options.range is not None:
             headers.append((H.RANGE, str(command.options.range)))
         spec = raw_request(command.method, path, body, headers)
+        spec = compose.finish(spec, command.options, self.headers)
         return self._if_match(spec, command.options)
 
     def _if_match(self, spec: RequestSpec, options: Options) -> RequestSpec:
@@ -404,10 +455,13 @@ class Session:
             return resend
         return read_only_refusal(client.read_only, spec.method)
 
-    async def _confirmed(self, action: Action | None, spec: RequestSpec) -> None:
+    async def _confirmed(self, action: Action | None, spec: RequestSpec, *,
+                         resend: bool = False) -> None:
         """Raises :class:`NotConfirmed` unless ``spec`` may be sent: it destroys
-        nothing, or this is the sandbox, or ``--yes``, or the person typed the name."""
-        destruction = needs_confirmation(self.mode, action, spec)
+        nothing, or this is the sandbox, or ``--yes``, or the person typed the name.
+        ``resend``: sent once more, so any change on the live API is asked."""
+        ask = resend_confirmation if resend else needs_confirmation
+        destruction = ask(self.mode, action, spec)
         if destruction is None or self.yes:
             return
         if self.confirm is None:
@@ -418,12 +472,25 @@ class Session:
             raise NotConfirmed(f"Not sent: {visible(destruction.target, single_line=True)} "
                                "was not typed, so nothing was changed.", destruction)
 
+    async def send(self, spec: RequestSpec, options: Options, action: Action | None = None,
+                   *, resend: bool = False) -> bool:
+        """Send ``spec`` through the policy (refusals, confirmation) and show it."""
+        return await self._send(spec, options, action, resend=resend)
+
     async def _send(self, spec: RequestSpec, options: Options,
-                    action: Action | None = None) -> bool:
+                    action: Action | None = None, *, resend: bool = False) -> bool:
         refusal = self.refusal(spec)
         if refusal is not None:
             raise NotSent(refusal)
-        await self._confirmed(action, spec)
+        if options.dry_run:
+            self.console.print(compose.dry_run_text(self.client, spec))
+            return True
+        if options.all_pages:
+            from heroku_explorer.repl.pages import all_pages
+
+            await self._confirmed(action, spec, resend=resend)
+            return await all_pages(self, spec, options)
+        await self._confirmed(action, spec, resend=resend)
         exchange = await self._transmit(spec)
         shown = self._show(exchange, options)
         if self.ask_code is not None and needs_second_factor(exchange, spec):
@@ -470,17 +537,28 @@ class Session:
             raise _Problem(no_next_page(last))
         return self._show(await self._transmit(spec), options)
 
-    def _show(self, exchange: Exchange, options: Options) -> bool:
+    def remember(self, exchange: Exchange) -> None:
+        """Keep ``exchange`` as the last one (and in the recent list), and learn the
+        names and ids in it."""
         self.last = exchange
         self._recent = [*self._recent[-99:], exchange]
         self._observe(exchange)
+
+    @property
+    def recent(self) -> Sequence[Exchange]:
+        return tuple(self._recent)
+
+    def _show(self, exchange: Exchange, options: Options) -> bool:
+        self.remember(exchange)
         out, color = self.console, self.console.color
         if exchange.status is None:
             out.error(exchange.error or _Problem("no answer"))
             return False
         with_status = self.always_status or options.verbose
         if with_status:
-            out.message(status_line(exchange, color=color))
+            out.message(status_line(exchange, color=color, more=self.more_hint(exchange)))
+        elif exchange.next_range and exchange.status == 206:
+            out.message(paint(self.more_hint(exchange), "cyan", color))
         if options.verbose:
             key = headers_text(exchange, color=color, only_key=True)
             if key:
@@ -491,9 +569,11 @@ class Session:
         if exchange.error is not None:
             out.error(exchange.error, request_id=not with_status)
             streamed = self._streamed is not None and self._streamed.streamed
-            if (options.verbose or options.raw_json) and not streamed:
-                out.print(body_text(exchange, color=color, raw=options.raw_json,
-                                    terminal=not out.raw_out))
+            if (options.verbose or options.raw_json or self.error_body) and not streamed:
+                text = body_text(exchange, color=color, raw=options.raw_json,
+                                 terminal=not out.raw_out)
+                if text:
+                    out.print(text)
             return False
         if exchange.not_modified and self.always_status and not options.raw_json:
             out.message(paint("(unchanged since the last read; 'body' shows it)", "dim", color))
@@ -528,16 +608,31 @@ class Session:
     # -- seen values ----------------------------------------------------------------
 
     def _observe(self, exchange: Exchange) -> None:
-        if exchange.body_state != "json" or exchange.error is not None:
+        if exchange.error is not None or exchange.status is None:
+            return
+        parts = [unquote(p) for p in urlsplit(exchange.url).path.split("/") if p]
+        if exchange.method.upper() == "DELETE" and 200 <= exchange.status < 300 and parts:
+            self._forget(parts[-1])
+            return
+        if exchange.body_state != "json":
             return
         action = self.spec.action(exchange.action_id) if exchange.action_id else None
         key = _response_resource(action)
+        parent = None
+        if action is not None and action.path_params and len(parts) > 1:
+            first = action.path_params[0]
+            if key is not None and default_group(first) != key:
+                parent = parts[1] if action.path.startswith("/") else None
+        self._parent = (key, parent) if parent and key else None
         if key is None:
             for part in reversed([p for p in urlsplit(exchange.url).path.split("/") if p]):
                 if (res := self.vocab.resource(part)) is not None:
                     key = res.key
                     break
-        self._collect(exchange.data, key, 0)
+        try:
+            self._collect(exchange.data, key, 0)
+        finally:
+            self._parent = None
 
     def _collect(self, data: Any, key: str | None, depth: int) -> None:
         if depth > 3:
@@ -558,8 +653,20 @@ class Session:
             if isinstance(value, dict) and (res := self.vocab.resource(name)) is not None:
                 self._collect(value, res.key, depth + 1)
 
+    def _forget(self, value: str) -> None:
+        """A thing deleted is no longer offered (nor what was listed under it)."""
+        for bucket in [*self._seen.values(), *self._scoped.values()]:
+            if value in bucket:
+                bucket.remove(value)
+        for scope in [s for s in self._scoped if s[1] == value]:
+            del self._scoped[scope]
+
     def _remember(self, key: str, value: str) -> None:
-        bucket = self._seen.setdefault(key, [])
+        scope = self._parent
+        if scope is not None and scope[0] == key:
+            bucket = self._scoped.setdefault(scope, [])
+        else:
+            bucket = self._seen.setdefault(key, [])
         if value in bucket:
             bucket.remove(value)
         bucket.insert(0, value)
@@ -574,6 +681,9 @@ class Session:
         self._print_defaults()
 
     def _print_defaults(self) -> None:
+        if self.headers:
+            self.console.print(visible("headers: " + "  ".join(
+                f"{name}: {value}" for name, value in self.headers.values()), single_line=True))
         if not self._defaults:
             self.console.print("(no defaults; set app=my-app fills every app path parameter)")
             return
@@ -582,31 +692,15 @@ class Session:
                                    single_line=True))
 
     def _history(self, text: str) -> None:
-        rows: list[tuple[str, str, str, str]] = []
-        store = self.client.history
-        if store is not None and store.enabled:
-            kwargs: dict[str, Any] = {}
-            if re.fullmatch(r"\d(xx|\d\d)", text.lower()):
-                kwargs["status"] = text.lower() if "x" in text.lower() else int(text)
-            elif text.upper() in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
-                kwargs["method"] = text.upper()
-            elif text:
-                kwargs["path"] = text
-            for e in reversed(store.search(limit=20, **kwargs)):
-                rows.append((e.method, e.path, str(e.status or e.error or ""),
-                             f"{e.elapsed_ms:.0f} ms"))
-        else:
-            for x in self._recent[-20:]:
-                line = f"{x.method} {urlsplit(x.url).path} {x.status}"
-                if text.casefold() in line.casefold():
-                    rows.append((x.method, urlsplit(x.url).path, str(x.status or x.error),
-                                 f"{x.elapsed_ms:.0f} ms"))
+        from heroku_explorer.repl.replay import history_rows
+
+        rows = history_rows(self, text)
         if not rows:
             self.console.print("(no matching requests)")
             return
-        for method, path, status, elapsed in rows:
-            self.console.print(visible(f"  {method:<6} {path}  {status}  {elapsed}",
-                                       single_line=True))
+        self.console.print("  #     mode    host  method path  status  time")
+        for row in rows:
+            self.console.print(row)
 
 
 def _counts(spec: ApiSpec) -> str:

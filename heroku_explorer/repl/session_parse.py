@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from heroku_explorer.repl.commands import (
+    Again,
     Command,
     Doc,
     Empty,
@@ -19,7 +20,9 @@ from heroku_explorer.repl.commands import (
     SchemaCommand,
     SetDefaults,
     Show,
+    Source,
     UnsetDefaults,
+    parse_header,
     parse_options,
     split_assignment,
 )
@@ -65,7 +68,16 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
                              suggestions=did_you_mean(args[0].text, ["use"]))
         return SchemaCommand(use=bool(args))
     if word == "history":
-        return History(" ".join(t.text for t in args))
+        return _history(tokens, line)
+    if word == "again":
+        options, rest = parse_options(args, line)
+        _no_more(word, [tokens[0], *rest], 1)
+        return Again(options)
+    if word == "source":
+        _no_more(word, tokens, 2)
+        if not args:
+            raise ParseError("source needs a file: source requests.txt", len(line))
+        return Source(args[0].text)
     if word == "help":
         _no_more(word, tokens, 2)
         return Help(args[0].text.casefold() if args else None)
@@ -77,14 +89,23 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
         return _set(parser, args)
     if word == "unset":
         groups = []
-        for tok in args:
+        headers: list[str] = []
+        words = iter(args)
+        for tok in words:
+            if tok.text in ("-H", "--header"):
+                name = next(words, None)
+                if name is None:
+                    raise ParseError("unset -H needs a header name: unset -H X-Trace",
+                                     len(line))
+                headers.append(name.text.rstrip(":"))
+                continue
             group = parser.vocab.default_group(tok.text)
             if group is None:
                 raise ParseError(f"'{tok.text}' is not a path parameter",
                                  tok.start, end=tok.end,
                                  suggestions=did_you_mean(tok.text, parser.vocab.default_names))
             groups.append(group)
-        return UnsetDefaults(tuple(groups))
+        return UnsetDefaults(tuple(groups), tuple(headers))
     return Empty()  # pragma: no cover - every SESSION_COMMANDS word is handled above
 
 
@@ -123,9 +144,40 @@ def _topic(parser: Parser, args: list[Token], line: str) -> DocSection:
                      suggestions=hint)
 
 
+def _history(tokens: list[Token], line: str) -> History:
+    args = tokens[1:]
+    verb = args[0].text.casefold() if args else ""
+    if verb not in ("show", "send", "export"):
+        return History(" ".join(t.text for t in args))
+    if len(args) < 2 or not args[1].text.isdigit():
+        where = args[1].start if len(args) > 1 else len(line)
+        raise ParseError(f"history {verb} needs the number 'history' shows: history {verb} 3"
+                         + (" curl" if verb == "export" else ""), where)
+    number = int(args[1].text)
+    if verb != "export":
+        _no_more(f"history {verb}", args, 2)
+        return History("", verb, number)  # type: ignore[arg-type]
+    _no_more("history export", args, 3)
+    fmt = args[2].text.casefold() if len(args) > 2 else "curl"
+    if fmt not in ("curl", "httpie", "python"):
+        raise ParseError(f"history export takes curl, httpie or python, not '{args[2].text}'",
+                         args[2].start, end=args[2].end,
+                         suggestions=did_you_mean(args[2].text, ["curl", "httpie", "python"]))
+    return History("", "export", number, fmt)  # type: ignore[arg-type]
+
+
 def _set(parser: Parser, args: list[Token]) -> SetDefaults:
     values: list[tuple[str, str, str]] = []
-    for tok in args:
+    headers: list[tuple[str, str]] = []
+    words = iter(args)
+    for tok in words:
+        if tok.text in ("-H", "--header") or (tok.text.startswith("-H") and len(tok.text) > 2):
+            arg = tok if len(tok.text) > 2 and tok.text != "--header" else next(words, None)
+            if arg is None:
+                raise ParseError("set -H needs a header: set -H 'X-Trace: 1'", tok.end)
+            text = arg.text[2:] if arg is tok else arg.text
+            headers.append(parse_header(text, arg))
+            continue
         value = split_assignment(tok)
         if value is None or value.is_json:
             raise ParseError("set takes name=value pairs: set app=my-app",
@@ -141,4 +193,4 @@ def _set(parser: Parser, args: list[Token]) -> SetDefaults:
             raise ParseError(f"{value.name}= needs a value (use 'unset {value.name}' to forget)",
                              tok.end)
         values.append((group, value.name, value.text))
-    return SetDefaults(tuple(values))
+    return SetDefaults(tuple(values), tuple(headers))
