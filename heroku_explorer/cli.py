@@ -8,7 +8,8 @@
     heroku-explorer sandbox         serve the sandbox API on loopback
     heroku-explorer schema          print the resource -> action tree (or --json);
                                     --source: the schema in use; --update: fetch
-                                    today's and say what changed; --diff OLD NEW
+                                    today's and say what changed; --diff OLD NEW;
+                                    --openapi [FILE]: as an OpenAPI 3.1 document
 
 Every :class:`~heroku_explorer.errors.ExplorerError` ends here as one line on
 stderr and exit status 2; any other exception as one line naming its type and a log
@@ -224,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
                       help="what changed from one schema file to another (either format; "
                       "'bundled' is the bundled one)")
+    what.add_argument("--openapi", nargs="?", const="-", metavar="FILE",
+                      help="write the schema as an OpenAPI 3.1 document to FILE (default: "
+                      "stdout)")
     return parser
 
 
@@ -300,6 +304,12 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.source:
         sys.stdout.write(f"{source or _named_source(spec)}\n")
         return 0
+    if args.openapi is not None:
+        from heroku_explorer.schema.openapi import to_openapi
+
+        text = json.dumps(to_openapi(spec), indent=2, ensure_ascii=False, default=str)
+        write_output(args.openapi, _json_safe(text) + "\n")
+        return 0
     if args.json:
         from heroku_explorer.schema.serialize import spec_to_dict
 
@@ -309,6 +319,24 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(f"schema: {source or _named_source(spec)}\n")
         _print_tree(spec)
     return 0
+
+
+def write_output(target: str, text: str) -> None:
+    """``text`` to stdout (``-``) or to the file ``target``: created 0600, never through
+    a symbolic link; a file that cannot be written is one sentence."""
+    if target == "-":
+        sys.stdout.write(text)
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(target, flags, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"Cannot write {visible(target, single_line=True)}: "
+                         f"{visible(reason, single_line=True)}.") from None
+    print(f"heroku-explorer: wrote {visible(target, single_line=True)}", file=sys.stderr)
 
 
 def _named_source(spec: ApiSpec) -> str:

@@ -18,7 +18,7 @@ from heroku_explorer.runtime import prepare
 
 #: Options that belong to one command only (not shared with the main parser).
 OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes"},
-               "schema": {"--json", "--source", "--update", "--diff"},
+               "schema": {"--json", "--source", "--update", "--diff", "--openapi"},
                "tui": set(), "repl": {"--yes"}}
 
 #: A value for the options whose type refuses an arbitrary word.
