@@ -10,6 +10,8 @@
                                     --source: the schema in use; --update: fetch
                                     today's and say what changed; --diff OLD NEW;
                                     --openapi [FILE]: as an OpenAPI 3.1 document
+    heroku-explorer history         the stored exchanges; --har [FILE] as HAR 1.2
+    heroku-explorer logs APP        follow an app's log stream
 
 Every :class:`~heroku_explorer.errors.ExplorerError` ends here as one line on
 stderr and exit status 2; any other exception as one line naming its type and a log
@@ -228,7 +230,58 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--openapi", nargs="?", const="-", metavar="FILE",
                       help="write the schema as an OpenAPI 3.1 document to FILE (default: "
                       "stdout)")
+    hi = sub.add_parser(
+        "history",
+        help="list the stored exchanges, or write them as HAR",
+        description="List the stored exchanges (newest last), or write them as a HAR 1.2 "
+        "log, redacted like the history itself (never a token or a config value).",
+    )
+    hi.add_argument("--har", nargs="?", const="-", metavar="FILE",
+                    help="write the exchanges as HAR 1.2 to FILE (default: stdout)")
+    hi.add_argument("--last", type=_count, default=None, metavar="N",
+                    help="only the newest N exchanges")
     return parser
+
+
+def _count(text: str) -> int:
+    """argparse type of --last and --num: a whole number from 1 to 5000."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{visible(text, single_line=True)!r} is not a whole number") from None
+    if not 1 <= value <= 5000:
+        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 5000")
+    return value
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from heroku_explorer.client.har import har_text
+    from heroku_explorer.client.history import History
+
+    history = History(mode="redacted", secrets=_env_secrets())
+    try:
+        if not history.enabled:
+            raise UsageError(history.disabled_reason or "History is off.")
+        rows = list(reversed(history.search(limit=args.last or history.max_rows)))
+        if args.har is not None:
+            write_output(args.har, har_text(rows, secrets=history.secrets) + "\n")
+            return 0
+        out = sys.stdout
+        for row in rows:
+            status = str(row.status) if row.status is not None else "---"
+            out.write(f"{row.id:>5}  {visible(row.method, single_line=True):<6} {status:>3}  "
+                      f"{visible(row.url, single_line=True)}\n")
+        out.write(f"{len(rows)} of {history.count()} stored exchanges\n")
+        return 0
+    finally:
+        history.close()
+
+
+def _env_secrets() -> tuple[str, ...]:
+    """The key in the environment, if any: removed from what is written."""
+    key = os.environ.get("HEROKU_API_KEY", "").strip()
+    return (key,) if key else ()
 
 
 def _is_url(value: str) -> bool:
@@ -478,6 +531,8 @@ def _main(argv: list[str]) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if command == "schema":
         return _cmd_schema(args)
+    if command == "history":
+        return _cmd_history(args)
     if command == "tui" and not _has_terminal():
         raise UsageError(NO_TERMINAL)
     from heroku_explorer.runtime import run
