@@ -88,8 +88,9 @@ def is_secret_name(name: str) -> bool:
     ``password``, ``new_password``, ``access_token``, ``refresh_token``, ``api_key``,
     ``apiKey``, ``client_secret``, ``client:secret`` (the 2013 manifest's spelling),
     ``grant:code``, ``X-Api-Key``, a log session's ``logplex_url`` and a build's
-    ``output_stream_url`` (any ``*_stream_url``: the URL is the credential) are; ``key`` alone (an SSH key's public half, a
-    config var's name), ``token_type`` and ``session_id`` are not.
+    ``output_stream_url`` (any ``*_stream_url``: the URL is the credential) are;
+    ``key`` alone (an SSH key's public half, a config var's name), ``token_type`` and
+    ``session_id`` are not.
     """
     folded = name.strip().lower()
     if not folded or folded in _NOT_SECRET:
