@@ -19,6 +19,7 @@ from heroku_explorer.client.history import History
 from heroku_explorer.client.response import Exchange
 from heroku_explorer.errors import NetworkError
 from heroku_explorer.redaction import REDACTED
+from tests.har_support import HAR_12
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "hrku-PLANTED-har-token-51c2"
@@ -26,66 +27,6 @@ DB_PASSWORD = "PLANTED-har-db-pw-77"
 PASSWORD = "PLANTED-har-password-31"
 LOGPLEX_SECRET = "PLANTED-har-logplex-srv-90"
 SECRETS = [TOKEN, DB_PASSWORD, PASSWORD, LOGPLEX_SECRET]
-
-_NV = {"type": "object", "required": ["name", "value"],
-       "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}
-#: The fields HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) requires.
-HAR_12 = {
-    "type": "object", "required": ["log"],
-    "properties": {"log": {
-        "type": "object", "required": ["version", "creator", "entries"],
-        "properties": {
-            "version": {"const": "1.2"},
-            "creator": {"type": "object", "required": ["name", "version"],
-                        "properties": {"name": {"type": "string"},
-                                       "version": {"type": "string"}}},
-            "entries": {"type": "array", "items": {
-                "type": "object",
-                "required": ["startedDateTime", "time", "request", "response", "cache",
-                             "timings"],
-                "properties": {
-                    "startedDateTime": {"type": "string", "format": "date-time",
-                                        "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"},
-                    "time": {"type": "number", "minimum": 0},
-                    "request": {
-                        "type": "object",
-                        "required": ["method", "url", "httpVersion", "cookies", "headers",
-                                     "queryString", "headersSize", "bodySize"],
-                        "properties": {
-                            "method": {"type": "string"}, "url": {"type": "string"},
-                            "httpVersion": {"type": "string"},
-                            "cookies": {"type": "array"},
-                            "headers": {"type": "array", "items": _NV},
-                            "queryString": {"type": "array", "items": _NV},
-                            "postData": {"type": "object", "required": ["mimeType"],
-                                         "properties": {"mimeType": {"type": "string"},
-                                                        "text": {"type": "string"}}},
-                            "headersSize": {"type": "integer"},
-                            "bodySize": {"type": "integer"}}},
-                    "response": {
-                        "type": "object",
-                        "required": ["status", "statusText", "httpVersion", "cookies",
-                                     "headers", "content", "redirectURL", "headersSize",
-                                     "bodySize"],
-                        "properties": {
-                            "status": {"type": "integer"}, "statusText": {"type": "string"},
-                            "httpVersion": {"type": "string"},
-                            "cookies": {"type": "array"},
-                            "headers": {"type": "array", "items": _NV},
-                            "content": {"type": "object", "required": ["size", "mimeType"],
-                                        "properties": {"size": {"type": "integer"},
-                                                       "mimeType": {"type": "string"},
-                                                       "text": {"type": "string"}}},
-                            "redirectURL": {"type": "string"},
-                            "headersSize": {"type": "integer"},
-                            "bodySize": {"type": "integer"}}},
-                    "cache": {"type": "object"},
-                    "timings": {"type": "object", "required": ["send", "wait", "receive"],
-                                "properties": {k: {"type": "number", "minimum": -1}
-                                               for k in ("send", "wait", "receive")}},
-                }}}}}},
-}
-
 
 def _json(value: Any) -> bytes:
     return json.dumps(value).encode()

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 from heroku_explorer import __version__, redaction
 from heroku_explorer.redaction import REDACTED
 
-__all__ = ["HAR_VERSION", "har_text", "to_har"]
+__all__ = ["HAR_VERSION", "har_file_name", "har_text", "save_har", "to_har"]
 
 HAR_VERSION = "1.2"
 
@@ -165,3 +165,19 @@ def _unsafe(c: str) -> bool:
     o = ord(c)
     return o < 0x20 or 0x7F <= o <= 0x9F or c in "\u2028\u2029" or 0x202A <= o <= 0x202E \
         or 0x2066 <= o <= 0x2069
+
+
+def har_file_name(now: float) -> str:
+    """A file name for a log written at ``now``: ``heroku-explorer-20261201-100000.har``."""
+    return datetime.fromtimestamp(now, tz=UTC).strftime("heroku-explorer-%Y%m%d-%H%M%S.har")
+
+
+def save_har(path: str, text: str) -> None:
+    """Write ``text`` to ``path``: created 0600, never through a symbolic link. Raises
+    :class:`OSError`."""
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
