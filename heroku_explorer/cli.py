@@ -96,6 +96,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "repl": ("schema", "connection", "credentials", "history"),
     "call": ("schema", "connection", "credentials", "history"),
     "schema": ("schema", "connection"),
+    "logs": ("schema", "connection", "credentials", "history"),
 }
 
 
@@ -230,6 +231,21 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--openapi", nargs="?", const="-", metavar="FILE",
                       help="write the schema as an OpenAPI 3.1 document to FILE (default: "
                       "stdout)")
+    lg = sub.add_parser(
+        "logs",
+        help="follow an app's log stream",
+        description="Create a log session for APP and print its lines as they arrive "
+        "(the sandbox when no API key is found). Ctrl-C stops.",
+    )
+    _add_options(lg, _GROUPS["logs"], sub=True)
+    lg.add_argument("app", metavar="APP", help="the app's name or id")
+    lg.add_argument("--tail", action="store_true", help="keep following new lines")
+    lg.add_argument("--num", "-n", type=_count, default=None, metavar="N",
+                    help="how many recent lines to start with")
+    lg.add_argument("--dyno", default=None, metavar="D", help="only this dyno (web.1)")
+    lg.add_argument("--source", default=None, metavar="S", help="only this source (app, "
+                    "heroku)")
+
     hi = sub.add_parser(
         "history",
         help="list the stored exchanges, or write them as HAR",
