@@ -193,7 +193,8 @@ async def follow(target: StreamTarget, *, transport: httpx.AsyncBaseTransport | 
 
     ``transport`` (the client's, for the in-process sandbox) is used only for a URL on
     ``base_url``; with ``sandbox`` a URL elsewhere (but on loopback) is refused, so the
-    sandbox never sends anyone to a real host. No Authorization or other header of the API client is ever sent.
+    sandbox never sends anyone to a real host. No Authorization or other header of the
+    API client is ever sent.
     Raises :class:`NetworkError`, :class:`TimeoutError_` or :class:`UsageError` (one
     sentence each; the URL, a credential, is never in it)."""
     stream_target(target.url, target.kind)

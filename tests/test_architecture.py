@@ -12,6 +12,7 @@ import pytest
 PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 
 CORE = ["schema", "request.py", "values.py", "examples.py", "client", "sandbox", "config.py",
+        "logstream.py",
         "errors.py", "protocol.py", "paths.py", "safe_text.py", "redaction.py", "policy.py",
         "crash.py"]
 UI = ["tui", "repl"]

@@ -72,9 +72,8 @@ async def test_a_followed_stream_stops_when_the_reader_stops() -> None:
 
 
 async def test_failures_are_one_sentence_without_the_url() -> None:
-    with stream_server() as (base, _):
-        with pytest.raises(NetworkError) as failed:
-            await _all(StreamTarget(f"{base}/nothing?srv={SECRET}", "logs"))
+    with stream_server() as (base, _), pytest.raises(NetworkError) as failed:
+        await _all(StreamTarget(f"{base}/nothing?srv={SECRET}", "logs"))
     assert str(failed.value) == "The log session stream answered 404, not 200."
     with pytest.raises(UsageError, match="plain http to another host"):
         await _all(StreamTarget(f"http://logs.example.com/s?srv={SECRET}", "logs"))
