@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(the sandbox when no API key is found). Ctrl-C stops.",
     )
     _add_options(lg, _GROUPS["logs"], sub=True)
-    lg.add_argument("app", metavar="APP", help="the app's name or id")
+    lg.add_argument("app", metavar="APP", nargs="?", help="the app's name or id")
     lg.add_argument("--tail", action="store_true", help="keep following new lines")
     lg.add_argument("--num", "-n", type=_count, default=None, metavar="N",
                     help="how many recent lines to start with")
@@ -549,6 +549,8 @@ def _main(argv: list[str]) -> int:
         return _cmd_schema(args)
     if command == "history":
         return _cmd_history(args)
+    if command == "logs" and not args.app:
+        raise UsageError("Name the app whose logs to follow: heroku-explorer logs APP.")
     if command == "tui" and not _has_terminal():
         raise UsageError(NO_TERMINAL)
     from heroku_explorer.runtime import run
