@@ -383,7 +383,7 @@ async def logs_command(spec: Any, client: Any, app: str, *, tail: bool = False,
     if not exchange.ok:
         problem = exchange.error if exchange.error is not None else None
         text = describe_error(problem) if problem is not None else \
-            visible(exchange.summary(), single_line=True)
+            visible(exchange.summary, single_line=True)
         err.write(f"heroku-explorer: {text}\n")
         return 3 if exchange.status is None else 1
     target = stream_url_of(exchange.data)

@@ -44,8 +44,7 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, se
             k, v = line.split(":", 1)
             headers[k.strip().lower()] = v.strip()
     length = int(headers.get("content-length", "0") or 0)
-    if length:
-        await reader.readexactly(length)
+    sent = await reader.readexactly(length) if length else b""
     seen.requests.append((method, target, headers))
     path = target.split("?", 1)[0]
 
@@ -59,7 +58,9 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, se
 
     try:
         if method == "POST" and path.endswith("/log-sessions"):
-            body = json.dumps({"id": "5e55", "logplex_url": f"{base}/logs/5e55?srv={SECRET}",
+            where = "tail" if json.loads(sent or b"{}").get("tail") else "logs"
+            body = json.dumps({"id": "5e55",
+                               "logplex_url": f"{base}/{where}/5e55?srv={SECRET}",
                                "created_at": "2026-12-01T10:00:00Z",
                                "updated_at": "2026-12-01T10:00:00Z"}).encode()
             await start("201 Created", "application/json", chunked=False, body=body)
@@ -125,7 +126,12 @@ def stream_server() -> Iterator[tuple[str, Seen]]:
         started.set()
         loop.run_forever()
         server.close()
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(server.wait_closed())
+        loop.close()
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()

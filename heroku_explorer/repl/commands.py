@@ -28,6 +28,7 @@ from heroku_explorer.repl.arguments import (
     parse_options,
     split_assignment,
 )
+from heroku_explorer.repl.logs import Logs
 from heroku_explorer.repl.tokens import ParseError, Token, did_you_mean, tokenize
 from heroku_explorer.repl.vocab import Vocabulary, param_label
 from heroku_explorer.repl.words import (
@@ -54,6 +55,7 @@ __all__ = [
     "Export",
     "Help",
     "History",
+    "Logs",
     "Next",
     "Options",
     "Overview",
@@ -172,7 +174,7 @@ class Empty:
 
 Command = (
     Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
-    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty
+    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Logs
 )
 
 

@@ -40,6 +40,7 @@ from heroku_explorer.repl.commands import (
     Export,
     Help,
     History,
+    Logs,
     Next,
     Options,
     Overview,
@@ -277,6 +278,10 @@ class Session:
                     self._schema_info()
             case Exit():
                 self.exiting = True
+            case Logs():
+                from heroku_explorer.repl.logs import run_logs
+
+                return await run_logs(self, command)
         return True
 
     # -- today's schema --------------------------------------------------------------
@@ -506,6 +511,11 @@ class Session:
         text = body_text(exchange, color=color, raw=options.raw_json, terminal=not out.raw_out)
         if text:
             out.print(text)
+        from heroku_explorer.repl.logs import stream_offer
+
+        offer = stream_offer(exchange)
+        if offer is not None and self.always_status:
+            out.message(paint(offer, "dim", color))
         return True
 
     def _show_part(self, what: str) -> bool:

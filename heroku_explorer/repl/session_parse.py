@@ -66,6 +66,10 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
         return SchemaCommand(use=bool(args))
     if word == "history":
         return History(" ".join(t.text for t in args))
+    if word == "logs":
+        from heroku_explorer.repl.logs import parse_logs
+
+        return parse_logs(tokens, line)
     if word == "help":
         _no_more(word, tokens, 2)
         return Help(args[0].text.casefold() if args else None)

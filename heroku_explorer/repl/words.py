@@ -20,6 +20,7 @@ SESSION_COMMANDS: dict[str, str] = {
     "httpie": "print the last request as an HTTPie command (token hidden)",
     "python": "print the last request as Python code (token hidden)",
     "history": "list earlier requests, optionally filtered: history apps",
+    "logs": "follow the log stream the last answer offers, or an app's: logs my-app --tail",
     "doc": "describe a resource or an action: doc app create",
     "example": "the request and response the schema promises: example app info",
     "overview": "the API's own documentation: overview ranges",
