@@ -82,7 +82,7 @@ class ExplorerApp(App[int]):
         Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
-        Binding("f6", "logs", "Logs", id="follow-logs",
+        Binding("f6", "logs", "Logs", id="follow-logs", show=False,
                 tooltip="Follow the log or build stream the last answer offers"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         # Not a priority key: in a text field ctrl+u still clears the line.
