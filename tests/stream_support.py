@@ -23,6 +23,8 @@ LOG_LINES = [
 class Seen:
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     closed: threading.Event = field(default_factory=threading.Event)
+    lines: list[str] | None = None
+    """What /logs/ serves instead of the test lines (the screenshot's)."""
 
 
 def _chunk(data: bytes) -> bytes:
@@ -66,6 +68,11 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, se
             await start("201 Created", "application/json", chunked=False, body=body)
         elif path.startswith("/logs/"):
             await start("200 OK", "text/event-stream")
+            if seen.lines is not None:
+                raw = "".join(f"data: {line}\n\n" for line in seen.lines).encode()
+                writer.write(_chunk(raw) + b"0\r\n\r\n")
+                await writer.drain()
+                return
             text = ": keep-alive\n\n" + "".join(f"id: {n}\ndata: {line}\n\n"
                                                for n, line in enumerate(LOG_LINES))
             text += "event: message\ndata: " + "x" * 10_000 + "\n\n"
@@ -101,9 +108,10 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, se
 
 
 @contextmanager
-def stream_server() -> Iterator[tuple[str, Seen]]:
-    """The server on 127.0.0.1 in a thread of its own; its base URL and what it saw."""
-    seen = Seen()
+def stream_server(lines: list[str] | None = None) -> Iterator[tuple[str, Seen]]:
+    """The server on 127.0.0.1 in a thread of its own; its base URL and what it saw.
+    ``lines``: what the log stream serves instead of the test lines."""
+    seen = Seen(lines=lines)
     loop = asyncio.new_event_loop()
     ready: list[str] = []
     started = threading.Event()
