@@ -66,6 +66,10 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, se
                                "created_at": "2026-12-01T10:00:00Z",
                                "updated_at": "2026-12-01T10:00:00Z"}).encode()
             await start("201 Created", "application/json", chunked=False, body=body)
+        elif method == "GET" and path.startswith("/apps/") and "/builds/" in path:
+            body = json.dumps({"id": "b1", "status": "pending", "output_stream_url":
+                               f"{base}/builds/b1?srv={SECRET}"}).encode()
+            await start("200 OK", "application/json", chunked=False, body=body)
         elif path.startswith("/logs/"):
             await start("200 OK", "text/event-stream")
             if seen.lines is not None:

@@ -147,3 +147,21 @@ def test_history_command_writes_har_and_lists(tmp_path: Path) -> None:
     bad = _run("history", "--last", "0", home=tmp_path)
     assert bad.returncode == 2
     assert "0 is not between 1 and 5000" in bad.stderr
+
+
+def test_history_keeps_no_stream_url(tmp_path: Path) -> None:
+    """A log session's and a build's stream URLs are credentials: never stored."""
+    import sqlite3
+
+    history = History(tmp_path / "h.sqlite3", secrets=[TOKEN])
+    build = {"id": "b1", "output_stream_url": f"https://build-output.example.com/s?{TOKEN}x",
+             "source_blob": {"url": "https://s3.example.com/src.tgz"}}
+    history.record(Exchange("GET", "https://api.heroku.com/apps/demo/builds/b1", (), None,
+                            status=200, body=_json(build), body_state="json", data=build))
+    for ex in exchanges():
+        history.record(ex)
+    history.close()
+    with sqlite3.connect(tmp_path / "h.sqlite3") as db:
+        raw = repr(db.execute("SELECT * FROM exchanges").fetchall())
+    assert LOGPLEX_SECRET not in raw and "build-output.example.com" not in raw
+    assert "https://s3.example.com/src.tgz" in raw  # an ordinary URL stays

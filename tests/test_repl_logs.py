@@ -91,3 +91,16 @@ def test_the_words_of_logs() -> None:
     for bad in ("logs --tail", "logs a b", "logs a --num x", "logs a --num", "logs a --wat"):
         with pytest.raises(ParseError):
             parser.parse(bad)
+
+
+async def test_a_build_with_an_output_stream_is_offered_and_followed() -> None:
+    with stream_server() as (base, seen):
+        session, out, client = _session(base)
+        async with client:
+            assert await session.run_line("GET /apps/demo/builds/b1")
+            assert "offers its build output stream" in out.getvalue()
+            assert await session.run_line("logs")
+        text = out.getvalue()
+        assert "-----> Python app detected" in text and "done, no newline" in text
+        assert "(the build output stream ended)" in text
+        assert "authorization" not in seen.requests[-1][2]
