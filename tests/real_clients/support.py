@@ -86,12 +86,12 @@ def report(client: str, which: str, passed: int, failures: list[Failure]) -> str
     return "\n".join(lines)
 
 
-def main(client: str, make: Callable[[str], list[Step]]) -> int:
+def main(client: str, make: Callable[[str, str], list[Step]]) -> int:
     """Print the table for ``client`` on each schema (``argv`` may name one)."""
     loopback_only()
     wanted = sys.argv[1:] or list(SCHEMAS)
     for which in wanted:
         with loopback_sandbox(which) as url:
-            passed, failures = run_steps(make(url))
+            passed, failures = run_steps(make(url, which))
         print(report(client, which, passed, failures))
     return 0
