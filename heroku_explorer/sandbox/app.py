@@ -39,7 +39,7 @@ from urllib.parse import quote
 
 from heroku_explorer import protocol
 from heroku_explorer.protocol import H
-from heroku_explorer.sandbox import presets
+from heroku_explorer.sandbox import lifecycles, presets, streams
 from heroku_explorer.sandbox.handlers import Engine, Outcome, Problem
 from heroku_explorer.sandbox.paging import RangeError, paginate
 from heroku_explorer.sandbox.routes import Route, Router
@@ -184,6 +184,8 @@ class SandboxApp:
         if scope["type"] != "http":
             return
         headers = _request_headers(scope)
+        if await streams.intercept(self, scope, headers, receive, send):
+            return  # a log session's or a build's stream
         method = str(scope["method"]).upper()
         override = headers.get("x-http-method-override")
         if method == "POST" and override:
@@ -324,7 +326,7 @@ class SandboxApp:
                         if_match, protocol.compute_etag(encode(current)), weak=False):
                     raise Problem(412, "precondition_failed")
             try:
-                outcome = self.engine.handle(route, match.values, checked)
+                outcome = lifecycles.handle(self, route, match.values, checked, headers)
             except ParamError as exc:
                 raise _invalid(exc) from None
         return self._render(method, headers, route, outcome)
