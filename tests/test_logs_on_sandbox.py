@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import httpx
-import pytest
 
 from heroku_explorer.client.auth import Credentials
 from heroku_explorer.client.client import HerokuClient
