@@ -53,10 +53,10 @@ credentials:
 Options may come before or after the command, with the same meaning.
 
 exit status:
-  0    done (call: the API answered 2xx)
-  1    call, repl: the API answered with an error status (4xx, 5xx)
+  0    done (call: the API answered 2xx; logs: the stream ended)
+  1    call, repl, logs: the API answered with an error status (4xx, 5xx)
   2    bad usage, options, credentials, config or schema: one sentence on stderr
-  3    call: no answer (network failure or timeout)
+  3    call: no answer (network failure or timeout); logs: the stream could not be read
   70   unexpected error: one sentence on stderr, the details in
        <user data dir>/last-error.log (no key in it)
   130  interrupted (Ctrl-C)

@@ -36,18 +36,27 @@ def _sandbox_session() -> tuple[Session, io.StringIO, HerokuClient]:
     return Session(spec, client, Console(out, out, color=False)), out, client
 
 
-def test_logs_command_prints_the_lines_asked_for(tmp_path: Path) -> None:
+def _env(tmp_path: Path) -> dict[str, str]:
     env = {**os.environ, "HEROKU_EXPLORER_OFFLINE": "1", "PYTHONPATH": str(ROOT),
            "HEROKU_EXPLORER_HOME": str(tmp_path), "HOME": str(tmp_path)}
     env.pop("HEROKU_API_KEY", None)
+    return env
+
+
+def _seeded_app(env: dict[str, str]) -> str:
     listed = subprocess.run([sys.executable, "-m", "heroku_explorer", "--schema", "bundled",
                              "call", "app", "list", "--json"], env=env, capture_output=True,
                             text=True, timeout=60)
     name = re.search(r'"name":"([a-z0-9-]+)"', listed.stdout)
     assert name is not None, listed.stdout
+    return name.group(1)
+
+
+def test_logs_command_prints_the_lines_asked_for(tmp_path: Path) -> None:
+    env = _env(tmp_path)
     done = subprocess.run([sys.executable, "-m", "heroku_explorer", "--schema", "bundled",
-                           "logs", name.group(1), "--num", "3"], env=env, capture_output=True,
-                          text=True, timeout=60)
+                           "logs", _seeded_app(env), "--num", "3"], env=env,
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3 and all(LINE.match(line) for line in lines), lines
@@ -110,3 +119,21 @@ async def test_the_logs_pane_follows_the_sandbox_log_session(tmp_path: Path) -> 
 
         lines = list(screen.query_one(Log).lines)
         assert len(lines) == 5 and all(LINE.match(line) for line in lines), lines
+
+
+def test_ctrl_c_stops_logs_tail_quietly(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    env = _env(tmp_path)
+    with subprocess.Popen([sys.executable, "-m", "heroku_explorer", "--schema", "bundled",
+                           "logs", _seeded_app(env), "--tail", "--num", "2"], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # following: the first line has arrived
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert LINE.match(first), first
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Task" not in err
