@@ -155,3 +155,21 @@ def test_a_file_that_cannot_be_written_is_one_sentence(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == ("heroku-explorer: Cannot write missing/dir/x.json: "
                                    "No such file or directory.")
+
+
+def test_outside_text_is_escaped_and_kept(tmp_path: Path, today: bytes) -> None:
+    hostile = "Deploys \x1b[2J\x9b\u202eevil\u2028 apps"
+    doc = json.loads(today)
+    doc["definitions"]["app"]["description"] = hostile
+    doc["definitions"]["app"]["links"][0]["title"] = "Create \x07\u2066"
+    source = tmp_path / "hostile.json"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    done = _run("schema", "--schema", str(source), "--openapi", "out.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "out.json").read_text(encoding="utf-8")
+    for raw in ("\x1b", "\x9b", "\u202e", "\u2028", "\x07", "\u2066"):
+        assert raw not in text
+    out = json.loads(text)
+    validate(out)
+    assert out["components"]["schemas"]["app"]["description"] == hostile
+    assert any(op["summary"] == "Create \x07\u2066" for _, _, op in _operations(out))
