@@ -45,6 +45,8 @@ __all__ = [
 #: Characters of one log line shown; the rest of a longer line is left out.
 MAX_LINE = 4096
 CUT = " [… line cut]"
+#: Data lines of one event held before they are shown anyway.
+MAX_EVENT_LINES = 1000
 StreamKind = Literal["logs", "build"]
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
@@ -168,6 +170,8 @@ class SseParser:
         if name == "data":
             self._data.append(value.removeprefix(" "))
             self._cut = self._cut or cut
+            if len(self._data) >= MAX_EVENT_LINES:  # an event that never ends
+                return self.close()
         return []
 
     def close(self) -> list[tuple[str, bool]]:
@@ -208,7 +212,9 @@ async def follow(target: StreamTarget, *, transport: httpx.AsyncBaseTransport | 
         raise UsageError(f"The {target.label} URL is plain http to another host; it is a "
                          "credential, so it is read over https only.")
     accept = "text/event-stream" if target.kind == "logs" else "text/plain, */*"
-    headers = {"Accept": accept, "User-Agent": f"heroku-explorer/{__version__}"}
+    # Identity: a compressed chunk could unpack to any size at once.
+    headers = {"Accept": accept, "Accept-Encoding": "identity",
+               "User-Agent": f"heroku-explorer/{__version__}"}
     limits = httpx.Timeout(timeout, read=None)
     async with httpx.AsyncClient(transport=use, timeout=limits, follow_redirects=False,
                                  trust_env=False) as http:

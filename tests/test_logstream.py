@@ -184,3 +184,15 @@ def test_logs_command_on_the_sandbox_never_leaves_it(tmp_path: Path) -> None:
                           timeout=60)
     assert done.returncode == 1
     assert "SANDBOX mode" in done.stderr and "404 not_found" in done.stderr
+
+
+def test_an_event_that_never_ends_is_shown_in_parts() -> None:
+    from heroku_explorer.logstream import MAX_EVENT_LINES
+
+    parser = SseParser()
+    shown: list[tuple[str, bool]] = []
+    for n in range(MAX_EVENT_LINES * 2 + 5):
+        shown.extend(parser.line(f"data: {n}"))
+    assert len(shown) == MAX_EVENT_LINES * 2
+    assert shown[0] == ("0", False) and shown[-1] == (str(MAX_EVENT_LINES * 2 - 1), False)
+    assert len(parser.close()) == 5
