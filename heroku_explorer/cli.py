@@ -274,14 +274,17 @@ def _count(text: str) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     from heroku_explorer.client.har import har_text
     from heroku_explorer.client.history import History
+    from heroku_explorer.schema import load_bundled
 
-    history = History(mode="redacted", secrets=_env_secrets())
+    # The bundled schema names the write-only fields (hidden even in a "full" row).
+    history = History(mode="redacted", secrets=_env_secrets(), spec=load_bundled())
     try:
         if not history.enabled:
             raise UsageError(history.disabled_reason or "History is off.")
         rows = list(reversed(history.search(limit=args.last or history.max_rows)))
         if args.har is not None:
-            write_output(args.har, har_text(rows, secrets=history.secrets) + "\n")
+            write_output(args.har, har_text(rows, secrets=history.secrets,
+                                            write_only=history.write_only) + "\n")
             return 0
         out = sys.stdout
         for row in rows:

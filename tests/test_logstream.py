@@ -49,6 +49,7 @@ async def test_a_log_session_is_read_as_server_sent_events_without_auth() -> Non
     assert method == "GET"
     assert "authorization" not in headers and "cookie" not in headers
     assert headers["accept"] == "text/event-stream"
+    assert headers["accept-encoding"] == "identity"
 
 
 async def test_build_output_is_read_as_text_in_chunks() -> None:
