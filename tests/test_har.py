@@ -165,3 +165,17 @@ def test_history_keeps_no_stream_url(tmp_path: Path) -> None:
         raw = repr(db.execute("SELECT * FROM exchanges").fetchall())
     assert LOGPLEX_SECRET not in raw and "build-output.example.com" not in raw
     assert "https://s3.example.com/src.tgz" in raw  # an ordinary URL stays
+
+
+def test_history_command_hides_write_only_fields_of_full_rows(tmp_path: Path) -> None:
+    history = History(tmp_path / "data" / "history.sqlite3", mode="full")
+    history.record(Exchange("POST", "https://api.heroku.com/apps/a/log-sessions", (),
+                            b'{"source": "PLANTED-write-only-source", "lines": 10}', status=201,
+                            action_id="log-session.create"))
+    history.close()
+    done = _run("history", "--har", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    (entry,) = _check(done.stdout)["log"]["entries"]
+    assert "PLANTED-write-only-source" not in done.stdout
+    assert json.loads(entry["request"]["postData"]["text"]) == {"source": REDACTED,
+                                                                "lines": REDACTED}
