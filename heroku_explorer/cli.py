@@ -8,7 +8,10 @@
     heroku-explorer sandbox         serve the sandbox API on loopback
     heroku-explorer schema          print the resource -> action tree (or --json);
                                     --source: the schema in use; --update: fetch
-                                    today's and say what changed; --diff OLD NEW
+                                    today's and say what changed; --diff OLD NEW;
+                                    --openapi [FILE]: as an OpenAPI 3.1 document
+    heroku-explorer history         the stored exchanges; --har [FILE] as HAR 1.2
+    heroku-explorer logs APP        follow an app's log stream
 
 Every :class:`~heroku_explorer.errors.ExplorerError` ends here as one line on
 stderr and exit status 2; any other exception as one line naming its type and a log
@@ -50,10 +53,10 @@ credentials:
 Options may come before or after the command, with the same meaning.
 
 exit status:
-  0    done (call: the API answered 2xx)
-  1    call, repl: the API answered with an error status (4xx, 5xx)
+  0    done (call: the API answered 2xx; logs: the stream ended)
+  1    call, repl, logs: the API answered with an error status (4xx, 5xx)
   2    bad usage, options, credentials, config or schema: one sentence on stderr
-  3    call: no answer (network failure or timeout)
+  3    call: no answer (network failure or timeout); logs: the stream could not be read
   70   unexpected error: one sentence on stderr, the details in
        <user data dir>/last-error.log (no key in it)
   130  interrupted (Ctrl-C)
@@ -150,6 +153,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "repl": ("schema", "connection", "credentials", "history"),
     "call": ("schema", "connection", "credentials", "history"),
     "schema": ("schema", "connection"),
+    "logs": ("schema", "connection", "credentials", "history"),
 }
 
 
@@ -299,7 +303,79 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
                       help="what changed from one schema file to another (either format; "
                       "'bundled' is the bundled one)")
+    what.add_argument("--openapi", nargs="?", const="-", metavar="FILE",
+                      help="write the schema as an OpenAPI 3.1 document to FILE (default: "
+                      "stdout)")
+    lg = sub.add_parser(
+        "logs",
+        help="follow an app's log stream",
+        description="Create a log session for APP and print its lines as they arrive "
+        "(the sandbox when no API key is found). Ctrl-C stops.",
+    )
+    _add_options(lg, _GROUPS["logs"], sub=True)
+    lg.add_argument("app", metavar="APP", nargs="?", help="the app's name or id")
+    lg.add_argument("--tail", action="store_true", help="keep following new lines")
+    lg.add_argument("--num", "-n", type=_count, default=None, metavar="N",
+                    help="how many recent lines to start with")
+    lg.add_argument("--dyno", default=None, metavar="D", help="only this dyno (web.1)")
+    lg.add_argument("--source", default=None, metavar="S", help="only this source (app, "
+                    "heroku)")
+
+    hi = sub.add_parser(
+        "history",
+        help="list the stored exchanges, or write them as HAR",
+        description="List the stored exchanges (newest last), or write them as a HAR 1.2 "
+        "log, redacted like the history itself (never a token or a config value).",
+    )
+    hi.add_argument("--har", nargs="?", const="-", metavar="FILE",
+                    help="write the exchanges as HAR 1.2 to FILE (default: stdout)")
+    hi.add_argument("--last", type=_count, default=None, metavar="N",
+                    help="only the newest N exchanges")
     return parser
+
+
+def _count(text: str) -> int:
+    """argparse type of --last and --num: a whole number from 1 to 5000."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{visible(text, single_line=True)!r} is not a whole number") from None
+    if not 1 <= value <= 5000:
+        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 5000")
+    return value
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from heroku_explorer.client.har import har_text
+    from heroku_explorer.client.history import History
+    from heroku_explorer.schema import load_bundled
+
+    # The bundled schema names the write-only fields (hidden even in a "full" row).
+    history = History(mode="redacted", secrets=_env_secrets(), spec=load_bundled())
+    try:
+        if not history.enabled:
+            raise UsageError(history.disabled_reason or "History is off.")
+        rows = list(reversed(history.search(limit=args.last or history.max_rows)))
+        if args.har is not None:
+            write_output(args.har, har_text(rows, secrets=history.secrets,
+                                            write_only=history.write_only) + "\n")
+            return 0
+        out = sys.stdout
+        for row in rows:
+            status = str(row.status) if row.status is not None else "---"
+            out.write(f"{row.id:>5}  {visible(row.method, single_line=True):<6} {status:>3}  "
+                      f"{visible(row.url, single_line=True)}\n")
+        out.write(f"{len(rows)} of {history.count()} stored exchanges\n")
+        return 0
+    finally:
+        history.close()
+
+
+def _env_secrets() -> tuple[str, ...]:
+    """The key in the environment, if any: removed from what is written."""
+    key = os.environ.get("HEROKU_API_KEY", "").strip()
+    return (key,) if key else ()
 
 
 def _is_url(value: str) -> bool:
@@ -375,6 +451,12 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.source:
         sys.stdout.write(f"{source or _named_source(spec)}\n")
         return 0
+    if args.openapi is not None:
+        from heroku_explorer.schema.openapi import to_openapi
+
+        text = json.dumps(to_openapi(spec), indent=2, ensure_ascii=False, default=str)
+        write_output(args.openapi, _json_safe(text) + "\n")
+        return 0
     if args.json:
         from heroku_explorer.schema.serialize import spec_to_dict
 
@@ -384,6 +466,24 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(f"schema: {source or _named_source(spec)}\n")
         _print_tree(spec)
     return 0
+
+
+def write_output(target: str, text: str) -> None:
+    """``text`` to stdout (``-``) or to the file ``target``: created 0600, never through
+    a symbolic link; a file that cannot be written is one sentence."""
+    if target == "-":
+        sys.stdout.write(text)
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(target, flags, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"Cannot write {visible(target, single_line=True)}: "
+                         f"{visible(reason, single_line=True)}.") from None
+    print(f"heroku-explorer: wrote {visible(target, single_line=True)}", file=sys.stderr)
 
 
 def _named_source(spec: ApiSpec) -> str:
@@ -527,6 +627,10 @@ def _main(argv: list[str]) -> int:
         fold_call_options(args)
     if command == "schema":
         return _cmd_schema(args)
+    if command == "history":
+        return _cmd_history(args)
+    if command == "logs" and not args.app:
+        raise UsageError("Name the app whose logs to follow: heroku-explorer logs APP.")
     if command == "tui" and not _has_terminal():
         raise UsageError(NO_TERMINAL)
     from heroku_explorer.runtime import run

@@ -55,6 +55,11 @@ _NOT_SECRET = frozenset({
     "key", "keys", "ssh_key", "ssh-key", "public_key", "key_id", "token_type", "session_id",
     "auth_method", "expires_in", "fingerprint",
 })
+# URLs that are credentials themselves: whoever holds one reads the stream (a log
+# session's logplex_url, a build's output_stream_url, any other *_stream_url).
+_CAPABILITY_URLS = frozenset({"logplex_url", "output_stream_url", "stream_url"})
+# Query parameters whose value is the credential of a stream URL (logplex's ?srv=).
+_QUERY_SECRETS = frozenset({"srv"})
 _HEADER_SECRETS = frozenset({
     "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",
     "heroku-two-factor-code", "x-heroku-two-factor-code",
@@ -82,8 +87,10 @@ def is_secret_name(name: str) -> bool:
 
     ``password``, ``new_password``, ``access_token``, ``refresh_token``, ``api_key``,
     ``apiKey``, ``client_secret``, ``client:secret`` (the 2013 manifest's spelling),
-    ``grant:code``, ``X-Api-Key`` are; ``key`` alone (an SSH key's public half, a
-    config var's name), ``token_type`` and ``session_id`` are not.
+    ``grant:code``, ``X-Api-Key``, a log session's ``logplex_url`` and a build's
+    ``output_stream_url`` (any ``*_stream_url``: the URL is the credential) are;
+    ``key`` alone (an SSH key's public half, a config var's name), ``token_type`` and
+    ``session_id`` are not.
     """
     folded = name.strip().lower()
     if not folded or folded in _NOT_SECRET:
@@ -99,6 +106,8 @@ def is_secret_name(name: str) -> bool:
     if "api" in words and "key" in words:
         return True
     if "code" in words and not _CODE_WORDS.isdisjoint(words):
+        return True
+    if words[-2:] == ["stream", "url"] or joined in _CAPABILITY_URLS:
         return True
     return any(w in _SECRET_WORDS and w != "key" for w in words)
 
@@ -185,7 +194,8 @@ def _query(query: str) -> str:
     parts = []
     for part in query.split("&"):
         name, eq, _value = part.partition("=")
-        if eq and is_secret_name(unquote_plus(name)):
+        if eq and (is_secret_name(unquote_plus(name))
+                   or unquote_plus(name).lower() in _QUERY_SECRETS):
             part = f"{name}={REDACTED}"
         parts.append(part)
     return "&".join(parts)

@@ -343,6 +343,8 @@ def run(command: str, args: argparse.Namespace) -> int:
             return asyncio.run(_repl(setup, args))
         if command == "call":
             return asyncio.run(_call(setup, args))
+        if command == "logs":
+            return asyncio.run(_logs(setup, args))
         raise SchemaError(command, None, "unknown command")
     finally:
         setup.close()
@@ -383,3 +385,15 @@ async def _call(setup: Setup, args: argparse.Namespace) -> int:
     async with setup.client_factory()() as client:
         return await run_call(setup.spec, client, args.words, verbose=args.verbose,
                               as_json=args.json, yes=args.yes, mode=setup.mode)
+
+
+async def _logs(setup: Setup, args: argparse.Namespace) -> int:
+    from heroku_explorer.logstream import logs_command
+
+    if setup.mode != "LIVE":
+        print(f"heroku-explorer: {setup.mode} mode: the log stream comes from the built-in "
+              "sandbox, not from Heroku.", file=sys.stderr)
+    async with setup.client_factory()() as client:
+        return await logs_command(setup.spec, client, args.app, tail=args.tail,
+                                  lines=args.num, dyno=args.dyno, source=args.source,
+                                  out=sys.stdout, err=sys.stderr)

@@ -64,16 +64,82 @@ async def shoot(name: str, scenario: Scenario, size: tuple[int, int], caption: s
     return path
 
 
+#: A log stream as logplex sends it, for the Logs pane's picture.
+DEMO_LOG = [
+    "2026-12-01T10:00:00.000000+00:00 heroku[web.1]: State changed from starting to up",
+    "2026-12-01T10:00:00.412000+00:00 app[web.1]: [INFO] Listening at: http://0.0.0.0:5000",
+    "2026-12-01T10:00:01.208000+00:00 heroku[router]: at=info method=GET path=\"/\" "
+    "host=misty-coast-46941.herokuapp.com fwd=\"203.0.113.7\" dyno=web.1 connect=0ms "
+    "service=14ms status=200 bytes=1432 protocol=https",
+    "2026-12-01T10:00:02.733000+00:00 app[web.1]: GET /health 200 2ms",
+    "2026-12-01T10:00:04.019000+00:00 app[worker.1]: Processed job 8121 in 41ms",
+    "2026-12-01T10:00:05.650000+00:00 heroku[router]: at=info method=POST path=\"/api/orders\" "
+    "dyno=web.1 connect=1ms service=88ms status=201 bytes=310 protocol=https",
+    "2026-12-01T10:00:06.101000+00:00 app[web.1]: \x1b[31mcolour codes arrive inert\x1b[0m",
+    "2026-12-01T10:00:09.377000+00:00 heroku[scheduler.4012]: Starting process with command "
+    "`python manage.py clearsessions`",
+    "2026-12-01T10:00:10.002000+00:00 app[scheduler.4012]: Cleared 112 sessions",
+    "2026-12-01T10:00:10.115000+00:00 heroku[scheduler.4012]: Process exited with status 0",
+]
+
+
+async def logs_pane(pilot: Any) -> None:
+    """A Log Session Create sent, then F6: the Logs pane once the stream has ended."""
+    from heroku_explorer.tui.screens.logs import LogsScreen
+
+    await tui_support.open_action(pilot, "log-session.create",
+                                  {"app_id_or_name": "misty-coast-46941", "lines": 10})
+    await pilot.press("ctrl+j")
+    await tui_support.settle(pilot)
+    await pilot.press("f6")
+    for _ in range(200):
+        screen = pilot.app.screen
+        if isinstance(screen, LogsScreen) and screen.state == "ended":
+            break
+        await pilot.pause(0.05)
+    await tui_support.quiet(pilot)
+
+
+async def shoot_logs(size: tuple[int, int], caption: str) -> Path:
+    """The Logs pane, on a loopback stand-in for the API and logplex."""
+    from heroku_explorer.client.auth import Credentials
+    from heroku_explorer.client.client import HerokuClient
+    from heroku_explorer.schema import load_bundled
+    from heroku_explorer.tui.app import ExplorerApp
+    from tests.stream_support import stream_server
+
+    with stream_server(DEMO_LOG) as (base, _), tempfile.TemporaryDirectory() as tmp:
+        def factory() -> HerokuClient:
+            return HerokuClient(base, Credentials("screenshot-token"), cache_dir=Path(tmp))
+
+        app = ExplorerApp(load_bundled(), factory, mode="SANDBOX", base_url=base)
+        async with app.run_test(size=size) as pilot:
+            await logs_pane(pilot)
+            svg = app.export_screenshot(title=f"heroku-explorer · {caption}")
+    path = OUT / "logs.svg"
+    path.write_text(svg, encoding="utf-8")
+    return path
+
+
+#: Views that need a stream: name -> (terminal size, caption).
+STREAM_VIEWS = {"logs": (WIDE, "The Logs pane: a log session followed as it arrives")}
+
+
 def main(argv: list[str]) -> int:
     _stable_output()
     OUT.mkdir(exist_ok=True)
-    wanted = [n for n in VIEWS if not argv or any(word in n for word in argv)]
+    names = [*VIEWS, *STREAM_VIEWS]
+    wanted = [n for n in names if not argv or any(word in n for word in argv)]
     if not wanted:
-        print(f"no view matches {' '.join(argv)}; views: {', '.join(VIEWS)}", file=sys.stderr)
+        print(f"no view matches {' '.join(argv)}; views: {', '.join(names)}", file=sys.stderr)
         return 2
     for name in wanted:
-        scenario, size, caption = VIEWS[name]
-        path = asyncio.run(shoot(name, scenario, size, caption))
+        if name in STREAM_VIEWS:
+            size, caption = STREAM_VIEWS[name]
+            path = asyncio.run(shoot_logs(size, caption))
+        else:
+            scenario, size, caption = VIEWS[name]
+            path = asyncio.run(shoot(name, scenario, size, caption))
         print(f"wrote {path.relative_to(ROOT)}  ({size[0]}x{size[1]}, {caption})")
     return 0
 

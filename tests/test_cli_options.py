@@ -19,8 +19,9 @@ from heroku_explorer.runtime import prepare
 #: Options that belong to one command only (not shared with the main parser).
 OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes", "--all", "--max-pages",
                         "--dry-run", "--if-match", "--if-none-match", "--body"},
-               "schema": {"--json", "--source", "--update", "--diff"},
-               "tui": set(), "repl": {"--yes"}}
+               "schema": {"--json", "--source", "--update", "--diff", "--openapi"},
+               "tui": set(), "repl": {"--yes"}, "history": {"--har", "--last"},
+               "logs": {"--tail", "--num", "-n", "--dyno", "--source"}}
 
 #: A value for the options whose type refuses an arbitrary word.
 SAMPLES = {"timeout": "7.5", "api_url": "https://api.example.com"}

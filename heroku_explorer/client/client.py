@@ -182,6 +182,11 @@ class HerokuClient:
     def ratelimit_remaining(self) -> int | None:
         return self.ratelimit.remaining
 
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport | None:
+        """The transport given (the in-process sandbox's), for streams on the base URL."""
+        return self._transport
+
     # -- requests -------------------------------------------------------------
 
     def url_for(self, spec: RequestSpec) -> str:

@@ -28,6 +28,7 @@ from heroku_explorer.repl.arguments import (
     parse_options,
     split_assignment,
 )
+from heroku_explorer.repl.logs import Logs
 from heroku_explorer.repl.tokens import ParseError, Token, did_you_mean, tokenize
 from heroku_explorer.repl.vocab import Vocabulary, param_label
 from heroku_explorer.repl.words import (
@@ -55,6 +56,7 @@ __all__ = [
     "Export",
     "Help",
     "History",
+    "Logs",
     "Next",
     "Options",
     "Overview",
@@ -196,7 +198,7 @@ class Empty:
 
 Command = (
     Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
-    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again | Source
+    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again | Source | Logs
 )
 
 

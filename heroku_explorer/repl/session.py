@@ -43,6 +43,7 @@ from heroku_explorer.repl.commands import (
     Export,
     Help,
     History,
+    Logs,
     Next,
     Options,
     Overview,
@@ -55,6 +56,7 @@ from heroku_explorer.repl.commands import (
     Source,
     UnsetDefaults,
 )
+from heroku_explorer.repl.refusals import NotConfirmed, NotSent
 from heroku_explorer.repl.render import Console, body_text, headers_text, paint, status_line
 from heroku_explorer.repl.tokens import ParseError
 from heroku_explorer.repl.vocab import default_group
@@ -89,19 +91,6 @@ CANCELLED_UNSAFE = "cancelled: the request may already have been carried out; ch
 
 class _Problem(ExplorerError):
     """A session command that cannot run now (nothing to page, no ETag...)."""
-
-
-class NotSent(ExplorerError):
-    """A request refused before sending (read-only, a removed secret, revalidating a
-    POST...): the message is the policy's one sentence."""
-
-
-class NotConfirmed(NotSent):
-    """A destruction on the live API that was not confirmed: nothing was sent."""
-
-    def __init__(self, message: str, destruction: Destruction) -> None:
-        super().__init__(message)
-        self.destruction = destruction
 
 
 def session_mode(client: HerokuClient) -> str:
@@ -313,6 +302,10 @@ class Session:
                     self._schema_info()
             case Exit():
                 self.exiting = True
+            case Logs():
+                from heroku_explorer.repl.logs import run_logs
+
+                return await run_logs(self, command)
         return True
 
     # -- today's schema --------------------------------------------------------------
@@ -586,6 +579,11 @@ class Session:
         text = body_text(exchange, color=color, raw=options.raw_json, terminal=not out.raw_out)
         if text:
             out.print(text)
+        from heroku_explorer.repl.logs import stream_offer
+
+        offer = stream_offer(exchange)
+        if offer is not None and self.always_status:
+            out.message(paint(offer, "dim", color))
         return True
 
     def _show_part(self, what: str) -> bool:

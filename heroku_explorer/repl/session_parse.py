@@ -78,6 +78,10 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
         if not args:
             raise ParseError("source needs a file: source requests.txt", len(line))
         return Source(args[0].text)
+    if word == "logs":
+        from heroku_explorer.repl.logs import parse_logs
+
+        return parse_logs(tokens, line)
     if word == "help":
         _no_more(word, tokens, 2)
         return Help(args[0].text.casefold() if args else None)

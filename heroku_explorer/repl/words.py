@@ -21,6 +21,7 @@ SESSION_COMMANDS: dict[str, str] = {
     "python": "print the last request as Python code (token hidden)",
     "history": "numbered earlier requests (filter: history apps); history show|send N, "
                "history export N curl|httpie|python",
+    "logs": "follow the log stream the last answer offers, or an app's: logs my-app --tail",
     "doc": "describe a resource or an action: doc app create",
     "example": "the request and response the schema promises: example app info",
     "overview": "the API's own documentation: overview ranges",

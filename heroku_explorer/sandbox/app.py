@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import heroku_explorer.sandbox.lifecycles as lifecycles
 import heroku_explorer.sandbox.presets as presets
+import heroku_explorer.sandbox.streams as streams
 from heroku_explorer import protocol
 from heroku_explorer.protocol import H
 from heroku_explorer.sandbox.handlers import Engine, Outcome, Problem
@@ -187,6 +189,8 @@ class SandboxApp:
         if scope["type"] != "http":
             return
         headers = _request_headers(scope)
+        if await streams.intercept(self, scope, headers, receive, send):
+            return  # a log session's or a build's stream
         method = str(scope["method"]).upper()
         override = headers.get("x-http-method-override")
         if method == "POST" and override:
@@ -327,7 +331,7 @@ class SandboxApp:
                         if_match, protocol.compute_etag(encode(current)), weak=False):
                     raise Problem(412, "precondition_failed")
             try:
-                outcome = self.engine.handle(route, match.values, checked)
+                outcome = lifecycles.handle(self, route, match.values, checked, headers)
             except ParamError as exc:
                 raise _invalid(exc) from None
         return self._render(method, headers, route, outcome)

@@ -82,6 +82,8 @@ class ExplorerApp(App[int]):
         Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
+        Binding("f6", "logs", "Logs", id="follow-logs", show=False,
+                tooltip="Follow the log or build stream the last answer offers"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         # Not a priority key: in a text field ctrl+u still clears the line.
         Binding("ctrl+u", "use_todays_schema", "Use today's schema", id=SWITCH_ID,
@@ -346,6 +348,9 @@ class ExplorerApp(App[int]):
         """Keep ``exchange`` for this session's history."""
         self.session.append(exchange)
         del self.session[:-SESSION_LIMIT]
+        from heroku_explorer.tui.screens.logs import offer_stream
+
+        offer_stream(self, exchange)
 
     def open_action(self, action_id: str, values: Mapping[str, object] | None = None) -> None:
         """Show the explorer with ``action_id`` open (from the palette, history...)."""
@@ -372,6 +377,11 @@ class ExplorerApp(App[int]):
 
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self))
+
+    def action_logs(self) -> None:
+        from heroku_explorer.tui.screens.logs import follow_newest
+
+        follow_newest(self)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -96,6 +96,7 @@ class HistoryScreen(Screen[None]):
         Binding("c", "export('curl')", "curl", id="export-curl"),
         Binding("h", "export('httpie')", "HTTPie", id="export-httpie"),
         Binding("p", "export('python')", "Python", id="export-python"),
+        Binding("a", "export_har", "HAR", id="export-har"),
         Binding("slash", "focus_filter", "Filter", id="focus-history-filter"),
     ]
 
@@ -105,7 +106,9 @@ class HistoryScreen(Screen[None]):
 Every exchange, newest first. Filter with a status (`404`, `4xx`), a method
 (`DELETE`), a path (`/apps`) or the start of a Request-Id. **Enter** shows an
 exchange in full, **r** sends it again, **c** / **h** / **p** copy it as curl,
-HTTPie or Python (the token is never included).
+HTTPie or Python (the token is never included); **a** writes the exchanges shown
+(the filter selects them) as a HAR 1.2 file in the current folder, redacted like
+the history itself.
 """
 
     def __init__(self, context: ExplorerContext) -> None:
@@ -226,6 +229,29 @@ HTTPie or Python (the token is never included).
         text = client.export(exchange, kind) if client is not None else export(exchange, kind)
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the request as {fmt}.")
+
+    def action_export_har(self) -> None:
+        from heroku_explorer.client.har import har_file_name, har_text, save_har
+        from heroku_explorer.safe_text import visible
+
+        if not self.rows:
+            self.notify("No exchange to write.", severity="warning")
+            return
+        history = self.host.history
+        client = self.host.client
+        secrets = tuple(history.secrets) if history is not None else ()
+        secrets += tuple(getattr(client, "_secrets", ()) or ())
+        write_only = history.write_only if history is not None else None
+        name = har_file_name(time.time())
+        try:
+            save_har(name, har_text(reversed(self.rows), secrets=secrets,
+                                    write_only=write_only) + "\n")
+        except OSError as exc:
+            self.notify(f"Cannot write {name}: {visible(exc.strerror or str(exc))}.",
+                        severity="error")
+            return
+        count = len(self.rows)
+        self.notify(f"Wrote {count} exchange{'s' if count != 1 else ''} to {name} (HAR 1.2).")
 
 
 def _resent_headers(row: Any) -> list[tuple[str, str]]:
