@@ -158,6 +158,15 @@ def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str 
 _SLOT_RE = re.compile(r"\{([^{}]*)\}")
 
 
+def _missing(param: Param, value: Any, errors: list[ValidationError]) -> bool:
+    """True when ``value`` was not given; a required parameter's absence is an error."""
+    if value is not OMITTED:
+        return False
+    if param.required:
+        errors.append(ValidationError(param.name, f"required: expected {expect(param.doc)}"))
+    return True
+
+
 def fill_path(template: str, encoded: Mapping[str, str]) -> str:
     """``template`` with each ``{name}`` replaced by its encoded value, in one pass (a
     value is never read again as a template)."""
@@ -200,10 +209,7 @@ def build_request(
     for param in action.query_params:
         used.add(param.name)
         value = values.get(param.name, OMITTED)
-        if value is OMITTED:
-            if param.required:
-                errors.append(ValidationError(param.name,
-                                              f"required: expected {expect(param.doc)}"))
+        if _missing(param, value, errors):
             continue
         before = len(errors)
         checked = conform(param.doc, value, param.name, errors)
@@ -222,10 +228,7 @@ def build_request(
         body = {}
         for param in spec.params:
             value = extras.pop(param.name, OMITTED)
-            if value is OMITTED:
-                if param.required:
-                    errors.append(ValidationError(param.name,
-                                                  f"required: expected {expect(param.doc)}"))
+            if _missing(param, value, errors):
                 continue
             body[param.name] = conform(param.doc, value, param.name, errors, spec.strict)
         for key, value in extras.items():

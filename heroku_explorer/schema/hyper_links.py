@@ -101,10 +101,7 @@ class LinkBuilder:
             if action is None:
                 continue
             if action.key in keys:
-                n = 2
-                while f"{action.key}-{n}" in keys:
-                    n += 1
-                new_key = f"{action.key}-{n}"
+                new_key = _unused(action.key, keys, "-")
                 self.sink.add(at, f"title {action.title!r} is used by another link of this "
                               f"resource; its key is {new_key!r}")
                 action = replace(action, key=new_key)
@@ -211,10 +208,7 @@ class LinkBuilder:
                 param = Param(name, "path", True, Attribute(name=name, path=(name,),
                                                             source=where))
             if param.name in used:
-                n = 2
-                while f"{param.name}_{n}" in used:
-                    n += 1
-                new = f"{param.name}_{n}"
+                new = _unused(param.name, used, "_")
                 self.sink.add(where, f"placeholder name {param.name!r} occurs twice in this "
                               f"href; the later one is called {new!r}")
                 param = replace(param, name=new, doc=replace(param.doc, name=new, path=(new,)))
@@ -322,3 +316,11 @@ class LinkBuilder:
             self.sink.add(join_pointer(where, "ranges"), "ranges is not a list of names; ignored")
             return None
         return tuple(ranges)
+
+
+def _unused(name: str, taken: set[str], sep: str) -> str:
+    """``name`` with the first free number after ``sep``: ``app-2``, ``app_3``..."""
+    n = 2
+    while f"{name}{sep}{n}" in taken:
+        n += 1
+    return f"{name}{sep}{n}"

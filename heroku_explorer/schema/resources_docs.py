@@ -45,14 +45,10 @@ def _section(ctx: LoadContext, title: str, value: Any) -> DocSection | None:
         return None
     if where in ctx.cut:
         ctx.warn(where, "the file is cut off inside this section; the rest of it is missing")
-    columns: list[str] = []
-    rows: list[Mapping[str, Any]] = []
-    for item in value:
-        if isinstance(item, MAPPING):
-            rows.append(item)
-            columns.extend(str(k) for k in item if str(k) not in columns)
-        elif not isinstance(item, str):
-            ctx.bad(where, "a section list may hold only paragraphs and rows")
+    rows: list[Mapping[str, Any]] = [item for item in value if isinstance(item, MAPPING)]
+    columns = list(dict.fromkeys(str(k) for row in rows for k in row))
+    for _ in range(sum(not isinstance(item, (str, *MAPPING)) for item in value)):
+        ctx.bad(where, "a section list may hold only paragraphs and rows")
     blocks: list[str] = []
     pending: list[Mapping[str, Any]] = []
     for item in value:
