@@ -53,7 +53,9 @@ __all__ = [
     "Exit",
     "Export",
     "Help",
+    "Hint",
     "History",
+    "Learn",
     "Next",
     "Options",
     "Overview",
@@ -156,6 +158,18 @@ class SchemaCommand:
 
 
 @dataclass(frozen=True, slots=True)
+class Learn:
+    """``learn`` (the list), ``learn NAME``, ``learn stop``, ``learn reset``."""
+
+    what: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -172,7 +186,7 @@ class Empty:
 
 Command = (
     Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
-    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty
+    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Learn | Hint
 )
 
 

@@ -39,7 +39,9 @@ from heroku_explorer.repl.commands import (
     Exit,
     Export,
     Help,
+    Hint,
     History,
+    Learn,
     Next,
     Options,
     Overview,
@@ -60,6 +62,7 @@ from heroku_explorer.schema.model import Action, ApiSpec
 if TYPE_CHECKING:
     from heroku_explorer.client.client import HerokuClient
     from heroku_explorer.client.response import Exchange
+    from heroku_explorer.lessons import Lesson, Tutor
     from heroku_explorer.repl.stream import StdoutSink
     from heroku_explorer.request import RequestSpec
     from heroku_explorer.schema_updates import SchemaUpdate
@@ -160,6 +163,10 @@ class Session:
         """Gives the client for a schema switched to (see :data:`SwitchClient`)."""
         self.on_switch: Callable[[Session], None] | None = None
         """Told after ``schema use`` switched (the REPL rebuilds its completer)."""
+        self.tutor: Tutor | None = None
+        """The lessons (``learn``, ``hint``), made on first use."""
+        self.lessons_done: list[tuple[Lesson, str]] = []
+        """Lessons completed by the line running, printed after it."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -216,6 +223,11 @@ class Session:
         except ExplorerError as exc:
             self.console.error(exc)
             return False
+        finally:
+            if self.lessons_done:
+                from heroku_explorer.repl.learn import flush
+
+                flush(self)
 
     async def execute(self, command: Command) -> bool:
         """Run one command. Raises :class:`ExplorerError` for problems found before
@@ -275,9 +287,21 @@ class Session:
                     await self._use_schema()
                 else:
                     self._schema_info()
+            case Learn(what=what):
+                from heroku_explorer.repl.learn import learn
+
+                learn(self, what)
+            case Hint():
+                from heroku_explorer.repl.learn import hint
+
+                hint(self)
             case Exit():
                 self.exiting = True
         return True
+
+    def lesson_done(self, lesson: Lesson, explanation: str) -> None:
+        """The tutor's word that ``lesson`` was completed: said after the line."""
+        self.lessons_done.append((lesson, explanation))
 
     # -- today's schema --------------------------------------------------------------
 

@@ -26,6 +26,8 @@ SESSION_COMMANDS: dict[str, str] = {
     "set": "set defaults for path parameters: set app=my-app",
     "unset": "forget defaults: unset app (all without a name)",
     "schema": "where the schema in use comes from; 'schema use' switches to today's",
+    "learn": "lessons on the sandbox: learn | learn NAME | learn stop | learn reset",
+    "hint": "a hint for the lesson in progress",
     "help": "this list, or help for one command",
     "exit": "leave the REPL (Ctrl-D too)",
     "quit": "leave the REPL",

@@ -1,0 +1,92 @@
+"""What the lesson tests share: a sandbox session wired as the runtime wires it,
+and for every lesson the lines that complete it and a wrong attempt that must not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from heroku_explorer.client import HerokuClient
+from heroku_explorer.config import Config
+from heroku_explorer.request import RequestSpec
+from heroku_explorer.runtime import SANDBOX_BASE_URL, Setup
+from heroku_explorer.sandbox.presets import DEPRECATED_STACKS
+from heroku_explorer.schema import ApiSpec
+
+
+def sandbox_factory(spec: ApiSpec) -> Callable[[], HerokuClient]:
+    """The runtime's own client factory in sandbox mode (no history file)."""
+    setup = Setup(mode="SANDBOX", base_url=SANDBOX_BASE_URL, credentials=None, config=Config(),
+                  variant="3", timeout=30.0, read_only=False, load=lambda: (spec, None),
+                  history_mode="off")
+    return setup.client_factory()
+
+
+@dataclass(frozen=True)
+class Names:
+    """Apps of the seeded sandbox, looked up, never assumed."""
+
+    app: str
+    other: str
+    old: str
+    """An app on a deprecated stack."""
+    process: str
+    """A process type in ``app``'s formation."""
+
+    def fill(self, lines: list[str]) -> list[str]:
+        return [line.format(app=self.app, other=self.other, old=self.old,
+                            process=self.process) for line in lines]
+
+
+def _stack(app: dict[str, Any]) -> str:
+    stack = app.get("stack")
+    return str(stack.get("name") if isinstance(stack, dict) else stack)
+
+
+async def look_up(client: HerokuClient) -> Names:
+    apps = (await client.send(RequestSpec(method="GET", path="/apps"))).data
+    fresh = [a["name"] for a in apps if _stack(a) not in DEPRECATED_STACKS]
+    old = next(a["name"] for a in apps if _stack(a) in DEPRECATED_STACKS)
+    app = fresh[0]
+    formation = (await client.send(RequestSpec(method="GET", path=f"/apps/{app}/formation"))).data
+    return Names(app=app, other=fresh[1], old=old, process=formation[0]["type"])
+
+
+#: Per lesson: the lines that complete it, and a wrong attempt that must not.
+SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
+    "tour": (["app list", "app info {app}"], ["app list", "GET /account"]),
+    "auth": (["GET /account -H 'Authorization: Bearer wrong'", "GET /account"],
+             ["GET /account -H 'Authorization: Bearer wrong'", "app list"]),
+    "versions": (["GET /account -H 'Accept: application/json'", "GET /account"],
+                 ["GET /account -H 'Accept: application/json'", "app list"]),
+    "caching": (["app info {app}", "revalidate"],
+                ["app info {app}", "GET /apps/{other} -H 'If-None-Match: *'"]),
+    "integrity": (["app update {app} maintenance:=true -H 'If-Match: \"stale\"'",
+                   "app info {app}", "app update {app} maintenance:=true --if-match"],
+                  ["app update {app} maintenance:=true -H 'If-Match: \"stale\"'",
+                   "app info {other}", "app update {other} maintenance:=true --if-match"]),
+    "ranges": (["app list --range 'name ..; max=10'", "next", "next"],
+               ["app list --range 'name ..; max=10'", "next",
+                "app list --range 'name ..; max=20'", "next"]),
+    "ratelimits": (["account info"] * 5, ["account info"] * 3),
+    "override": (["POST /apps/{app} -H 'X-Http-Method-Override: PATCH' maintenance:=false"],
+                 ["app update {app} maintenance:=false",
+                  "POST /apps/{app} -H 'X-Http-Method-Override: DELETE' maintenance:=false"]),
+    "errors": (["app info no-such-app"], ["GET /no-such-thing", "app info {app}"]),
+    "request-ids": (["account info", "account info"], ["account info", "app list"]),
+    "warnings": (["app info {old}"], ["app info {app}", "app info {other}"]),
+    "app-life": (["app create name=my-first-app",
+                  "config-var update my-first-app GREETING=hello",
+                  "domain create my-first-app hostname=www.example.com"],
+                 ["app create name=my-first-app",
+                  "config-var update {app} GREETING=hello",
+                  "domain create {app} hostname=www.example.com"]),
+    "releases": (["config-var update {app} GREETING=hello", "release list {app}"],
+                 ["config-var update {app} GREETING=hello", "release list {other}"]),
+    "formation": (["formation update {app} {process} quantity:=2", "dyno list {app}"],
+                  ["formation update {app} {process} quantity:=2", "dyno list {other}"]),
+    "addons-logs": (["addon create {app} plan=heroku-redis:mini", "log-session create {app}"],
+                    ["addon create {app} plan=heroku-redis:mini",
+                     "log-session create {other}"]),
+}
