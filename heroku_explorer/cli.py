@@ -91,6 +91,7 @@ def _seconds(text: str) -> float:
 _GROUPS: dict[str, tuple[str, ...]] = {
     "tui": ("schema", "connection", "credentials", "history"),
     "repl": ("schema", "connection", "credentials", "history"),
+    "learn": ("schema", "connection", "credentials", "history"),
     "call": ("schema", "connection", "credentials", "history"),
     "schema": ("schema", "connection"),
 }
@@ -177,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_ in (
         ("tui", "the Textual explorer (the default; needs a terminal)"),
         ("repl", "an interactive command line with completion"),
+        ("learn", "the Textual explorer on its Learn screen: lessons on the sandbox"),
     ):
         sp = sub.add_parser(name, help=help_, description=help_)
         _add_options(sp, _GROUPS[name], sub=True)
@@ -450,7 +452,7 @@ def _main(argv: list[str]) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if command == "schema":
         return _cmd_schema(args)
-    if command == "tui" and not _has_terminal():
+    if command in ("tui", "learn") and not _has_terminal():
         raise UsageError(NO_TERMINAL)
     from heroku_explorer.runtime import run
 

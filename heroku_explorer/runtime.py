@@ -449,7 +449,7 @@ def run(command: str, args: argparse.Namespace) -> int:
     """Start ``command`` (tui, repl, call) with everything wired."""
     setup = prepare(args)
     try:
-        if command == "tui":
+        if command in ("tui", "learn"):
             from heroku_explorer.tui.app import run_tui
 
             # The history file opens with the client, after the first frame; today's
@@ -460,6 +460,7 @@ def run(command: str, args: argparse.Namespace) -> int:
                 notices=setup.notices, theme=setup.config.theme, keymap=setup.config.keys,
                 variant=setup.variant, schema_update=setup.schema_update,
                 schema_source=schema_source(args), on_switch=setup.use_schema,
+                learn=command == "learn",
             )
         if command == "repl":
             return asyncio.run(_repl(setup, args))

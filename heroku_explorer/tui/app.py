@@ -31,6 +31,7 @@ from heroku_explorer.errors import RequestError
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui.commands import ActionCommands
+from heroku_explorer.tui.lessons import LessonsMixin
 from heroku_explorer.tui.messages import ActionRequested, ClientOpened
 from heroku_explorer.tui.screens.explorer import ExplorerScreen
 
@@ -66,9 +67,10 @@ class ExplorerOptions(TypedDict, total=False):
     variant: str
     schema_update: SchemaUpdate | None
     schema_source: str | None
+    learn: bool
 
 
-class ExplorerApp(App[int]):
+class ExplorerApp(LessonsMixin, App[int]):
     """A terminal explorer for the Heroku Platform API, built from its schema."""
 
     TITLE = "heroku-explorer"
@@ -82,6 +84,7 @@ class ExplorerApp(App[int]):
         Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
+        Binding("f6", "learn", "Learn", id="learn", tooltip="Lessons on the sandbox"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         # Not a priority key: in a text field ctrl+u still clears the line.
         Binding("ctrl+u", "use_todays_schema", "Use today's schema", id=SWITCH_ID,
@@ -104,6 +107,7 @@ class ExplorerApp(App[int]):
         variant: str = "3",
         schema_update: SchemaUpdate | None = None,
         schema_source: str | None = None,
+        learn: bool = False,
     ) -> None:
         super().__init__()
         self.spec = spec
@@ -134,6 +138,8 @@ class ExplorerApp(App[int]):
         """Set when the person chose the schema that arrived: the app then ends and
         :func:`run_tui` starts again on it."""
         self._explorer: ExplorerScreen | None = None
+        self._learn_at_start = learn
+        """Open the Learn screen over the first frame (``heroku-explorer learn``)."""
 
     # -- start and stop ---------------------------------------------------------------
 
@@ -160,6 +166,8 @@ class ExplorerApp(App[int]):
         self._show_notices()
         self._start_client()
         self._start_schema_update()
+        if self._learn_at_start:
+            self.action_learn()
 
     def _show_notices(self) -> None:
         for notice in self._notices[self._notices_shown:]:
@@ -179,6 +187,7 @@ class ExplorerApp(App[int]):
             self.client = await asyncio.to_thread(build)
             if self.history is None:
                 self.history = self.client.history
+            self.attach_tutor(self.client)
         except Exception as exc:  # a client that cannot open must not end the app
             self._client_error = f"The HTTP client could not start: {exc}"
             self.notify(self._client_error, severity="error", timeout=10)
@@ -366,6 +375,8 @@ class ExplorerApp(App[int]):
         yield SystemCommand("History", "Every exchange of this session and before (F3)",
                             self.action_history)
         yield SystemCommand("Help", "Keys and help for the focused part (F1)", self.action_help)
+        yield SystemCommand("Learn", "Lessons on the sandbox, checked by what you send (F6)",
+                            self.action_learn)
 
 
 #: Rebuilds the client for a new schema (and its bytes): the runtime's hand-over.

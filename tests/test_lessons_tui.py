@@ -1,0 +1,159 @@
+"""Every lesson completed in the explorer: started from the Learn screen with keys,
+its requests sent by the workbench (the explorer's own send, policy included), and
+the goal met shown in the side panel and a notice; a wrong attempt is not."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from textual.widgets import OptionList
+
+from heroku_explorer.lessons import LESSONS, LIVE_REFUSAL, Progress
+from heroku_explorer.repl.commands import Call, Next, Raw, Revalidate
+from heroku_explorer.repl.render import Console
+from heroku_explorer.repl.session import Session
+from heroku_explorer.schema import ApiSpec, load_bundled
+from heroku_explorer.tui.app import ExplorerApp
+from heroku_explorer.tui.screens.learn import LearnScreen
+from heroku_explorer.tui.screens.workbench import Workbench
+from heroku_explorer.tui.widgets.lesson_panel import LessonPanel
+from tests.lesson_support import SCRIPTS, look_up, sandbox_factory
+from tests.tui_support import settle, text_of_screen
+
+SIZE = (150, 44)
+
+
+@pytest.fixture(scope="module")
+def spec() -> ApiSpec:
+    return load_bundled()
+
+
+def learn_app(spec: ApiSpec, *, mode: str = "SANDBOX") -> ExplorerApp:
+    return ExplorerApp(spec, sandbox_factory(spec), mode=mode,  # type: ignore[arg-type]
+                       base_url="http://sandbox.invalid", learn=True)
+
+
+async def start_lesson(pilot: Any, name: str) -> None:
+    """On the Learn screen: move to the lesson and press Enter."""
+    app = pilot.app
+    await settle(pilot)
+    assert isinstance(app.screen, LearnScreen)
+    index = [lesson.name for lesson in LESSONS].index(name)
+    options = app.screen.query_one(OptionList)
+    options.focus()
+    for _ in range(index):
+        await pilot.press("down")
+    assert options.highlighted == index
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def send_line(pilot: Any, words: Session, line: str) -> None:
+    """One line of the REPL language, sent by the explorer's workbench."""
+    app = pilot.app
+    bench = app.screen.query_one(Workbench)
+    command = words.parser.parse(line)
+    last = app.session[-1] if app.session else None
+    client = await app.get_client()
+    match command:
+        case Call(action=action):
+            bench.send(words._build_call(command), action)
+        case Raw():
+            bench.send(words._build_raw(command), None)
+        case Next():
+            bench.send(client.next_page(last), None)
+        case Revalidate():
+            bench.send(last.spec, None, revalidate_from=last)
+    await settle(pilot)
+
+
+async def run_lesson(spec: ApiSpec, name: str, lines: list[str]) -> tuple[ExplorerApp, str]:
+    app = learn_app(spec)
+    async with app.run_test(size=SIZE) as pilot:
+        client = await app.get_client()
+        names = await look_up(client)
+        words = Session(spec, client, Console(io.StringIO(), io.StringIO()))
+        await start_lesson(pilot, name)
+        panel = app.screen.query_one(LessonPanel)
+        lesson = next(x for x in LESSONS if x.name == name)
+        assert lesson.goal in text_of_screen(app.screen, "#lesson-goal").replace("\n", " ")
+        for line in names.fill(lines):
+            await send_line(pilot, words, line)
+        shown = panel.explanation or ""
+        notices = " ".join(str(n.message) for n in app._notifications)
+    return app, shown + "|" + notices
+
+
+@pytest.mark.parametrize("name", list(SCRIPTS))
+async def test_lesson_completes_in_the_explorer(spec: ApiSpec, private_home: None,
+                                                name: str) -> None:
+    _, text = await run_lesson(spec, name, SCRIPTS[name][0])
+    shown, notices = text.split("|", 1)
+    assert "request #" in shown
+    assert shown in notices
+    assert name in Progress().done
+
+
+@pytest.mark.parametrize("name", ["caching", "integrity", "ranges", "app-life"])
+async def test_a_wrong_attempt_in_the_explorer_does_not_complete(
+        spec: ApiSpec, private_home: None, name: str) -> None:
+    _, text = await run_lesson(spec, name, SCRIPTS[name][1])
+    assert text.split("|", 1)[0] == ""
+    assert name not in Progress().done
+
+
+async def test_f6_and_the_palette_open_the_learn_screen(spec: ApiSpec,
+                                                        private_home: None) -> None:
+    app = ExplorerApp(spec, sandbox_factory(spec), base_url="http://sandbox.invalid")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, LearnScreen)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, LearnScreen)
+        assert "0 of 15 lessons done" in text_of_screen(app.screen, "#learn-title")
+        await pilot.press("escape")
+        await settle(pilot)
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Learn" in commands
+
+
+async def test_hint_stop_and_reset_on_the_learn_screen(spec: ApiSpec,
+                                                       private_home: None) -> None:
+    app = learn_app(spec)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_lesson(pilot, "caching")
+        assert app.tutor.current is not None and app.tutor.current.name == "caching"
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        panel = app._explorer
+        assert panel is not None
+        hints = panel.query_one(LessonPanel).hints
+        assert hints == [LESSONS[3].hints[0]]
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.tutor.current is None
+        assert not app._explorer.query(LessonPanel)
+        Progress().mark("tour")
+        app.tutor.progress.done.add("tour")
+        await pilot.press("r")
+        await settle(pilot)
+        assert Progress().done == set()
+        assert "0 of 15" in text_of_screen(app.screen, "#learn-title")
+
+
+async def test_live_mode_says_lessons_need_the_sandbox(spec: ApiSpec,
+                                                       private_home: None) -> None:
+    app = learn_app(spec, mode="LIVE")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert LIVE_REFUSAL.split(";")[0] in text_of_screen(app.screen, "#learn-live")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LearnScreen)
+        assert app.tutor.current is None
+        assert any("sandbox only" in str(n.message) for n in app._notifications)
