@@ -9,6 +9,7 @@ from typing import Any
 
 from heroku_explorer.client import HerokuClient
 from heroku_explorer.config import Config
+from heroku_explorer.lessons import LESSONS
 from heroku_explorer.request import RequestSpec
 from heroku_explorer.runtime import SANDBOX_BASE_URL, Setup
 from heroku_explorer.sandbox.presets import DEPRECATED_STACKS
@@ -90,3 +91,102 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
                     ["addon create {app} plan=heroku-redis:mini",
                      "log-session create {other}"]),
 }
+
+
+# -- the explorer: the Learn screen driven by keys, requests sent by the workbench ------
+
+
+async def start_lesson(pilot: Any, name: str) -> None:
+    """On the Learn screen: move to the lesson and press Enter."""
+    from textual.widgets import OptionList
+
+    from heroku_explorer.tui.screens.learn import LearnScreen
+    from tests.tui_support import settle
+
+    app = pilot.app
+    await settle(pilot)
+    assert isinstance(app.screen, LearnScreen)
+    index = [lesson.name for lesson in LESSONS].index(name)
+    options = app.screen.query_one(OptionList)
+    options.focus()
+    for _ in range(index):
+        await pilot.press("down")
+    assert options.highlighted == index
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def send_line(pilot: Any, words: Any, line: str) -> None:
+    """One line of the REPL language (parsed by ``words``, a REPL session on the
+    explorer's client), sent by the explorer's workbench."""
+    from heroku_explorer.repl.commands import Call, Next, Raw, Revalidate
+    from heroku_explorer.tui.screens.workbench import Workbench
+    from tests.tui_support import settle
+
+    app = pilot.app
+    bench = app.screen.query_one(Workbench)
+    command = words.parser.parse(line)
+    last = app.session[-1] if app.session else None
+    client = await app.get_client()
+    match command:
+        case Call(action=action):
+            bench.send(words._build_call(command), action)
+        case Raw():
+            bench.send(words._build_raw(command), None)
+        case Next():
+            bench.send(client.next_page(last), None)
+        case Revalidate():
+            bench.send(last.spec, None, revalidate_from=last)
+    await settle(pilot)
+
+
+def learn_app(spec: ApiSpec | None = None, *, mode: str = "SANDBOX",
+              numbered: bool = False) -> Any:
+    """The explorer as ``heroku-explorer learn`` starts it, on the runtime's sandbox
+    (with numbered Request-Ids for pictures when ``numbered``)."""
+    from heroku_explorer.schema import load_bundled
+    from heroku_explorer.tui.app import ExplorerApp
+    from tests.tui_support import NumberedRequestIds
+
+    spec = spec or load_bundled()
+    make = sandbox_factory(spec)
+
+    def factory() -> HerokuClient:
+        client = make()
+        transport: Any = client._transport
+        if numbered:
+            transport.app = NumberedRequestIds(transport.app)
+        return client
+
+    return ExplorerApp(spec, factory, mode=mode,  # type: ignore[arg-type]
+                       base_url=SANDBOX_BASE_URL, learn=True)
+
+
+async def learn_screen(pilot: Any) -> None:
+    """The Learn screen with two lessons done (pictures)."""
+    from tests.tui_support import quiet
+
+    app = pilot.app
+    await quiet(pilot)
+    for name in ("tour", "auth"):
+        app.tutor.progress.mark(name)
+    app.screen.refresh_list()
+    await quiet(pilot)
+
+
+async def lesson_explained(pilot: Any) -> None:
+    """The caching lesson met in the explorer: its explanation in the side panel."""
+    import io
+
+    from heroku_explorer.repl.render import Console
+    from heroku_explorer.repl.session import Session
+    from tests.tui_support import quiet
+
+    app = pilot.app
+    client = await app.get_client()
+    names = await look_up(client)
+    words = Session(app.spec, client, Console(io.StringIO(), io.StringIO()))
+    await start_lesson(pilot, "caching")
+    for line in names.fill(SCRIPTS["caching"][0]):
+        await send_line(pilot, words, line)
+    await quiet(pilot)

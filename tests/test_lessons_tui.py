@@ -5,21 +5,24 @@ the goal met shown in the side panel and a notice; a wrong attempt is not."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
-from textual.widgets import OptionList
 
 from heroku_explorer.lessons import LESSONS, LIVE_REFUSAL, Progress
-from heroku_explorer.repl.commands import Call, Next, Raw, Revalidate
 from heroku_explorer.repl.render import Console
 from heroku_explorer.repl.session import Session
 from heroku_explorer.schema import ApiSpec, load_bundled
 from heroku_explorer.tui.app import ExplorerApp
 from heroku_explorer.tui.screens.learn import LearnScreen
-from heroku_explorer.tui.screens.workbench import Workbench
 from heroku_explorer.tui.widgets.lesson_panel import LessonPanel
-from tests.lesson_support import SCRIPTS, look_up, sandbox_factory
+from tests.lesson_support import (
+    SCRIPTS,
+    learn_app,
+    look_up,
+    sandbox_factory,
+    send_line,
+    start_lesson,
+)
 from tests.tui_support import settle, text_of_screen
 
 SIZE = (150, 44)
@@ -29,44 +32,6 @@ SIZE = (150, 44)
 def spec() -> ApiSpec:
     return load_bundled()
 
-
-def learn_app(spec: ApiSpec, *, mode: str = "SANDBOX") -> ExplorerApp:
-    return ExplorerApp(spec, sandbox_factory(spec), mode=mode,  # type: ignore[arg-type]
-                       base_url="http://sandbox.invalid", learn=True)
-
-
-async def start_lesson(pilot: Any, name: str) -> None:
-    """On the Learn screen: move to the lesson and press Enter."""
-    app = pilot.app
-    await settle(pilot)
-    assert isinstance(app.screen, LearnScreen)
-    index = [lesson.name for lesson in LESSONS].index(name)
-    options = app.screen.query_one(OptionList)
-    options.focus()
-    for _ in range(index):
-        await pilot.press("down")
-    assert options.highlighted == index
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def send_line(pilot: Any, words: Session, line: str) -> None:
-    """One line of the REPL language, sent by the explorer's workbench."""
-    app = pilot.app
-    bench = app.screen.query_one(Workbench)
-    command = words.parser.parse(line)
-    last = app.session[-1] if app.session else None
-    client = await app.get_client()
-    match command:
-        case Call(action=action):
-            bench.send(words._build_call(command), action)
-        case Raw():
-            bench.send(words._build_raw(command), None)
-        case Next():
-            bench.send(client.next_page(last), None)
-        case Revalidate():
-            bench.send(last.spec, None, revalidate_from=last)
-    await settle(pilot)
 
 
 async def run_lesson(spec: ApiSpec, name: str, lines: list[str]) -> tuple[ExplorerApp, str]:

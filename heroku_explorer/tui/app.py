@@ -84,7 +84,8 @@ class ExplorerApp(LessonsMixin, App[int]):
         Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
-        Binding("f6", "learn", "Learn", id="learn", tooltip="Lessons on the sandbox"),
+        Binding("f6", "learn", "Learn", id="learn", tooltip="Lessons on the sandbox",
+                show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         # Not a priority key: in a text field ctrl+u still clears the line.
         Binding("ctrl+u", "use_todays_schema", "Use today's schema", id=SWITCH_ID,

@@ -36,15 +36,16 @@ class LessonsMixin:
             self._tutor = Tutor(mode=app.mode)
             self._tutor.on_done.append(self._lesson_done)
             if app.client is not None:
-                self.attach_tutor(app.client)
+                self._tutor.attach(app.client)
         return self._tutor
 
     def attach_tutor(self, client: HerokuClient) -> None:
-        """Watch ``client`` once it is open (a tutor made before it waits for it)."""
-        if self._tutor is not None:
-            self._tutor.attach(client)
-            if self._app().mode != "SANDBOX":
-                self._tutor.mode = "LIVE"
+        """Watch ``client`` from the moment it opens, so that the numbers of the
+        requests an explanation names count every exchange of the session."""
+        tutor = self.tutor
+        tutor.attach(client)
+        if self._app().mode != "SANDBOX":
+            tutor.mode = "LIVE"
 
     def action_learn(self) -> None:
         from heroku_explorer.tui.screens.learn import LearnScreen
