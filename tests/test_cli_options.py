@@ -19,7 +19,7 @@ from heroku_explorer.runtime import prepare
 #: Options that belong to one command only (not shared with the main parser).
 OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes"},
                "schema": {"--json", "--source", "--update", "--diff"},
-               "tui": set(), "repl": {"--yes"}}
+               "tui": set(), "repl": {"--yes"}, "learn": set()}
 
 #: A value for the options whose type refuses an arbitrary word.
 SAMPLES = {"timeout": "7.5", "api_url": "https://api.example.com"}
@@ -87,7 +87,7 @@ def test_every_shared_option_is_on_the_main_parser_and_the_front_ends() -> None:
     for name, sub in _subparsers(parser).items():
         own = set(sub._option_string_actions) - main_strings
         assert own == OWN_OPTIONS[name], (name, own)
-        if name in ("tui", "repl", "call"):
+        if name in ("tui", "repl", "call", "learn"):
             assert main_strings <= set(sub._option_string_actions), name
 
 
