@@ -138,6 +138,16 @@ class Setup:
             self._history.use_schema(spec)
         return self.client_factory()
 
+    def to_sandbox(self) -> tuple[Callable[[], HerokuClient], str]:
+        """The client factory of the built-in sandbox on the same schema and history,
+        and its base URL: the lessons' switch from the live API. The token is not
+        used there."""
+        import dataclasses
+
+        sandbox = dataclasses.replace(self, mode="SANDBOX", base_url=SANDBOX_BASE_URL,
+                                      credentials=None)
+        return sandbox.client_factory(), SANDBOX_BASE_URL
+
     def client_factory(self) -> Callable[[], HerokuClient]:
         """A factory of the one shared client (called once, after the first paint)."""
 
@@ -461,6 +471,7 @@ def run(command: str, args: argparse.Namespace) -> int:
                 variant=setup.variant, schema_update=setup.schema_update,
                 schema_source=schema_source(args), on_switch=setup.use_schema,
                 learn=command == "learn",
+                to_sandbox=setup.to_sandbox if setup.mode == "LIVE" else None,
             )
         if command == "repl":
             return asyncio.run(_repl(setup, args))

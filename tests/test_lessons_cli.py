@@ -46,7 +46,7 @@ def test_learn_starts_the_explorer_on_the_learn_screen(monkeypatch: pytest.Monke
     monkeypatch.setattr("heroku_explorer.tui.app.run_tui", fake_run_tui)
     args = build_parser().parse_args(["learn", "--sandbox"])
     assert runtime.run("learn", args) == 0
-    assert seen["learn"] is True and seen["mode"] == "SANDBOX"
+    assert seen["learn"] is True and seen["mode"] == "SANDBOX" and seen["to_sandbox"] is None
     seen.clear()
     assert runtime.run("tui", build_parser().parse_args(["tui", "--sandbox"])) == 0
     assert seen["learn"] is False
@@ -86,3 +86,21 @@ def test_a_check_that_raises_never_breaks_a_send(private_home: None) -> None:
                            request_headers=(), request_body=None, status=200))
     assert tutor.current is not None and tutor.last is None
     assert tutor.hint() == "hint" and tutor.hint() == "hint"
+
+
+async def test_from_the_live_api_the_switch_makes_a_sandbox_client(private_home: None) -> None:
+    from heroku_explorer.client import Credentials
+    from heroku_explorer.config import Config
+    from heroku_explorer.sandbox import SANDBOX_TOKEN
+
+    spec = load_bundled()
+    live = runtime.Setup(mode="LIVE", base_url="https://api.heroku.com",
+                         credentials=Credentials("live-token-0123456789"), config=Config(),
+                         variant="3", timeout=30.0, read_only=False,
+                         load=lambda: (spec, None), history_mode="off")
+    factory, base_url = live.to_sandbox()
+    assert base_url == runtime.SANDBOX_BASE_URL
+    async with factory() as client:
+        assert client.sandbox and client.sandbox_control is not None
+        assert client.credentials is not None and client.credentials.token == SANDBOX_TOKEN
+        assert (await client.send(RequestSpec(method="GET", path="/account"))).status == 200

@@ -122,3 +122,35 @@ async def test_live_mode_says_lessons_need_the_sandbox(spec: ApiSpec,
         assert isinstance(app.screen, LearnScreen)
         assert app.tutor.current is None
         assert any("sandbox only" in str(n.message) for n in app._notifications)
+
+
+async def test_x_on_the_live_learn_screen_asks_for_the_sandbox(spec: ApiSpec,
+                                                               private_home: None) -> None:
+    app = learn_app(spec, mode="LIVE")
+    app.sandbox_switch = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Press x" in text_of_screen(app.screen, "#learn-live")
+        await pilot.press("x")
+        await pilot.pause()
+    assert app.sandbox_requested
+
+
+def test_run_tui_starts_again_on_the_sandbox(spec: ApiSpec,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from heroku_explorer.tui.app import run_tui
+
+    runs: list[tuple[object, ...]] = []
+
+    def fake_run(self: ExplorerApp) -> int:
+        runs.append((self.mode, self.base_url, self._learn_at_start, self._factory))
+        if len(runs) == 1:
+            self.sandbox_requested = True
+        return 0
+
+    monkeypatch.setattr(ExplorerApp, "run", fake_run)
+    live, sandbox = sandbox_factory(spec), sandbox_factory(spec)
+    assert run_tui(spec, live, to_sandbox=lambda: (sandbox, "http://sandbox.invalid"),
+                   mode="LIVE", base_url="https://api.heroku.com", learn=True) == 0
+    assert runs == [("LIVE", "https://api.heroku.com", True, live),
+                    ("SANDBOX", "http://sandbox.invalid", True, sandbox)]

@@ -382,6 +382,8 @@ class ExplorerApp(LessonsMixin, App[int]):
 
 #: Rebuilds the client for a new schema (and its bytes): the runtime's hand-over.
 Switch = Callable[[ApiSpec, "bytes | None"], Callable[[], "HerokuClient"]]
+#: The client factory of the built-in sandbox and its base URL (lessons, from LIVE).
+ToSandbox = Callable[[], tuple[Callable[[], "HerokuClient"], str]]
 
 
 def run_tui(
@@ -389,6 +391,7 @@ def run_tui(
     client_factory: Callable[[], HerokuClient],
     *,
     on_switch: Switch | None = None,
+    to_sandbox: ToSandbox | None = None,
     **options: Unpack[ExplorerOptions],
 ) -> int:
     """Run the explorer until the person quits; returns the exit status (0).
@@ -397,14 +400,26 @@ def run_tui(
     after the first frame, opens it, and closes it when it exits. ``options`` are
     :class:`ExplorerApp`'s keyword arguments. When the person takes the schema that
     arrived (:attr:`ExplorerApp.switch_to`), ``on_switch`` gives the client factory
-    for it and a new explorer starts on it.
+    for it and a new explorer starts on it. When the person asks, on the live API, to
+    take the lessons (:attr:`ExplorerApp.sandbox_requested`), ``to_sandbox`` gives the
+    sandbox's client factory and a new explorer starts on its Learn screen.
     """
     while True:
         app = ExplorerApp(spec, client_factory, **options)
+        app.sandbox_switch = to_sandbox is not None
         result = app.run()
         if app.crash_message is not None:
             print(app.crash_message, file=sys.stderr)
         status = result if isinstance(result, int) else (app.return_code or 0)
+        if app.sandbox_requested and to_sandbox is not None and app.crash_message is None:
+            client_factory, base_url = to_sandbox()
+            options = options.copy()
+            options["mode"] = "SANDBOX"
+            options["base_url"] = base_url
+            options["learn"] = True
+            options["notices"] = ["Now on the built-in sandbox, for the lessons."]
+            to_sandbox = None
+            continue
         if app.switch_to is None or on_switch is None or app.crash_message is not None:
             return status
         spec, data = app.switch_to

@@ -19,6 +19,10 @@ __all__ = ["LessonsMixin"]
 class LessonsMixin:
     _tutor: Tutor | None = None
     _lesson_panel: LessonPanel | None = None
+    sandbox_switch: bool = False
+    """:func:`run_tui` can start again on the built-in sandbox (from LIVE)."""
+    sandbox_requested: bool = False
+    """The person asked to start again on the sandbox, for the lessons."""
 
     def _app(self) -> ExplorerApp:
         from heroku_explorer.tui.app import ExplorerApp
@@ -53,6 +57,16 @@ class LessonsMixin:
         app = self._app()
         if not isinstance(app.screen, LearnScreen):
             app.push_screen(LearnScreen())
+
+    def restart_on_sandbox(self) -> bool:
+        """End this explorer so that :func:`run_tui` starts one on the sandbox; False
+        when it cannot (not on the live API, or started without that hand-over)."""
+        app = self._app()
+        if app.mode == "SANDBOX" or not self.sandbox_switch:
+            return False
+        self.sandbox_requested = True
+        app.exit(0)
+        return True
 
     def start_lesson(self, name: str) -> Lesson:
         """Start ``name`` and show its goal beside the explorer; raises

@@ -31,6 +31,7 @@ class LearnScreen(Screen[None]):
         Binding("h", "hint", "Hint"),
         Binding("s", "stop", "Stop lesson"),
         Binding("r", "reset", "Reset progress"),
+        Binding("x", "sandbox", "Start again on the sandbox"),
     ]
     DEFAULT_CSS: ClassVar[str] = """
     LearnScreen { padding: 1 2; }
@@ -51,7 +52,9 @@ class LearnScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="learn-title")
         live = self.host.mode != "SANDBOX"
-        yield Static(Content(LIVE_REFUSAL if live else ""), id="learn-live")
+        offer = " Press x to start the explorer again on the sandbox." if (
+            live and self.host.sandbox_switch) else ""
+        yield Static(Content(LIVE_REFUSAL + offer if live else ""), id="learn-live")
         yield OptionList(id="lessons")
         yield Static(id="learn-detail")
         yield Footer()
@@ -93,6 +96,14 @@ class LearnScreen(Screen[None]):
             self.notify(str(exc), severity="warning", timeout=10)
             return
         self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sandbox":
+            return self.host.mode != "SANDBOX" and self.host.sandbox_switch
+        return True
+
+    def action_sandbox(self) -> None:
+        self.host.restart_on_sandbox()
 
     def action_close(self) -> None:
         self.dismiss()
