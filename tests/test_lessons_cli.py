@@ -104,3 +104,20 @@ async def test_from_the_live_api_the_switch_makes_a_sandbox_client(private_home:
         assert client.sandbox and client.sandbox_control is not None
         assert client.credentials is not None and client.credentials.token == SANDBOX_TOKEN
         assert (await client.send(RequestSpec(method="GET", path="/account"))).status == 200
+
+
+def test_an_explanation_shows_server_text_inert(private_home: None) -> None:
+    from heroku_explorer.client.response import Exchange
+
+    tutor = Tutor(progress=Progress())
+    tutor.start("errors")
+    hostile = "\x1b]0;owned\x07[bold]gone[/bold]\u202e"
+    tutor.observe(Exchange(
+        method="GET", url="http://sandbox.invalid/apps/x%1B%5B2J", request_headers=(),
+        request_body=None, status=404, body_state="json",
+        data={"id": "not_found\x1b[2J", "message": hostile}))
+    assert tutor.last is not None
+    lesson, explanation = tutor.last
+    assert lesson.name == "errors" and "request #1" in explanation
+    assert not any(ch in explanation for ch in "\x1b\x07\u202e")
+    assert "[bold]gone[/bold]" in explanation  # shown literally (Content, markup off)

@@ -53,6 +53,8 @@ async def test_lesson_completes_through_the_repl(spec: ApiSpec, private_home: No
     explanation = out.split(f"Goal met: lesson {name} done.", 1)[1]
     assert "request #" in explanation.replace("\n  ", " ")
     assert name in Progress().done
+    # Tokens are quoted as recorded: redacted, the typed one as much as the session's.
+    assert "Bearer wrong" not in explanation and "sandbox-token" not in out
 
 
 @pytest.mark.parametrize("name", list(SCRIPTS))

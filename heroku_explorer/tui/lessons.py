@@ -80,7 +80,7 @@ class LessonsMixin:
         text = tutor.hint()
         if tutor.current is not None:
             self._panel().hint(text)
-        self._app().notify(text, title="Hint", timeout=10)
+        self._app().notify(text, title="Hint", timeout=10, markup=False)
 
     def stop_lesson(self) -> None:
         tutor = self.tutor
@@ -89,7 +89,8 @@ class LessonsMixin:
         if self._lesson_panel is not None:
             self._lesson_panel.remove()
             self._lesson_panel = None
-        self._app().notify(f"Left the lesson {was.name}." if was else "No lesson is running.")
+        self._app().notify(f"Left the lesson {was.name}." if was else "No lesson is running.",
+                           markup=False)
 
     def _panel(self) -> LessonPanel:
         from heroku_explorer.tui.widgets.lesson_panel import LessonPanel
@@ -103,4 +104,5 @@ class LessonsMixin:
 
     def _lesson_done(self, lesson: Lesson, explanation: str) -> None:
         self._panel().done(lesson, explanation)
-        self._app().notify(explanation, title=f"Goal met: {lesson.title}", timeout=20)
+        self._app().notify(explanation, title=f"Goal met: {lesson.title}", timeout=20,
+                           markup=False)

@@ -93,7 +93,7 @@ class LearnScreen(Screen[None]):
         try:
             self.host.start_lesson(name)
         except LessonError as exc:
-            self.notify(str(exc), severity="warning", timeout=10)
+            self.notify(str(exc), severity="warning", timeout=10, markup=False)
             return
         self.dismiss()
 
@@ -117,5 +117,5 @@ class LearnScreen(Screen[None]):
 
     def action_reset(self) -> None:
         self.tutor.reset()
-        self.notify(f"Lesson progress reset: {self.tutor.summary()}.")
+        self.notify(f"Lesson progress reset: {self.tutor.summary()}.", markup=False)
         self.refresh_list()
