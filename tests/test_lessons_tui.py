@@ -154,3 +154,25 @@ def test_run_tui_starts_again_on_the_sandbox(spec: ApiSpec,
                    mode="LIVE", base_url="https://api.heroku.com", learn=True) == 0
     assert runs == [("LIVE", "https://api.heroku.com", True, live),
                     ("SANDBOX", "http://sandbox.invalid", True, sandbox)]
+
+
+async def test_the_first_lesson_through_the_tree_and_the_form(spec: ApiSpec,
+                                                              private_home: None) -> None:
+    from tests.tui_support import open_action
+
+    app = learn_app(spec)
+    async with app.run_test(size=SIZE) as pilot:
+        names = await look_up(await app.get_client())
+        await start_lesson(pilot, "tour")
+        await open_action(pilot, "app.list")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert app.tutor.current is not None  # a list is not one app
+        await open_action(pilot, "app.info", {"app_id_or_name": names.app})
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        panel = app.screen.query_one(LessonPanel)
+        assert app.tutor.current is None and panel.explanation is not None
+        assert f"/apps/{names.app} got 200 OK" in panel.explanation
+        assert "Goal met." in text_of_screen(app.screen, "#lesson-done")
+    assert Progress().done == {"tour"}
