@@ -120,3 +120,18 @@ def test_unreadable_progress_says_so(tmp_path: Path) -> None:
     link.symlink_to(target)
     progress = Progress(link)
     assert progress.problem is not None and "symbolic link" in progress.problem
+
+
+def test_learn_completes_lesson_names(spec: ApiSpec) -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from heroku_explorer.repl.completer import ReplCompleter
+
+    completer = ReplCompleter(spec, None)
+    found = [c.text for c in completer.get_completions(
+        Document("learn ra"), CompleteEvent(completion_requested=True))]
+    assert found[:2] == ["ranges", "ratelimits"]
+    found = [c.text for c in completer.get_completions(
+        Document("learn "), CompleteEvent(completion_requested=True))]
+    assert set(found) == {lesson.name for lesson in LESSONS} | {"stop", "reset"}
