@@ -30,6 +30,7 @@ class Names:
 
     app: str
     other: str
+    """Another app (not the one on a deprecated stack)."""
     old: str
     """An app on a deprecated stack."""
     process: str
@@ -40,18 +41,21 @@ class Names:
                             process=self.process) for line in lines]
 
 
-def _stack(app: dict[str, Any]) -> str:
-    stack = app.get("stack")
+def _stack(app: dict[str, Any], key: str) -> str:
+    stack = app.get(key)
     return str(stack.get("name") if isinstance(stack, dict) else stack)
 
 
 async def look_up(client: HerokuClient) -> Names:
     apps = (await client.send(RequestSpec(method="GET", path="/apps"))).data
-    fresh = [a["name"] for a in apps if _stack(a) not in DEPRECATED_STACKS]
-    old = next(a["name"] for a in apps if _stack(a) in DEPRECATED_STACKS)
+    fresh = [a["name"] for a in apps
+             if _stack(a, "stack") not in DEPRECATED_STACKS
+             and _stack(a, "build_stack") not in DEPRECATED_STACKS]
+    old = next(a["name"] for a in apps if _stack(a, "stack") in DEPRECATED_STACKS)
     app = fresh[0]
+    other = next(a["name"] for a in apps if a["name"] not in (app, old))
     formation = (await client.send(RequestSpec(method="GET", path=f"/apps/{app}/formation"))).data
-    return Names(app=app, other=fresh[1], old=old, process=formation[0]["type"])
+    return Names(app=app, other=other, old=old, process=formation[0]["type"])
 
 
 #: Per lesson: the lines that complete it, and a wrong attempt that must not.
@@ -76,7 +80,7 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
                   "POST /apps/{app} -H 'X-Http-Method-Override: DELETE' maintenance:=false"]),
     "errors": (["app info no-such-app"], ["GET /no-such-thing", "app info {app}"]),
     "request-ids": (["account info", "account info"], ["account info", "app list"]),
-    "warnings": (["app info {old}"], ["app info {app}", "app info {other}"]),
+    "warnings": (["app info {old}"], ["app info {app}", "app list"]),
     "app-life": (["app create name=my-first-app",
                   "config-var update my-first-app GREETING=hello",
                   "domain create my-first-app hostname=www.example.com"],
@@ -190,3 +194,15 @@ async def lesson_explained(pilot: Any) -> None:
     for line in names.fill(SCRIPTS["caching"][0]):
         await send_line(pilot, words, line)
     await quiet(pilot)
+
+
+#: Where today's schema asks for more than the 2013 manifest (a domain's SNI endpoint).
+TODAY: dict[str, tuple[list[str], list[str]]] = {
+    "app-life": (["app create name=my-first-app",
+                  "config-var update my-first-app GREETING=hello",
+                  "domain create my-first-app hostname=https://www.example.com "
+                  "sni_endpoint:=null"],
+                 ["app create name=my-first-app",
+                  "config-var update {app} GREETING=hello",
+                  "domain create {app} hostname=https://www.example.com sni_endpoint:=null"]),
+}

@@ -17,7 +17,7 @@ from heroku_explorer.lessons import LESSONS, PROGRESS_FILE, Progress
 from heroku_explorer.paths import data_dir
 from heroku_explorer.repl.app import run_repl
 from heroku_explorer.schema import ApiSpec, load_bundled
-from tests.lesson_support import SCRIPTS, look_up, sandbox_factory
+from tests.lesson_support import SCRIPTS, TODAY, look_up, sandbox_factory
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,13 @@ async def _run(spec: ApiSpec, lines: list[str], *, lesson: str | None = None) ->
     assert code == 0
     assert "Traceback" not in out.getvalue() + err.getvalue()
     return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def today_spec(ref_hyper_path: Path) -> ApiSpec:
+    from heroku_explorer.schema import load_schema
+
+    return load_schema(ref_hyper_path.read_bytes(), origin=str(ref_hyper_path))
 
 
 def test_every_lesson_has_a_script() -> None:
@@ -63,6 +70,16 @@ async def test_a_wrong_attempt_does_not_complete(spec: ApiSpec, private_home: No
     out, _ = await _run(spec, SCRIPTS[name][1], lesson=name)
     assert "Goal met" not in out
     assert name not in Progress().done
+
+
+@pytest.mark.parametrize("name", list(SCRIPTS))
+async def test_lesson_on_todays_schema(today_spec: ApiSpec, private_home: None,
+                                       name: str) -> None:
+    good, wrong = TODAY.get(name, SCRIPTS[name])
+    out, _ = await _run(today_spec, good, lesson=name)
+    assert f"Goal met: lesson {name} done." in out
+    out, _ = await _run(today_spec, wrong, lesson=name)
+    assert out.count("Goal met") == 0
 
 
 async def test_list_hint_stop_and_reset(spec: ApiSpec, private_home: None) -> None:
