@@ -152,3 +152,16 @@ def test_learn_completes_lesson_names(spec: ApiSpec) -> None:
     found = [c.text for c in completer.get_completions(
         Document("learn "), CompleteEvent(completion_requested=True))]
     assert set(found) == {lesson.name for lesson in LESSONS} | {"stop", "reset"}
+
+
+async def test_on_the_live_api_learn_names_the_sandbox(spec: ApiSpec, private_home: None) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    async with sandbox_factory(spec)() as client:
+        with create_pipe_input() as pipe:
+            pipe.send_text("learn\rlearn tour\rGET /account\rexit\r")
+            await asyncio.wait_for(
+                run_repl(spec, client, history_path=None, input=pipe, output=DummyOutput(),
+                         stdout=out, stderr=err, mode="LIVE"), 60)
+    assert "Lessons run on the sandbox only" in out.getvalue()
+    assert "heroku-explorer learn --sandbox" in err.getvalue()
+    assert "Goal met" not in out.getvalue() and Progress().done == set()

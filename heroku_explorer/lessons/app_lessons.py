@@ -98,8 +98,9 @@ APP_LESSONS: tuple[Lesson, ...] = (
     Lesson("app-life", "An app's life: create, configure, name",
            "Create an app, then set a config var on that new app and add a domain to it.",
            ("`app create name=my-first-app`",
-            "`config-var update my-first-app GREETING=hello`, then "
-            "`domain create my-first-app hostname=www.example.com`."),
+            "`config-var update my-first-app GREETING=hello`, then `domain create "
+            "my-first-app hostname=www.example.com` (`doc domain create` lists what else "
+            "the schema asks for)."),
            _app_life, topic="apps"),
     Lesson("releases", "Releases",
            "Change a config var of an app, then find the release that change made in the "
