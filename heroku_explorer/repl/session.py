@@ -347,6 +347,9 @@ class Session:
                 await old.aclose()
             # The old answers and names came from the old sandbox.
             self.last, self._recent, self._seen = None, [], {}
+            if self.tutor is not None:  # a lesson set up the old sandbox
+                self.tutor.stop()
+                self.tutor.attach(client)
         self.spec = spec
         self.parser = Parser(spec)
         self.vocab = self.parser.vocab
