@@ -163,7 +163,7 @@ def _errors(xs: Sequence[Seen]) -> str | None:
         if x.method == "GET" and x.is_app() and x.status == 404 and x.error_id():
             message = x.data.get("message") if isinstance(x.data, dict) else None
             return (f"Your {x.line()} got {x.status_text()} with a JSON body whose id is "
-                    f"{quote(x.error_id())} and whose message is {quote(message)}. The "
+                    f"{quote(x.error_id())} and whose message is \"{quote(message)}\". The "
                     "status says the class of failure; the id is the stable name to act "
                     "on in code; the message is for people.")
     return None
