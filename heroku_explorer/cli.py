@@ -151,6 +151,7 @@ def _seconds(text: str) -> float:
 _GROUPS: dict[str, tuple[str, ...]] = {
     "tui": ("schema", "connection", "credentials", "history"),
     "repl": ("schema", "connection", "credentials", "history"),
+    "learn": ("schema", "connection", "credentials", "history"),
     "call": ("schema", "connection", "credentials", "history"),
     "schema": ("schema", "connection"),
     "logs": ("schema", "connection", "credentials", "history"),
@@ -238,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_ in (
         ("tui", "the Textual explorer (the default; needs a terminal)"),
         ("repl", "an interactive command line with completion"),
+        ("learn", "the Textual explorer on its Learn screen: lessons on the sandbox"),
     ):
         sp = sub.add_parser(name, help=help_, description=help_)
         _add_options(sp, _GROUPS[name], sub=True)
@@ -631,7 +633,7 @@ def _main(argv: list[str]) -> int:
         return _cmd_history(args)
     if command == "logs" and not args.app:
         raise UsageError("Name the app whose logs to follow: heroku-explorer logs APP.")
-    if command == "tui" and not _has_terminal():
+    if command in ("tui", "learn") and not _has_terminal():
         raise UsageError(NO_TERMINAL)
     from heroku_explorer.runtime import run
 

@@ -149,6 +149,16 @@ class Setup:
             self._history.use_schema(spec)
         return self.client_factory()
 
+    def to_sandbox(self) -> tuple[Callable[[], HerokuClient], str]:
+        """The client factory of the built-in sandbox on the same schema and history,
+        and its base URL: the lessons' switch from the live API. The token is not
+        used there."""
+        import dataclasses
+
+        sandbox = dataclasses.replace(self, mode="SANDBOX", base_url=SANDBOX_BASE_URL,
+                                      credentials=None)
+        return sandbox.client_factory(), SANDBOX_BASE_URL
+
     def client_factory(self) -> Callable[[], HerokuClient]:
         """A factory of the one shared client (called once, after the first paint)."""
 
@@ -165,7 +175,7 @@ class Setup:
                 assert self._spec is not None
                 transport = _sandbox_transport(spec, self._spec[1])
                 credentials = Credentials(SANDBOX_TOKEN)
-            return HerokuClient(
+            client = HerokuClient(
                 self.base_url,
                 credentials,
                 variant=self.variant,
@@ -175,6 +185,10 @@ class Setup:
                 read_only=self.read_only,
                 sandbox=self.mode == "SANDBOX",
             )
+            if transport is not None:
+                # The lessons set the sandbox up (a small budget, more apps) through it.
+                client.sandbox_control = getattr(transport, "app", None)
+            return client
 
         return make
 
@@ -327,7 +341,7 @@ def run(command: str, args: argparse.Namespace) -> int:
     """Start ``command`` (tui, repl, call) with everything wired."""
     setup = prepare(args)
     try:
-        if command == "tui":
+        if command in ("tui", "learn"):
             from heroku_explorer.tui.app import run_tui
 
             # The history file opens with the client, after the first frame; today's
@@ -338,6 +352,8 @@ def run(command: str, args: argparse.Namespace) -> int:
                 notices=setup.notices, theme=setup.config.theme, keymap=setup.config.keys,
                 variant=setup.variant, schema_update=setup.schema_update,
                 schema_source=schema_source(args), on_switch=setup.use_schema,
+                learn=command == "learn",
+                to_sandbox=setup.to_sandbox if setup.mode == "LIVE" else None,
             )
         if command == "repl":
             return asyncio.run(_repl(setup, args))

@@ -24,7 +24,7 @@ WIDE = (130, 40)
 
 sys.path.insert(0, str(ROOT))
 
-from tests import tui_support  # noqa: E402
+from tests import lesson_support, tui_support  # noqa: E402
 
 Scenario = Callable[[Any], Awaitable[None]]
 
@@ -42,7 +42,12 @@ VIEWS: dict[str, tuple[Scenario, tuple[int, int], str]] = {
     "headers-note": (tui_support.headers_note, WIDE,
                      "What the Headers tab adds, named above the form"),
     "small-terminal": (tui_support.app_list_sent, (80, 24), "At 80x24"),
+    "learn": (lesson_support.learn_screen, WIDE, "Lessons: learn the API by doing it"),
+    "lesson-explained": (lesson_support.lesson_explained, WIDE,
+                         "A lesson met: the explanation names your own exchange"),
 }
+#: Views of ``heroku-explorer learn`` (the explorer on its Learn screen).
+LEARN_VIEWS = frozenset({"learn", "lesson-explained"})
 
 
 def _stable_output() -> None:
@@ -54,11 +59,25 @@ def _stable_output() -> None:
 
 
 async def shoot(name: str, scenario: Scenario, size: tuple[int, int], caption: str) -> Path:
+    import os
+
+    from heroku_explorer.paths import HOME_ENV
+
     with tempfile.TemporaryDirectory() as tmp:
-        app = tui_support.build_app(Path(tmp))
-        async with app.run_test(size=size) as pilot:
-            await scenario(pilot)
-            svg = app.export_screenshot(title=f"heroku-explorer · {caption}")
+        # Lesson progress lives in the data directory: a fresh one for each picture.
+        before = os.environ.get(HOME_ENV)
+        os.environ[HOME_ENV] = tmp
+        try:
+            app = (lesson_support.learn_app(numbered=True) if name in LEARN_VIEWS
+                   else tui_support.build_app(Path(tmp)))
+            async with app.run_test(size=size) as pilot:
+                await scenario(pilot)
+                svg = app.export_screenshot(title=f"heroku-explorer · {caption}")
+        finally:
+            if before is None:
+                os.environ.pop(HOME_ENV, None)
+            else:
+                os.environ[HOME_ENV] = before
     path = OUT / f"{name}.svg"
     path.write_text(svg, encoding="utf-8")
     return path

@@ -21,7 +21,8 @@ OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes", "--all", "--max-pa
                         "--dry-run", "--if-match", "--if-none-match", "--body"},
                "schema": {"--json", "--source", "--update", "--diff", "--openapi"},
                "tui": set(), "repl": {"--yes"}, "history": {"--har", "--last"},
-               "logs": {"--tail", "--num", "-n", "--dyno", "--source"}}
+               "logs": {"--tail", "--num", "-n", "--dyno", "--source"},
+               "learn": set()}
 
 #: A value for the options whose type refuses an arbitrary word.
 SAMPLES = {"timeout": "7.5", "api_url": "https://api.example.com"}
@@ -89,7 +90,7 @@ def test_every_shared_option_is_on_the_main_parser_and_the_front_ends() -> None:
     for name, sub in _subparsers(parser).items():
         own = set(sub._option_string_actions) - main_strings
         assert own == OWN_OPTIONS[name], (name, own)
-        if name in ("tui", "repl", "call"):
+        if name in ("tui", "repl", "call", "learn"):
             assert main_strings <= set(sub._option_string_actions), name
 
 

@@ -109,7 +109,7 @@ async def test_the_logs_pane_follows_the_sandbox_log_session(tmp_path: Path) -> 
         await open_action(pilot, "log-session.create", {"app_id_or_name": name, "lines": 5})
         await pilot.press("ctrl+j")
         await settle(pilot)
-        await pilot.press("f6")
+        await pilot.press("f7")
         async with asyncio.timeout(10):
             while not (isinstance(app.screen, LogsScreen) and app.screen.state == "ended"):
                 await pilot.pause(0.05)

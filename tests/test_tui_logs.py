@@ -1,4 +1,4 @@
-"""The Logs pane: offered after a Log Session Create, opened with F6, following the
+"""The Logs pane: offered after a Log Session Create, opened with F7, following the
 stream without Authorization, stopped with s, closed with q."""
 
 from __future__ import annotations
@@ -39,16 +39,16 @@ async def test_a_log_session_is_offered_and_followed_in_the_logs_pane(tmp_path: 
         app = _app(base)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("f6")  # nothing offered yet
+            await pilot.press("f7")  # nothing offered yet
             await pilot.pause()
             assert not isinstance(app.screen, LogsScreen)
             assert any("No stream to follow yet" in n.message for n in app._notifications)
             await open_action(pilot, "log-session.create", {"app_id_or_name": "demo"})
             await pilot.press("ctrl+j")
             await _until(pilot, lambda: len(app.session) == 1)
-            assert any("F6 follows it in the Logs pane" in n.message
+            assert any("F7 follows it in the Logs pane" in n.message
                        for n in app._notifications)
-            await pilot.press("f6")
+            await pilot.press("f7")
             await _until(pilot, lambda: isinstance(app.screen, LogsScreen)
                          and app.screen.state == "ended")
             screen = app.screen
@@ -74,7 +74,7 @@ async def test_a_followed_stream_stops_with_s_and_closes_with_q(tmp_path: Path) 
                               {"app_id_or_name": "demo", "tail": True})
             await pilot.press("ctrl+j")
             await _until(pilot, lambda: len(app.session) == 1)
-            await pilot.press("f6")
+            await pilot.press("f7")
             await _until(pilot, lambda: isinstance(app.screen, LogsScreen)
                          and app.screen.lines >= 3)
             screen = app.screen

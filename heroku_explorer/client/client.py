@@ -18,6 +18,7 @@ returns carries them in ``error`` (``raise_for_error()`` for scripts).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import time
@@ -123,6 +124,10 @@ class HerokuClient:
         self.timeout = timeout
         self._timeout_ext = httpx.Timeout(timeout).as_dict()
         self.history = history
+        #: Told of every exchange as it is recorded (the lessons watch through this).
+        self.observers: list[Callable[[Exchange], None]] = []
+        #: The in-process sandbox's control (``lesson_setup``), when there is one.
+        self.sandbox_control: object | None = None
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir(env)
         self.user_agent = user_agent or f"heroku-explorer/{__version__}"
         self._defaults = ((H.USER_AGENT, self.user_agent), ("Accept-Encoding", "gzip, deflate"))
@@ -271,7 +276,11 @@ class HerokuClient:
             await self._sleep(delay)
 
     def _record(self, exchange: Exchange) -> Exchange:
-        """Put ``exchange`` in history; a failure there is a note, never an exception."""
+        """Put ``exchange`` in history and tell the observers; a failure there is a
+        note, never an exception."""
+        for observer in list(self.observers):
+            with contextlib.suppress(Exception):  # an observer never breaks a send
+                observer(exchange)
         if self.history is None:
             return exchange
         try:

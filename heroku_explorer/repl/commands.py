@@ -55,7 +55,9 @@ __all__ = [
     "Exit",
     "Export",
     "Help",
+    "Hint",
     "History",
+    "Learn",
     "Logs",
     "Next",
     "Options",
@@ -182,6 +184,18 @@ class SchemaCommand:
 
 
 @dataclass(frozen=True, slots=True)
+class Learn:
+    """``learn`` (the list), ``learn NAME``, ``learn stop``, ``learn reset``."""
+
+    what: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -199,6 +213,7 @@ class Empty:
 Command = (
     Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
     | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again | Source | Logs
+    | Learn | Hint
 )
 
 

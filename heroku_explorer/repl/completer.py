@@ -193,6 +193,12 @@ class ReplCompleter(Completer):
                               word, start)
         elif head == "help" and n == 1:
             yield from _match(SESSION_COMMANDS.items(), word, start)
+        elif head == "learn" and n == 1:
+            from heroku_explorer.lessons import LESSONS
+
+            words = [(lesson.name, lesson.title) for lesson in LESSONS]
+            words += [("stop", "leave the lesson"), ("reset", "forget the lessons done")]
+            yield from _match(words, word, start)
         elif head == "set":
             yield from self._set(current, start)
         elif head == "unset" and self.state is not None:

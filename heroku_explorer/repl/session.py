@@ -42,7 +42,9 @@ from heroku_explorer.repl.commands import (
     Exit,
     Export,
     Help,
+    Hint,
     History,
+    Learn,
     Logs,
     Next,
     Options,
@@ -66,6 +68,7 @@ from heroku_explorer.schema.model import Action, ApiSpec
 if TYPE_CHECKING:
     from heroku_explorer.client.client import HerokuClient
     from heroku_explorer.client.response import Exchange
+    from heroku_explorer.lessons import Lesson, Tutor
     from heroku_explorer.repl.stream import StdoutSink
     from heroku_explorer.request import RequestSpec
     from heroku_explorer.schema_updates import SchemaUpdate
@@ -160,6 +163,10 @@ class Session:
         """What the status line says when a list has a next page."""
         self.sourcing: set[str] = set()
         """Files being read by ``source`` (one cannot source itself)."""
+        self.tutor: Tutor | None = None
+        """The lessons (``learn``, ``hint``), made on first use."""
+        self.lessons_done: list[tuple[Lesson, str]] = []
+        """Lessons completed by the line running, printed after it."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -223,6 +230,11 @@ class Session:
         except ExplorerError as exc:
             self.console.error(exc)
             return False
+        finally:
+            if self.lessons_done:
+                from heroku_explorer.repl.learn import flush
+
+                flush(self)
 
     async def execute(self, command: Command) -> bool:
         """Run one command. Raises :class:`ExplorerError` for problems found before
@@ -300,6 +312,14 @@ class Session:
                     await self._use_schema()
                 else:
                     self._schema_info()
+            case Learn(what=what):
+                from heroku_explorer.repl.learn import learn
+
+                learn(self, what)
+            case Hint():
+                from heroku_explorer.repl.learn import hint
+
+                hint(self)
             case Exit():
                 self.exiting = True
             case Logs():
@@ -307,6 +327,10 @@ class Session:
 
                 return await run_logs(self, command)
         return True
+
+    def lesson_done(self, lesson: Lesson, explanation: str) -> None:
+        """The tutor's word that ``lesson`` was completed: said after the line."""
+        self.lessons_done.append((lesson, explanation))
 
     # -- today's schema --------------------------------------------------------------
 
@@ -352,6 +376,9 @@ class Session:
                 await old.aclose()
             # The old answers and names came from the old sandbox.
             self.last, self._recent, self._seen, self._scoped = None, [], {}, {}
+            if self.tutor is not None:  # a lesson set up the old sandbox
+                self.tutor.stop()
+                self.tutor.attach(client)
         self.spec = spec
         self.parser = Parser(spec)
         self.vocab = self.parser.vocab

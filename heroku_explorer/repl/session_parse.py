@@ -13,7 +13,9 @@ from heroku_explorer.repl.commands import (
     Exit,
     Export,
     Help,
+    Hint,
     History,
+    Learn,
     Next,
     Overview,
     Revalidate,
@@ -60,6 +62,12 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
     if word in ("exit", "quit"):
         _no_more(word, tokens, 1)
         return Exit()
+    if word == "learn":
+        _no_more(word, tokens, 2)
+        return Learn(args[0].text if args else "")
+    if word == "hint":
+        _no_more(word, tokens, 1)
+        return Hint()
     if word == "schema":
         _no_more(word, tokens, 2)
         if args and args[0].text.casefold() != "use":

@@ -30,6 +30,8 @@ SESSION_COMMANDS: dict[str, str] = {
     "schema": "where the schema in use comes from; 'schema use' switches to today's",
     "again": "send the last request again (a change on the live API asks first)",
     "source": "run the lines of a file: source requests.txt",
+    "learn": "lessons on the sandbox: learn | learn NAME | learn stop | learn reset",
+    "hint": "a hint for the lesson in progress",
     "help": "this list, or help for one command",
     "exit": "leave the REPL (Ctrl-D too)",
     "quit": "leave the REPL",

@@ -177,6 +177,29 @@ class SandboxApp:
                 out.append(data)
         return out
 
+    def lesson_setup(self, *, rate_limit: int | None = None, apps: int | None = None
+                     ) -> Callable[[], None]:
+        """Set the sandbox up for a lesson: a fresh budget of ``rate_limit`` requests,
+        and at least ``apps`` apps. Returns the undo: the old budget back, the apps
+        added removed."""
+        old_rate = self.rate
+        added: list[str] = []
+        if rate_limit is not None:
+            self.rate = RatePool(rate_limit, None, old_rate.clock)
+        app_key = "app" if self.spec.resource("app") is not None else None
+        if apps is not None and app_key is not None:
+            missing = apps - len(self.store.records(app_key))
+            if missing > 0:
+                added = [str(d.get("id")) for d in self.populate(app_key, missing)]
+
+        def undo() -> None:
+            self.rate = old_rate
+            with self.store.transaction():
+                for app_id in added:
+                    self.store.delete(app_key or "app", app_id)
+
+        return undo
+
     def close(self) -> None:
         self.store.close()
 

@@ -31,6 +31,7 @@ from heroku_explorer.errors import RequestError
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui.commands import ActionCommands
+from heroku_explorer.tui.lessons import LessonsMixin
 from heroku_explorer.tui.messages import ActionRequested, ClientOpened
 from heroku_explorer.tui.screens.explorer import ExplorerScreen
 
@@ -66,9 +67,10 @@ class ExplorerOptions(TypedDict, total=False):
     variant: str
     schema_update: SchemaUpdate | None
     schema_source: str | None
+    learn: bool
 
 
-class ExplorerApp(App[int]):
+class ExplorerApp(LessonsMixin, App[int]):
     """A terminal explorer for the Heroku Platform API, built from its schema."""
 
     TITLE = "heroku-explorer"
@@ -82,7 +84,9 @@ class ExplorerApp(App[int]):
         Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
-        Binding("f6", "logs", "Logs", id="follow-logs", show=False,
+        Binding("f6", "learn", "Learn", id="learn", tooltip="Lessons on the sandbox",
+                show=False),
+        Binding("f7", "logs", "Logs", id="follow-logs", show=False,
                 tooltip="Follow the log or build stream the last answer offers"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         # Not a priority key: in a text field ctrl+u still clears the line.
@@ -106,6 +110,7 @@ class ExplorerApp(App[int]):
         variant: str = "3",
         schema_update: SchemaUpdate | None = None,
         schema_source: str | None = None,
+        learn: bool = False,
     ) -> None:
         super().__init__()
         self.spec = spec
@@ -136,6 +141,8 @@ class ExplorerApp(App[int]):
         """Set when the person chose the schema that arrived: the app then ends and
         :func:`run_tui` starts again on it."""
         self._explorer: ExplorerScreen | None = None
+        self._learn_at_start = learn
+        """Open the Learn screen over the first frame (``heroku-explorer learn``)."""
 
     # -- start and stop ---------------------------------------------------------------
 
@@ -164,6 +171,8 @@ class ExplorerApp(App[int]):
         self._check_keymap()
         self._start_client()
         self._start_schema_update()
+        if self._learn_at_start:
+            self.action_learn()
 
     def _check_keymap(self) -> None:
         """Name each ``[keys]`` id of the config that no binding has (after the first
@@ -194,6 +203,7 @@ class ExplorerApp(App[int]):
             self.client = await asyncio.to_thread(build)
             if self.history is None:
                 self.history = self.client.history
+            self.attach_tutor(self.client)
         except Exception as exc:  # a client that cannot open must not end the app
             self._client_error = f"The HTTP client could not start: {exc}"
             self.notify(self._client_error, severity="error", timeout=10)
@@ -389,10 +399,14 @@ class ExplorerApp(App[int]):
         yield SystemCommand("History", "Every exchange of this session and before (F3)",
                             self.action_history)
         yield SystemCommand("Help", "Keys and help for the focused part (F1)", self.action_help)
+        yield SystemCommand("Learn", "Lessons on the sandbox, checked by what you send (F6)",
+                            self.action_learn)
 
 
 #: Rebuilds the client for a new schema (and its bytes): the runtime's hand-over.
 Switch = Callable[[ApiSpec, "bytes | None"], Callable[[], "HerokuClient"]]
+#: The client factory of the built-in sandbox and its base URL (lessons, from LIVE).
+ToSandbox = Callable[[], tuple[Callable[[], "HerokuClient"], str]]
 
 
 def run_tui(
@@ -400,6 +414,7 @@ def run_tui(
     client_factory: Callable[[], HerokuClient],
     *,
     on_switch: Switch | None = None,
+    to_sandbox: ToSandbox | None = None,
     **options: Unpack[ExplorerOptions],
 ) -> int:
     """Run the explorer until the person quits; returns the exit status (0).
@@ -408,14 +423,26 @@ def run_tui(
     after the first frame, opens it, and closes it when it exits. ``options`` are
     :class:`ExplorerApp`'s keyword arguments. When the person takes the schema that
     arrived (:attr:`ExplorerApp.switch_to`), ``on_switch`` gives the client factory
-    for it and a new explorer starts on it.
+    for it and a new explorer starts on it. When the person asks, on the live API, to
+    take the lessons (:attr:`ExplorerApp.sandbox_requested`), ``to_sandbox`` gives the
+    sandbox's client factory and a new explorer starts on its Learn screen.
     """
     while True:
         app = ExplorerApp(spec, client_factory, **options)
+        app.sandbox_switch = to_sandbox is not None
         result = app.run()
         if app.crash_message is not None:
             print(app.crash_message, file=sys.stderr)
         status = result if isinstance(result, int) else (app.return_code or 0)
+        if app.sandbox_requested and to_sandbox is not None and app.crash_message is None:
+            client_factory, base_url = to_sandbox()
+            options = options.copy()
+            options["mode"] = "SANDBOX"
+            options["base_url"] = base_url
+            options["learn"] = True
+            options["notices"] = ["Now on the built-in sandbox, for the lessons."]
+            to_sandbox = None
+            continue
         if app.switch_to is None or on_switch is None or app.crash_message is not None:
             return status
         spec, data = app.switch_to

@@ -1,7 +1,7 @@
 """The Logs pane: a log session's ``logplex_url`` or a build's ``output_stream_url``
 followed as its lines arrive (:mod:`heroku_explorer.logstream`).
 
-An answer that holds such a stream is offered with a notification; **F6** opens the
+An answer that holds such a stream is offered with a notification; **F7** opens the
 pane on the newest one. Lines are plain text (already made literal), kept up to
 :data:`MAX_LINES`; **q** or **Escape** stops the stream and closes the pane, **s**
 stops it and keeps the pane open. The URL itself, a credential, is never shown.
@@ -38,7 +38,7 @@ def offer_stream(app: Any, exchange: Exchange) -> None:
         return
     target = stream_url_of(exchange.data)
     if target is not None:
-        app.notify(f"This answer offers its {target.label} stream: F6 follows it in the "
+        app.notify(f"This answer offers its {target.label} stream: F7 follows it in the "
                    "Logs pane.", timeout=8)
 
 
