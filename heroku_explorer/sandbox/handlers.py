@@ -107,7 +107,7 @@ class Engine(Writer):
             if rec is None:
                 raise Problem(404, "not_found")
             if kind == "info":
-                return Outcome(route.status, rec.data)
+                return Outcome(route.status, self._as_answer(route, rec.data))
             if kind == "delete":
                 self.store.delete(route.resource, rec.id)
                 self._released(route.resource, "delete", rec, {})
@@ -119,6 +119,11 @@ class Engine(Writer):
             created = self.store.get(route.resource, created.id) or created  # released_at
             return Outcome(route.status, created.data)
         if kind == "singleton":
+            shape = route.action.response.schema
+            if route.action.response.resource is None and shape is not None and shape.children:
+                # An answer of its own shape (a team's usage: {"apps": [...]}).
+                with self._runtime() as factory:
+                    return Outcome(route.status, factory.value(shape, resolved.scope))
             return Outcome(route.status, self.singleton(route, resolved).data)
         if kind == "singleton-update":
             rec = self.singleton(route, resolved)
@@ -192,6 +197,16 @@ class Engine(Writer):
     def _list(self, route: Route, resolved: Resolved) -> Outcome:
         scope = self.scoped(route.resource, resolved.scope)
         return Outcome(route.status, items=self.store.records(route.resource, scope))
+
+    def _as_answer(self, route: Route, data: dict[str, Any]) -> dict[str, Any]:
+        """A record read through a slot of another resource (a team app is an app),
+        cut to the properties the action's answer documents."""
+        key = route.action.response.resource
+        res = self.spec.resource(key) if key and key != route.resource else None
+        if res is None or res.map_values is not None or not res.attributes:
+            return data
+        names = {a.name for a in res.attributes}
+        return {k: v for k, v in data.items() if k in names}
 
     def singleton(self, route: Route, resolved: Resolved) -> Record:
         """The one object a literal path names (``/account``), made on first use."""
