@@ -13,7 +13,7 @@ PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 
 CORE = ["schema", "request.py", "values.py", "examples.py", "client", "sandbox", "config.py",
         "errors.py", "protocol.py", "paths.py", "safe_text.py", "redaction.py", "policy.py",
-        "crash.py"]
+        "crash.py", "answer_diff.py", "jq_filter.py", "conformance.py"]
 UI = ["tui", "repl"]
 
 # (modules, forbidden import prefixes)
