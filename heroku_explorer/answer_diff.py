@@ -139,9 +139,13 @@ def _add(out: list[Change], limit: int, change: Change) -> None:
         out.append(change)
 
 
-def _short(value: Any, width: int = 80) -> str:
+def _short(value: Any, width: int = 100) -> str:
+    if isinstance(value, Mapping):  # what names an object first
+        first = [k for k in ("name", "id") if k in value]
+        value = {**{k: value[k] for k in first},
+                 **{k: value[k] for k in sorted(value, key=str) if k not in first}}
     try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -56,6 +56,10 @@ class Options:
     """``--json``: print the body as compact JSON, no colour."""
     if_match: bool = False
     """``--if-match``: send the last response's ETag as ``If-Match``."""
+    jq: str | None = None
+    """``--jq EXPR``: print the answer through this jq filter."""
+    check: bool = False
+    """``--check``: list how the answer departs from its schema (``call``: exit 4)."""
 
 
 def split_assignment(tok: Token, *, parse: bool = True) -> Value | None:
@@ -97,6 +101,7 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
     """Pull ``-H``, ``--range``, ``-v``, ``--json``, ``--if-match`` out of ``tokens``."""
     headers: list[tuple[str, str]] = []
     rng: RangeSpec | None = None
+    jq: str | None = None
     flags: set[str] = set()
     rest: list[Token] = []
     i = 0
@@ -124,9 +129,15 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
             arg, where = tokens[i].text, tokens[i]
             i += 1
         else:
-            hint = "'Name: value'" if canonical == "--header" else "'name ..; max=10'"
+            hint = {"--header": "'Name: value'", "--jq": "'.[] | .name'"}.get(
+                canonical, "'name ..; max=10'")
             raise ParseError(f"{name} needs a value: {name} {hint}", len(line))
-        if canonical == "--header":
+        if canonical == "--jq":
+            if not arg.strip():
+                raise ParseError("--jq needs a filter: --jq '.[] | .name'", where.start,
+                                 end=where.end)
+            jq = arg
+        elif canonical == "--header":
             headers.append(parse_header(arg, where))
         else:
             try:
@@ -135,7 +146,8 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
                 raise ParseError(f"bad range: {exc}", where.start, end=where.end) from None
     options = Options(
         headers=tuple(headers), range=rng, verbose="--verbose" in flags,
-        raw_json="--json" in flags, if_match="--if-match" in flags,
+        raw_json="--json" in flags, if_match="--if-match" in flags, jq=jq,
+        check="--check" in flags,
     )
     return options, rest
 

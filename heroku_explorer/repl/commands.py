@@ -47,6 +47,7 @@ __all__ = [
     "VALUE_OPTIONS",
     "Call",
     "Command",
+    "Diff",
     "Doc",
     "Empty",
     "Example",
@@ -54,6 +55,7 @@ __all__ = [
     "Export",
     "Help",
     "History",
+    "Jq",
     "Next",
     "Options",
     "Overview",
@@ -116,6 +118,20 @@ class History:
 
 
 @dataclass(frozen=True, slots=True)
+class Diff:
+    """``diff`` (the last answer against the one before of its URL) or ``diff N``."""
+
+    entry: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Jq:
+    """``jq EXPR``: the last answer through a jq filter."""
+
+    expr: str
+
+
+@dataclass(frozen=True, slots=True)
 class Doc:
     resource: Resource | None = None
     action: Action | None = None
@@ -171,8 +187,8 @@ class Empty:
 
 
 Command = (
-    Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
-    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty
+    Call | Raw | Next | Revalidate | Show | Export | History | Diff | Jq | Doc | Example
+    | Overview | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty
 )
 
 

@@ -194,7 +194,8 @@ _LANGUAGE = """\
       config-var update app=demo FOO=bar BAZ:=null
   METHOD /path [name=value] [name:=json] [options]
       GET /apps/demo · PATCH /apps/demo maintenance:=true
-  options: -H 'Name: value'  --range 'name ..; max=10'  -v  --json  --if-match"""
+  options: -H 'Name: value'  --range 'name ..; max=10'  -v  --json  --if-match
+           --jq '.[] | .name'  --check (how the answer departs from its schema)"""
 
 
 def help_text(topic: str | None = None, *, color: bool = False) -> str:

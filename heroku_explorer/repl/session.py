@@ -28,18 +28,20 @@ from heroku_explorer.policy import (
     second_factor_prompt,
 )
 from heroku_explorer.protocol import H
-from heroku_explorer.repl import docs
+from heroku_explorer.repl import debugging, docs
 from heroku_explorer.repl.arguments import place_value
 from heroku_explorer.repl.commands import (
     SESSION_COMMANDS,
     Call,
     Command,
+    Diff,
     Doc,
     Example,
     Exit,
     Export,
     Help,
     History,
+    Jq,
     Next,
     Options,
     Overview,
@@ -60,6 +62,7 @@ from heroku_explorer.schema.model import Action, ApiSpec
 if TYPE_CHECKING:
     from heroku_explorer.client.client import HerokuClient
     from heroku_explorer.client.response import Exchange
+    from heroku_explorer.conformance import Difference
     from heroku_explorer.repl.stream import StdoutSink
     from heroku_explorer.request import RequestSpec
     from heroku_explorer.schema_updates import SchemaUpdate
@@ -160,6 +163,8 @@ class Session:
         """Gives the client for a schema switched to (see :data:`SwitchClient`)."""
         self.on_switch: Callable[[Session], None] | None = None
         """Told after ``schema use`` switched (the REPL rebuilds its completer)."""
+        self.differences: list[Difference] | None = None
+        """How the last answer departs from its schema (``None``: not checked)."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -196,6 +201,12 @@ class Session:
     @property
     def defaults(self) -> Mapping[str, str]:
         return dict(self._defaults)
+
+    @property
+    def recent(self) -> list[Exchange]:
+        """This session's answers, oldest first (``history`` numbers them from 1 when
+        no history file is kept)."""
+        return list(self._recent)
 
     # -- running ------------------------------------------------------------------
 
@@ -244,6 +255,10 @@ class Session:
                 self.console.print(visible(self.client.export(self._need_last(fmt), fmt)))
             case History(filter=text):
                 self._history(text)
+            case Diff(entry=number):
+                return debugging.diff(self, number)
+            case Jq(expr=expr):
+                return debugging.jq_last(self, expr)
             case Doc(resource=res, action=act):
                 color = self.console.color
                 if act is not None:
@@ -495,6 +510,12 @@ class Session:
                 out.print(body_text(exchange, color=color, raw=options.raw_json,
                                     terminal=not out.raw_out))
             return False
+        self.differences = None
+        if with_status or options.check:
+            debugging.check_note(self, exchange, always=options.check)
+        if options.jq is not None:
+            return debugging.print_filtered(self, exchange.data if exchange.body_state == "json"
+                                            else None, options.jq)
         if exchange.not_modified and self.always_status and not options.raw_json:
             out.message(paint("(unchanged since the last read; 'body' shows it)", "dim", color))
             return True
@@ -582,7 +603,7 @@ class Session:
                                    single_line=True))
 
     def _history(self, text: str) -> None:
-        rows: list[tuple[str, str, str, str]] = []
+        rows: list[tuple[str, str, str, str, str]] = []
         store = self.client.history
         if store is not None and store.enabled:
             kwargs: dict[str, Any] = {}
@@ -593,19 +614,20 @@ class Session:
             elif text:
                 kwargs["path"] = text
             for e in reversed(store.search(limit=20, **kwargs)):
-                rows.append((e.method, e.path, str(e.status or e.error or ""),
+                rows.append((f"#{e.id}", e.method, e.path, str(e.status or e.error or ""),
                              f"{e.elapsed_ms:.0f} ms"))
         else:
-            for x in self._recent[-20:]:
+            first = max(len(self._recent) - 20, 0)
+            for n, x in enumerate(self._recent[first:], start=first + 1):
                 line = f"{x.method} {urlsplit(x.url).path} {x.status}"
                 if text.casefold() in line.casefold():
-                    rows.append((x.method, urlsplit(x.url).path, str(x.status or x.error),
-                                 f"{x.elapsed_ms:.0f} ms"))
+                    rows.append((f"#{n}", x.method, urlsplit(x.url).path,
+                                 str(x.status or x.error), f"{x.elapsed_ms:.0f} ms"))
         if not rows:
             self.console.print("(no matching requests)")
             return
-        for method, path, status, elapsed in rows:
-            self.console.print(visible(f"  {method:<6} {path}  {status}  {elapsed}",
+        for number, method, path, status, elapsed in rows:
+            self.console.print(visible(f"  {number:>5} {method:<6} {path}  {status}  {elapsed}",
                                        single_line=True))
 
 

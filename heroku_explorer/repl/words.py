@@ -19,7 +19,10 @@ SESSION_COMMANDS: dict[str, str] = {
     "curl": "print the last request as a curl command (token hidden)",
     "httpie": "print the last request as an HTTPie command (token hidden)",
     "python": "print the last request as Python code (token hidden)",
-    "history": "list earlier requests, optionally filtered: history apps",
+    "history": "list earlier requests, numbered, optionally filtered: history apps",
+    "diff": "compare the last answer with the one before of the same URL; diff N: "
+            "with history entry N",
+    "jq": "filter the last answer with jq: jq '.[] | .name'",
     "doc": "describe a resource or an action: doc app create",
     "example": "the request and response the schema promises: example app info",
     "overview": "the API's own documentation: overview ranges",
@@ -37,10 +40,12 @@ VALUE_OPTIONS: dict[str, str] = {
     "--header": "--header",
     "-r": "--range",
     "--range": "--range",
+    "--jq": "--jq",
 }
 FLAG_OPTIONS: dict[str, str] = {
     "-v": "--verbose",
     "--verbose": "--verbose",
     "--json": "--json",
     "--if-match": "--if-match",
+    "--check": "--check",
 }
