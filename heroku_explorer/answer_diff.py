@@ -16,12 +16,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from heroku_explorer import redaction
 from heroku_explorer.safe_text import visible
 
-__all__ = ["MAX_CHANGES", "Change", "ChangeKind", "diff", "redacted", "render", "summary"]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from heroku_explorer.client.history import HistoryEntry
+    from heroku_explorer.client.response import Exchange
+
+__all__ = ["MAX_CHANGES", "Change", "ChangeKind", "answer_of", "diff", "earlier", "redacted",
+           "render", "stored_answer", "summary"]
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -50,6 +58,36 @@ def redacted(data: Any, url_path: str = "", secrets: Iterable[str] = ()) -> Any:
                                      config_vars=redaction.is_config_var_path(url_path))
     except RecursionError:
         return redaction.REDACTED
+
+
+def answer_of(exchange: Exchange, secrets: Iterable[str] = ()) -> Any:
+    """An exchange's JSON answer redacted as history keeps it; ``None`` when it has
+    no complete JSON answer."""
+    if exchange.body_state != "json" or exchange.truncated or exchange.status is None:
+        return None
+    return redacted(exchange.data, urlsplit(exchange.url).path, secrets)
+
+
+def stored_answer(entry: HistoryEntry) -> Any:
+    """A history row's JSON answer (already redacted); ``None`` when it kept none."""
+    if entry.body_state != "json" or entry.body_truncated or not entry.response_body:
+        return None
+    try:
+        return json.loads(entry.response_body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def earlier(current: Exchange, exchanges: Sequence[Exchange]) -> Exchange | None:
+    """The newest exchange of ``exchanges`` (oldest first) before ``current`` with its
+    method and URL and a JSON answer: what ``current`` is compared with by default."""
+    for item in reversed(exchanges):
+        if item is current:
+            continue
+        if item.method == current.method and item.url == current.url \
+                and item.body_state == "json" and item.error is None and item.status:
+            return item
+    return None
 
 
 def diff(old: Any, new: Any, *, limit: int = MAX_CHANGES) -> list[Change]:

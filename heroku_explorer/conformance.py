@@ -40,7 +40,8 @@ from heroku_explorer.values import format_problem, short, type_ok
 if TYPE_CHECKING:
     from heroku_explorer.client.response import Exchange
 
-__all__ = ["MAX_DIFFERENCES", "Difference", "check", "check_exchange", "note", "target"]
+__all__ = ["MAX_DIFFERENCES", "Difference", "check", "check_exchange", "note", "path_text",
+           "target"]
 
 #: Differences listed at most for one answer.
 MAX_DIFFERENCES = 200
@@ -53,6 +54,8 @@ class Difference:
 
     path: str
     what: str
+    at: tuple[str | int, ...] = ()
+    """The same place as keys and list indexes (the Tree view's node paths)."""
 
     def __str__(self) -> str:
         return visible(f"{self.path}: {self.what}", single_line=True)
@@ -95,7 +98,7 @@ def check(spec: ApiSpec, action: Action, data: Any,
     if root is None:
         return []
     out: list[Difference] = []
-    _check(root, data, "", out, limit, 0, not _says_null(spec))
+    _check(root, data, (), out, limit, 0, not _says_null(spec))
     return out
 
 
@@ -142,13 +145,24 @@ def note(differences: list[Difference], shown: int = 2) -> str:
     return f"{n}{more} {noun} from the schema: {head}{tail}"
 
 
-def _where(path: str) -> str:
-    return path or "."
+def path_text(at: tuple[str | int, ...]) -> str:
+    """``("owner", "email")`` as ``.owner.email``, ``(0, "name")`` as ``[0].name``."""
+    import json
+
+    parts: list[str] = []
+    for part in at:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part.isidentifier():
+            parts.append(f".{part}")
+        else:
+            parts.append(f"[{json.dumps(part, ensure_ascii=False)}]")
+    return "".join(parts) or "."
 
 
-def _add(out: list[Difference], limit: int, path: str, what: str) -> None:
+def _add(out: list[Difference], limit: int, at: tuple[str | int, ...], what: str) -> None:
     if len(out) < limit:
-        out.append(Difference(_where(path), what))
+        out.append(Difference(path_text(at), what, at))
 
 
 def _allows_null(attr: Attribute) -> bool:
@@ -159,7 +173,7 @@ def _allows_null(attr: Attribute) -> bool:
     return not (attr.types or attr.children or attr.map_values is not None)
 
 
-def _check(attr: Attribute, value: Any, path: str, out: list[Difference], limit: int,
+def _check(attr: Attribute, value: Any, path: tuple[str | int, ...], out: list[Difference], limit: int,
            depth: int, any_null: bool) -> None:
     if len(out) >= limit or depth > _MAX_DEPTH:
         return
@@ -177,7 +191,7 @@ def _check(attr: Attribute, value: Any, path: str, out: list[Difference], limit:
             if best is None or len(trial) < len(best):
                 best = trial
         for found in best or ():
-            _add(out, limit, found.path, found.what)
+            _add(out, limit, found.at, found.what)
         return
     if attr.types and not any(type_ok(t, value) for t in attr.types):
         _add(out, limit, path, f"{json_type(value)} {short(value)}, but the schema says "
@@ -188,7 +202,7 @@ def _check(attr: Attribute, value: Any, path: str, out: list[Difference], limit:
     elif isinstance(value, list):
         if attr.items is not None:
             for i, item in enumerate(value):
-                _check(attr.items, item, f"{path}[{i}]", out, limit, depth + 1, any_null)
+                _check(attr.items, item, (*path, i), out, limit, depth + 1, any_null)
     else:
         if attr.enum is not None and value not in attr.enum:
             allowed = ", ".join(short(v) for v in attr.enum)
@@ -199,15 +213,15 @@ def _check(attr: Attribute, value: Any, path: str, out: list[Difference], limit:
             _add(out, limit, path, f"{short(value)} is not {wanted}")
 
 
-def _object(attr: Attribute, value: Mapping[str, Any], path: str, out: list[Difference],
+def _object(attr: Attribute, value: Mapping[str, Any], path: tuple[str | int, ...], out: list[Difference],
             limit: int, depth: int, any_null: bool) -> None:
     known = {c.name: c for c in attr.children}
     for node in attr.children:
         if node.required and node.name not in value:
-            _add(out, limit, _key(path, node.name), "required, but missing")
+            _add(out, limit, (*path, node.name), "required, but missing")
     for key, item in value.items():
         child = known.get(key)
-        where = _key(path, str(key))
+        where = (*path, str(key))
         if child is not None:
             _check(child, item, where, out, limit, depth + 1, any_null)
         elif attr.map_values is not None:
@@ -215,10 +229,3 @@ def _object(attr: Attribute, value: Mapping[str, Any], path: str, out: list[Diff
         elif known:
             _add(out, limit, where, "a property the schema does not describe")
 
-
-def _key(path: str, key: str) -> str:
-    if key.isidentifier():
-        return f"{path}.{key}"
-    import json
-
-    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"

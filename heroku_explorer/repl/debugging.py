@@ -8,7 +8,6 @@ only finds the answers to compare and prints what the core says.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -18,7 +17,6 @@ from heroku_explorer.repl.render import paint
 from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
-    from heroku_explorer.client.history import HistoryEntry
     from heroku_explorer.client.response import Exchange
     from heroku_explorer.repl.session import Session
 
@@ -107,14 +105,10 @@ def diff(session: Session, number: int | None) -> bool:
 
 
 def _previous(session: Session, last: Exchange, secrets: tuple[str, ...]) -> tuple[Any, str]:
-    for earlier in reversed(session.recent[:-1]):
-        if earlier is last or earlier.url != last.url or earlier.method != last.method \
-                or earlier.body_state != "json":
-            continue
-        if earlier.status is None or earlier.error is not None:
-            continue
-        path = urlsplit(earlier.url).path
-        return answer_diff.redacted(earlier.data, path, secrets), f"{earlier.method} {path}"
+    before = answer_diff.earlier(last, session.recent[:-1])
+    if before is not None:
+        return (answer_diff.answer_of(before, secrets),
+                f"{before.method} {urlsplit(before.url).path}")
     store = session.client.history
     if store is not None and store.enabled:
         path = urlsplit(last.url).path
@@ -122,7 +116,7 @@ def _previous(session: Session, last: Exchange, secrets: tuple[str, ...]) -> tup
                 if e.path == path]
         # The newest row is the last answer itself (recorded when it arrived).
         for entry in rows[1:]:
-            data = _entry_json(entry)
+            data = answer_diff.stored_answer(entry)
             if data is not None:
                 return data, f"#{entry.id} {entry.method} {entry.path}"
     raise DebugProblem("no earlier answer of this URL to compare with: send it again, "
@@ -135,7 +129,7 @@ def _numbered(session: Session, number: int, secrets: tuple[str, ...]) -> tuple[
         entry = store.get(number)
         if entry is None:
             raise DebugProblem(f"history has no entry #{number} (see 'history')")
-        data = _entry_json(entry)
+        data = answer_diff.stored_answer(entry)
         if data is None:
             raise DebugProblem(f"history entry #{number} kept no JSON answer to compare")
         return data, f"#{number} {entry.method} {entry.path}"
@@ -148,12 +142,3 @@ def _numbered(session: Session, number: int, secrets: tuple[str, ...]) -> tuple[
     path = urlsplit(earlier.url).path
     return (answer_diff.redacted(earlier.data, path, secrets),
             f"#{number} {earlier.method} {path}")
-
-
-def _entry_json(entry: HistoryEntry) -> Any:
-    if entry.body_state != "json" or entry.body_truncated or not entry.response_body:
-        return None
-    try:
-        return json.loads(entry.response_body)
-    except (ValueError, RecursionError):
-        return None
