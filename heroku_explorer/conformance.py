@@ -46,6 +46,7 @@ __all__ = ["MAX_DIFFERENCES", "Difference", "check", "check_exchange", "note", "
 #: Differences listed at most for one answer.
 MAX_DIFFERENCES = 200
 _MAX_DEPTH = 64
+Where = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +174,7 @@ def _allows_null(attr: Attribute) -> bool:
     return not (attr.types or attr.children or attr.map_values is not None)
 
 
-def _check(attr: Attribute, value: Any, path: tuple[str | int, ...], out: list[Difference], limit: int,
+def _check(attr: Attribute, value: Any, path: Where, out: list[Difference], limit: int,
            depth: int, any_null: bool) -> None:
     if len(out) >= limit or depth > _MAX_DEPTH:
         return
@@ -213,7 +214,7 @@ def _check(attr: Attribute, value: Any, path: tuple[str | int, ...], out: list[D
             _add(out, limit, path, f"{short(value)} is not {wanted}")
 
 
-def _object(attr: Attribute, value: Mapping[str, Any], path: tuple[str | int, ...], out: list[Difference],
+def _object(attr: Attribute, value: Mapping[str, Any], path: Where, out: list[Difference],
             limit: int, depth: int, any_null: bool) -> None:
     known = {c.name: c for c in attr.children}
     for node in attr.children:
