@@ -98,6 +98,8 @@ class HistoryScreen(Screen[None]):
         Binding("h", "export('httpie')", "HTTPie", id="export-httpie"),
         Binding("p", "export('python')", "Python", id="export-python"),
         Binding("slash", "focus_filter", "Filter", id="focus-history-filter"),
+        Binding("d", "diff", "Diff with the answer", id="diff-history",
+                tooltip="Compare the selected exchange with the answer on screen"),
     ]
 
     HELP = """\
@@ -106,7 +108,8 @@ class HistoryScreen(Screen[None]):
 Every exchange, newest first. Filter with a status (`404`, `4xx`), a method
 (`DELETE`), a path (`/apps`) or the start of a Request-Id. **Enter** shows an
 exchange in full, **r** sends it again, **c** / **h** / **p** copy it as curl,
-HTTPie or Python (the token is never included).
+HTTPie or Python (the token is never included). **d** compares the selected
+exchange's answer with the answer on screen (the Diff tab; secrets stay redacted).
 """
 
     def __init__(self) -> None:
@@ -217,6 +220,9 @@ HTTPie or Python (the token is never included).
         self.app.pop_screen()
         self.app.screen.post_message(ResendRequested(spec, row.action_id))
 
+    def action_diff(self) -> None:
+        _diff(self)
+
     def action_export(self, fmt: str) -> None:
         from heroku_explorer.client.exports import Format, export
         from heroku_explorer.tui.screens.response_detail import as_exchange
@@ -230,6 +236,33 @@ HTTPie or Python (the token is never included).
         text = client.export(exchange, kind) if client is not None else export(exchange, kind)
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the request as {fmt}.")
+
+
+def _diff(screen: HistoryScreen) -> None:
+    """``d``: the selected exchange's answer against the answer on screen."""
+    from urllib.parse import urlsplit
+
+    from heroku_explorer.answer_diff import answer_of, stored_answer
+    from heroku_explorer.tui.widgets.response_view import ResponseView
+
+    row = screen._selected()
+    if row is None:
+        return
+    history = screen.host.history
+    secrets = tuple(history.secrets) if history is not None else ()
+    old = stored_answer(row) if hasattr(row, "ts") else answer_of(row, secrets)
+    if old is None:
+        screen.notify("That exchange kept no JSON answer to compare.", severity="warning")
+        return
+    views = [v for s in reversed(screen.app.screen_stack) for v in s.query(ResponseView)
+             if v.exchange is not None]
+    if not views:
+        screen.notify("No answer on screen to compare with yet.", severity="warning")
+        return
+    when = format_clock(row.ts if hasattr(row, "ts") else row.started_at)
+    label = f"{row.method} {urlsplit(row.url).path} ({when})"
+    screen.app.pop_screen()
+    views[0].compare_with(old, label)
 
 
 def _resent_headers(row: Any) -> list[tuple[str, str]]:
