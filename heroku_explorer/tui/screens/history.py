@@ -98,7 +98,7 @@ class HistoryScreen(Screen[None]):
         Binding("h", "export('httpie')", "HTTPie", id="export-httpie"),
         Binding("p", "export('python')", "Python", id="export-python"),
         Binding("slash", "focus_filter", "Filter", id="focus-history-filter"),
-        Binding("d", "diff", "Diff with the answer", id="diff-history",
+        Binding("d", "diff", "Diff", id="diff-history",
                 tooltip="Compare the selected exchange with the answer on screen"),
     ]
 
