@@ -28,6 +28,38 @@ from tests import tui_support  # noqa: E402
 
 Scenario = Callable[[Any], Awaitable[None]]
 
+
+async def diff_tab(pilot: Any) -> None:
+    """App List, one app put in maintenance and renamed, App List again: the Diff tab."""
+    from textual.widgets import TabbedContent
+
+    app = pilot.app
+    await tui_support.open_action(pilot, "app.list")
+    await pilot.press("ctrl+j")
+    await tui_support.settle(pilot)
+    name = app.session[-1].data[0]["name"]
+    await tui_support.open_action(pilot, "app.update", {
+        "app_id_or_name": name, "maintenance": True, "name": "renamed-app"})
+    await pilot.press("ctrl+j")
+    await tui_support.settle(pilot)
+    await tui_support.open_action(pilot, "app.list")
+    await pilot.press("ctrl+j")
+    await tui_support.settle(pilot)
+    await pilot.press("ctrl+g")
+    app.screen.query_one("#response-tabs", TabbedContent).active = "tab-diff"
+    await tui_support.settle(pilot)
+    await tui_support.quiet(pilot)
+
+
+async def filtered_body(pilot: Any) -> None:
+    """App List through ``map({name, region: .region.name, stack})``."""
+    await tui_support.app_list_sent(pilot)
+    pilot.app.screen.query_one("#body-view").focus()
+    await pilot.press("f", *"map({name, region: .region.name, stack})", "enter")
+    await tui_support.settle(pilot)
+    await tui_support.quiet(pilot)
+
+
 #: name -> (scenario, terminal size, caption)
 VIEWS: dict[str, tuple[Scenario, tuple[int, int], str]] = {
     "main": (tui_support.main_screen, WIDE, "The explorer: resources, actions and docs"),
@@ -42,7 +74,10 @@ VIEWS: dict[str, tuple[Scenario, tuple[int, int], str]] = {
     "headers-note": (tui_support.headers_note, WIDE,
                      "What the Headers tab adds, named above the form"),
     "small-terminal": (tui_support.app_list_sent, (80, 24), "At 80x24"),
+    "diff-tab": (diff_tab, WIDE, "The Diff tab: what changed since the last App List"),
+    "filtered-body": (filtered_body, WIDE, "The body through a jq filter"),
 }
+
 
 
 def _stable_output() -> None:
