@@ -501,4 +501,4 @@ async def _call(setup: Setup, args: argparse.Namespace) -> int:
     async with setup.client_factory()() as client:
         return await run_call(setup.spec, client, args.words, verbose=args.verbose,
                               as_json=args.json, yes=args.yes, mode=setup.mode,
-                              jq=getattr(args, "jq", None), check=getattr(args, "check", False))
+                              jq=args.jq, check=args.check)

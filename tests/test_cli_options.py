@@ -17,7 +17,7 @@ from heroku_explorer.config import load_config
 from heroku_explorer.runtime import prepare
 
 #: Options that belong to one command only (not shared with the main parser).
-OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes"},
+OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes", "--jq", "--check"},
                "schema": {"--json", "--source", "--update", "--diff"},
                "tui": set(), "repl": {"--yes"}}
 
@@ -98,7 +98,7 @@ def test_an_option_before_the_command_is_not_replaced_by_its_default() -> None:
     assert args.words == ["app", "delete", "app=x"]
     # Nothing given anywhere: the main parser's defaults stand.
     assert _meaning(["call"]) == {**_meaning([]), "verbose": False, "json": False,
-                                  "yes": False, "words": []}
+                                  "yes": False, "jq": None, "check": False, "words": []}
 
 
 def test_read_only_before_call_refuses_the_write(capsys: pytest.CaptureFixture[str]) -> None:

@@ -171,10 +171,11 @@ def _fill(app: Any, route: Any, action: Action) -> str:
     return path
 
 
-@pytest.mark.parametrize("which", ["bundled", "hyper", "2013"])
+@pytest.mark.parametrize("which", ["bundled", "hyper", "sdk", "2013"])
 async def test_every_sandbox_answer_conforms_to_its_schema(
-        which: str, ref_hyper_path: Path, ref_2013_path: Path) -> None:
+        which: str, ref_hyper_path: Path, ref_sdk_path: Path, ref_2013_path: Path) -> None:
     spec = {"bundled": load_bundled, "hyper": lambda: load_path(str(ref_hyper_path)),
+            "sdk": lambda: load_path(str(ref_sdk_path)),
             "2013": lambda: load_path(str(ref_2013_path))}[which]()
     gets, answered, found = await _walk(spec)
     assert found == [], f"{len(found)} differences: {found[:10]}"

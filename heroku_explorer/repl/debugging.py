@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from heroku_explorer.client.response import Exchange
     from heroku_explorer.repl.session import Session
 
-__all__ = ["DebugProblem", "check_note", "diff", "jq_last", "print_filtered"]
+__all__ = ["DebugProblem", "answer", "check_note", "diff", "jq_last", "print_filtered"]
 
 _COLOURS = {"+": "green", "-": "red", "~": "yellow"}
 
@@ -29,11 +29,16 @@ class DebugProblem(ExplorerError):
     """``diff`` or ``jq`` cannot run now: one sentence says why."""
 
 
+def answer(exchange: Exchange) -> Any:
+    """The JSON answer of ``exchange`` for a filter; a :class:`DebugProblem` if none."""
+    return _json_of(exchange, "filter")
+
+
 def _json_of(exchange: Exchange | None, what: str) -> Any:
     if exchange is None:
         raise DebugProblem(f"nothing to {what} yet: send a request first (try 'app list')")
     if exchange.body_state != "json":
-        raise DebugProblem(f"the last answer is not JSON, so there is nothing to {what}")
+        raise DebugProblem(f"the answer is not JSON, so there is nothing to {what}")
     return exchange.data
 
 

@@ -514,8 +514,7 @@ class Session:
         if with_status or options.check:
             debugging.check_note(self, exchange, always=options.check)
         if options.jq is not None:
-            return debugging.print_filtered(self, exchange.data if exchange.body_state == "json"
-                                            else None, options.jq)
+            return debugging.print_filtered(self, debugging.answer(exchange), options.jq)
         if exchange.not_modified and self.always_status and not options.raw_json:
             out.message(paint("(unchanged since the last read; 'body' shows it)", "dim", color))
             return True
