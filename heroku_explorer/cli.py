@@ -57,6 +57,7 @@ exit status:
   1    call, repl, logs: the API answered with an error status (4xx, 5xx)
   2    bad usage, options, credentials, config or schema: one sentence on stderr
   3    call: no answer (network failure or timeout); logs: the stream could not be read
+  4    call --check: a 2xx answer that departs from its schema (listed on stderr)
   70   unexpected error: one sentence on stderr, the details in
        <user data dir>/last-error.log (no key in it)
   130  interrupted (Ctrl-C)
@@ -279,6 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="send If-None-Match: ETAG (a 304 says unchanged)")
     g.add_argument("--body", metavar="JSON", default=None,
                    help="the whole JSON body: inline, @FILE, or @- to read it from stdin")
+    g.add_argument("--jq", metavar="EXPR", default=None,
+                   help="print the answer through this jq filter: strings raw, other "
+                   "results as compact JSON, one per line (e.g. --jq '.[].name')")
+    g.add_argument("--check", action="store_true",
+                   help="check the answer against its action's schema; exit 4 when it "
+                   "departs from it (the differences go to stderr)")
     call.add_argument("words", nargs=argparse.REMAINDER, help="the command")
 
     sb = sub.add_parser(

@@ -400,7 +400,8 @@ async def _call(setup: Setup, args: argparse.Namespace) -> int:
             print(notice, file=sys.stderr)
     async with setup.client_factory()() as client:
         return await run_call(setup.spec, client, args.words, verbose=args.verbose,
-                              as_json=args.json, yes=args.yes, mode=setup.mode)
+                              as_json=args.json, yes=args.yes, mode=setup.mode,
+                              jq=args.jq, check=args.check)
 
 
 async def _logs(setup: Setup, args: argparse.Namespace) -> int:

@@ -29,9 +29,8 @@ from urllib.parse import urlsplit
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.schema.model import Attribute, MapSpec, json_type
 
-__all__ = ["MAX_DEPTH", "OMITTED", "check_json", "coerce", "conform", "expect", "map_item",
-           "short",
-           "too_deep", "type_ok"]
+__all__ = ["MAX_DEPTH", "OMITTED", "check_json", "coerce", "conform", "expect",
+           "format_problem", "map_item", "short", "too_deep", "type_ok"]
 
 #: How deeply a value may nest (objects in arrays in objects...): far below Python's
 #: recursion limit, far above any request the API takes.
@@ -137,6 +136,15 @@ _FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
     "uri": (_is_uri, "a URI such as https://example.com/path"),
     "ipv4": (_is_ipv4, "an IPv4 address such as 192.0.2.1"),
 }
+
+
+def format_problem(fmt: str | None, text: str) -> str | None:
+    """What ``text`` should have been when it is not of the format ``fmt`` (``None``
+    when it is, or when the format is not one checked here)."""
+    found = _FORMATS.get(fmt or "")
+    if found is None or found[0](text):
+        return None
+    return found[1]
 
 
 @lru_cache(maxsize=256)

@@ -28,6 +28,38 @@ from tests import lesson_support, tui_support  # noqa: E402
 
 Scenario = Callable[[Any], Awaitable[None]]
 
+
+async def diff_tab(pilot: Any) -> None:
+    """App List, one app put in maintenance and renamed, App List again: the Diff tab."""
+    from textual.widgets import TabbedContent
+
+    app = pilot.app
+    await tui_support.open_action(pilot, "app.list")
+    await pilot.press("ctrl+j")
+    await tui_support.settle(pilot)
+    name = app.session[-1].data[0]["name"]
+    await tui_support.open_action(pilot, "app.update", {
+        "app_id_or_name": name, "maintenance": True, "name": "renamed-app"})
+    await pilot.press("ctrl+j")
+    await tui_support.settle(pilot)
+    await tui_support.open_action(pilot, "app.list")
+    await pilot.press("ctrl+j")
+    await tui_support.settle(pilot)
+    await pilot.press("ctrl+g")
+    app.screen.query_one("#response-tabs", TabbedContent).active = "tab-diff"
+    await tui_support.settle(pilot)
+    await tui_support.quiet(pilot)
+
+
+async def filtered_body(pilot: Any) -> None:
+    """App List through ``map({name, region: .region.name, stack})``."""
+    await tui_support.app_list_sent(pilot)
+    pilot.app.screen.query_one("#body-view").focus()
+    await pilot.press("f", *"map({name, region: .region.name, stack})", "enter")
+    await tui_support.settle(pilot)
+    await tui_support.quiet(pilot)
+
+
 #: name -> (scenario, terminal size, caption)
 VIEWS: dict[str, tuple[Scenario, tuple[int, int], str]] = {
     "main": (tui_support.main_screen, WIDE, "The explorer: resources, actions and docs"),
@@ -45,9 +77,12 @@ VIEWS: dict[str, tuple[Scenario, tuple[int, int], str]] = {
     "learn": (lesson_support.learn_screen, WIDE, "Lessons: learn the API by doing it"),
     "lesson-explained": (lesson_support.lesson_explained, WIDE,
                          "A lesson met: the explanation names your own exchange"),
+    "diff-tab": (diff_tab, WIDE, "The Diff tab: what changed since the last App List"),
+    "filtered-body": (filtered_body, WIDE, "The body through a jq filter"),
 }
 #: Views of ``heroku-explorer learn`` (the explorer on its Learn screen).
 LEARN_VIEWS = frozenset({"learn", "lesson-explained"})
+
 
 
 def _stable_output() -> None:

@@ -123,9 +123,8 @@ async def start_lesson(pilot: Any, name: str) -> None:
 async def send_line(pilot: Any, words: Any, line: str) -> None:
     """One line of the REPL language (parsed by ``words``, a REPL session on the
     explorer's client), sent by the explorer's workbench."""
-    from heroku_explorer.tui.widgets.workbench import Workbench
-
     from heroku_explorer.repl.commands import Call, Next, Raw, Revalidate
+    from heroku_explorer.tui.widgets.workbench import Workbench
     from tests.tui_support import settle
 
     app = pilot.app

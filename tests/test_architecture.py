@@ -14,7 +14,8 @@ PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 CORE = ["schema", "request.py", "request_spec.py", "request_raw.py", "values.py", "examples.py",
         "client", "sandbox", "config.py", "errors.py", "protocol.py", "paths.py", "safe_text.py",
         "redaction.py", "policy.py", "crash.py", "schema_choice.py", "schema_updates.py",
-        "logstream.py", "lessons"]
+        "logstream.py", "lessons", "answer_diff.py", "jq_filter.py",
+        "conformance.py"]
 UI = ["tui", "repl"]
 
 # (modules, forbidden import prefixes)

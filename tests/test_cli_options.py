@@ -18,7 +18,8 @@ from heroku_explorer.runtime import prepare
 
 #: Options that belong to one command only (not shared with the main parser).
 OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes", "--all", "--max-pages",
-                        "--dry-run", "--if-match", "--if-none-match", "--body"},
+                        "--dry-run", "--if-match", "--if-none-match", "--body", "--jq",
+                        "--check"},
                "schema": {"--json", "--source", "--update", "--diff", "--openapi"},
                "tui": set(), "repl": {"--yes"}, "history": {"--har", "--last"},
                "logs": {"--tail", "--num", "-n", "--dyno", "--source"},
@@ -103,7 +104,7 @@ def test_an_option_before_the_command_is_not_replaced_by_its_default() -> None:
     assert _meaning(["call"]) == {**_meaning([]), "verbose": False, "json": False,
                                   "yes": False, "words": [], "all": False, "max_pages": None,
                                   "dry_run": False, "if_match": None, "if_none_match": None,
-                                  "body": None}
+                                  "body": None, "jq": None, "check": False}
 
 
 def test_read_only_before_call_refuses_the_write(capsys: pytest.CaptureFixture[str]) -> None:

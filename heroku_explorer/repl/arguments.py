@@ -72,6 +72,10 @@ class Options:
     """``--body``: the whole JSON body as typed, or ``@path`` to read it from a file."""
     query: tuple[tuple[str, str], ...] = ()
     """``name==value`` items: added to the query string."""
+    jq: str | None = None
+    """``--jq EXPR``: print the answer through this jq filter."""
+    check: bool = False
+    """``--check``: list how the answer departs from its schema (``call``: exit 4)."""
 
 
 def split_assignment(tok: Token, *, parse: bool = True) -> Value | None:
@@ -115,6 +119,7 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
     """Pull ``-H``, ``--range``, ``-v``, ``--json``, ``--if-match`` out of ``tokens``."""
     headers: list[tuple[str, str]] = []
     rng: RangeSpec | None = None
+    jq: str | None = None
     flags: set[str] = set()
     given: dict[str, str] = {}
     rest: list[Token] = []
@@ -164,6 +169,11 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
                 raise ParseError("an ETag cannot contain line breaks", where.start,
                                  end=where.end)
             given[canonical] = arg
+        elif canonical == "--jq":
+            if not arg.strip():
+                raise ParseError("--jq needs a filter: --jq '.[] | .name'", where.start,
+                                 end=where.end)
+            jq = arg
         elif canonical == "--header":
             headers.append(parse_header(arg, where))
         else:
@@ -181,13 +191,14 @@ def parse_options(tokens: list[Token], line: str) -> tuple[Options, list[Token]]
         if_match_value=given.get("--if-match"), if_none_match=given.get("--if-none-match"),
         dry_run="--dry-run" in flags, all_pages="--all" in flags,
         max_pages=int(pages) if pages else None, body=body,
+        jq=jq, check="--check" in flags,
     )
     return options, rest
 
 
 _HINTS = {"--header": "'Name: value'", "--range": "'name ..; max=10'",
           "--if-none-match": "'\"etag\"'", "--body": "'{\"name\": \"x\"}' (or @file)",
-          "--max-pages": "20"}
+          "--max-pages": "20", "--jq": "'.[] | .name'"}
 
 
 def _is_etag(tok: Token) -> bool:

@@ -1,7 +1,9 @@
 """``heroku-explorer call WORDS...``: one command of the REPL language, then exit.
 
 The body goes to stdout whatever the status, as HTTPie does (pretty and coloured
-on a terminal, compact JSON with ``--json``; a body that is not JSON as it came);
+on a terminal, compact JSON with ``--json``, through a jq filter with ``--jq
+EXPR``: strings raw, other results as compact JSON, one per line; a body that is
+not JSON as it came);
 with ``-v`` the status line and key headers go to stderr. Messages, warnings and
 the hint that a list has more pages (``--all``, or the ``Next-Range``) always go to
 stderr. Exit status (also in ``call --help``)::
@@ -12,6 +14,8 @@ stderr. Exit status (also in ``call --help``)::
        refused before sending (read-only, a removed secret, a destruction on the
        live API without --yes)
     3  no answer: network failure or timeout
+    4  --check: the API answered 2xx, but the answer departs from its schema
+       (the differences are listed on stderr)
 
 On a terminal, what the server sent is shown inert (control characters as
 visible escapes); piped, stdout carries the body as received. stderr is always
@@ -38,13 +42,14 @@ if TYPE_CHECKING:
     from heroku_explorer.client.client import HerokuClient
     from heroku_explorer.client.response import Exchange
 
-__all__ = ["EXIT_HTTP_ERROR", "EXIT_NO_ANSWER", "EXIT_OK", "EXIT_USAGE", "command_line",
-           "run_call"]
+__all__ = ["EXIT_HTTP_ERROR", "EXIT_NONCONFORMING", "EXIT_NO_ANSWER", "EXIT_OK", "EXIT_USAGE",
+           "command_line", "run_call"]
 
 EXIT_OK = 0
 EXIT_HTTP_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NO_ANSWER = 3
+EXIT_NONCONFORMING = 4
 
 
 async def run_call(
@@ -58,13 +63,17 @@ async def run_call(
     stderr: IO[str] | None = None,
     yes: bool = False,
     mode: str | None = None,
+    jq: str | None = None,
+    check: bool = False,
 ) -> int:
     """Run ``argv_words`` (``["app", "info", "app=my-app"]``) once; the exit status.
 
     ``-v``/``--json`` may also appear among the words themselves. ``yes`` sends a
     request that destroys data on the live API without asking (``--yes``); without
     it such a request is refused, nothing is sent, and the status is 2. ``mode``
-    (``LIVE``/``SANDBOX``) is told by the client when not given.
+    (``LIVE``/``SANDBOX``) is told by the client when not given. ``jq`` prints the
+    answer through that filter (``--jq``); ``check`` lists how the answer departs
+    from its action's schema and makes such an answer exit 4 (``--check``).
     """
     from heroku_explorer.repl.session import Session
 
@@ -87,10 +96,15 @@ async def run_call(
         return EXIT_USAGE
     if isinstance(command, Call | Raw | Next | Revalidate):
         options = replace(command.options, verbose=command.options.verbose or verbose,
-                          raw_json=command.options.raw_json or as_json)
+                          raw_json=command.options.raw_json or as_json,
+                          jq=command.options.jq if jq is None else jq,
+                          check=command.options.check or check)
         command = replace(command, options=options)
         if options.raw_json:
             console.color = False
+        if options.jq is not None:
+            session.stream_to = None  # the filter needs the whole answer
+        check = options.check
     try:
         ok = await session.execute(command)
     except ExplorerError as exc:
@@ -105,7 +119,9 @@ async def run_call(
         return EXIT_OK if ok else EXIT_USAGE
     if exchange.status is None:
         return EXIT_NO_ANSWER
-    return EXIT_OK if 200 <= exchange.status < 300 else EXIT_HTTP_ERROR
+    if not 200 <= exchange.status < 300:
+        return EXIT_HTTP_ERROR
+    return EXIT_NONCONFORMING if check and session.differences else EXIT_OK
 
 
 def command_line(words: Sequence[str]) -> str:

@@ -49,6 +49,7 @@ __all__ = [
     "Again",
     "Call",
     "Command",
+    "Diff",
     "Doc",
     "Empty",
     "Example",
@@ -57,6 +58,7 @@ __all__ = [
     "Help",
     "Hint",
     "History",
+    "Jq",
     "Learn",
     "Logs",
     "Next",
@@ -140,6 +142,20 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Diff:
+    """``diff`` (the last answer against the one before of its URL) or ``diff N``."""
+
+    entry: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Jq:
+    """``jq EXPR``: the last answer through a jq filter."""
+
+    expr: str
+
+
+@dataclass(frozen=True, slots=True)
 class Doc:
     resource: Resource | None = None
     action: Action | None = None
@@ -211,9 +227,9 @@ class Empty:
 
 
 Command = (
-    Call | Raw | Next | Revalidate | Show | Export | History | Doc | Example | Overview
-    | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again | Source | Logs
-    | Learn | Hint
+    Call | Raw | Next | Revalidate | Show | Export | History | Diff | Jq | Doc | Example
+    | Overview | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again
+    | Source | Logs | Learn | Hint
 )
 
 

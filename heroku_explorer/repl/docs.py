@@ -284,7 +284,8 @@ _LANGUAGE = """\
   items: name=value  name:=json  name=@file  name:=@file.json  name==query  Header:value
   options: -H/--header 'Name: value'  -r/--range 'name ..; max=10'  -v/--verbose  --json
       --if-match [VALUE]  --if-none-match VALUE  --body '{...}'|@file  --dry-run
-      --all [--max-pages N]  --  (the end of the options)
+      --all [--max-pages N]  --jq '.[] | .name'  --check (how the answer departs
+      from its schema)  --  (the end of the options)
   A line ending in \\ goes on on the next; a paste of several lines runs line by line.
   rm, remove and destroy are delete: the same action, the same confirmation."""
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_plus, urlencode, urlsplit
 
 import heroku_explorer.repl.compose as compose
+import heroku_explorer.repl.debugging as debugging
 import heroku_explorer.repl.docs as docs
 from heroku_explorer.errors import ExplorerError, ReadOnlyRefused, ValidationError
 from heroku_explorer.policy import (
@@ -37,6 +38,7 @@ from heroku_explorer.repl.commands import (
     Again,
     Call,
     Command,
+    Diff,
     Doc,
     Example,
     Exit,
@@ -44,6 +46,7 @@ from heroku_explorer.repl.commands import (
     Help,
     Hint,
     History,
+    Jq,
     Learn,
     Logs,
     Next,
@@ -68,6 +71,7 @@ from heroku_explorer.schema.model import Action, ApiSpec
 if TYPE_CHECKING:
     from heroku_explorer.client.client import HerokuClient
     from heroku_explorer.client.response import Exchange
+    from heroku_explorer.conformance import Difference
     from heroku_explorer.lessons import Lesson, Tutor
     from heroku_explorer.repl.stream import StdoutSink
     from heroku_explorer.request import RequestSpec
@@ -167,6 +171,8 @@ class Session:
         """The lessons (``learn``, ``hint``), made on first use."""
         self.lessons_done: list[tuple[Lesson, str]] = []
         """Lessons completed by the line running, printed after it."""
+        self.differences: list[Difference] | None = None
+        """How the last answer departs from its schema (``None``: not checked)."""
 
     # -- the client ------------------------------------------------------------------
 
@@ -210,6 +216,12 @@ class Session:
     @property
     def defaults(self) -> Mapping[str, str]:
         return dict(self._defaults)
+
+    @property
+    def recent(self) -> list[Exchange]:
+        """This session's answers, oldest first (``history`` numbers them from 1 when
+        no history file is kept)."""
+        return list(self._recent)
 
     # -- running ------------------------------------------------------------------
 
@@ -275,6 +287,10 @@ class Session:
                 from heroku_explorer.repl.replay import history_entry
 
                 return await history_entry(self, verb, number, fmt)
+            case Diff(entry=number):
+                return debugging.diff(self, number)
+            case Jq(expr=expr):
+                return debugging.jq_last(self, expr)
             case Doc(resource=res, action=act):
                 color = self.console.color
                 if act is not None:
@@ -564,10 +580,6 @@ class Session:
         self._recent = [*self._recent[-99:], exchange]
         self._observe(exchange)
 
-    @property
-    def recent(self) -> Sequence[Exchange]:
-        return tuple(self._recent)
-
     def _show(self, exchange: Exchange, options: Options) -> bool:
         self.remember(exchange)
         out, color = self.console, self.console.color
@@ -595,6 +607,11 @@ class Session:
                 if text:
                     out.print(text)
             return False
+        self.differences = None
+        if with_status or options.check:
+            debugging.check_note(self, exchange, always=options.check)
+        if options.jq is not None:
+            return debugging.print_filtered(self, debugging.answer(exchange), options.jq)
         if exchange.not_modified and self.always_status and not options.raw_json:
             out.message(paint("(unchanged since the last read; 'body' shows it)", "dim", color))
             return True

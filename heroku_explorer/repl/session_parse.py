@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from heroku_explorer.repl.commands import (
     Again,
     Command,
+    Diff,
     Doc,
     Empty,
     Example,
@@ -15,6 +16,7 @@ from heroku_explorer.repl.commands import (
     Help,
     Hint,
     History,
+    Jq,
     Learn,
     Next,
     Overview,
@@ -75,6 +77,8 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
                              args[0].start, end=args[0].end,
                              suggestions=did_you_mean(args[0].text, ["use"]))
         return SchemaCommand(use=bool(args))
+    if word in ("diff", "jq"):
+        return _debugging(word, tokens, line)
     if word == "history":
         return _history(tokens, line)
     if word == "again":
@@ -119,6 +123,24 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
             groups.append(group)
         return UnsetDefaults(tuple(groups), tuple(headers))
     return Empty()  # pragma: no cover - every SESSION_COMMANDS word is handled above
+
+
+def _debugging(word: str, tokens: list[Token], line: str) -> Command:
+    args = tokens[1:]
+    if word == "jq":
+        if not args:
+            raise ParseError("jq needs a filter: jq '.[] | .name'", len(line))
+        # One quoted word is the filter; else the rest of the line as typed.
+        expr = args[0].text if len(args) == 1 else line[args[0].start:].strip()
+        return Jq(expr)
+    _no_more(word, tokens, 2)
+    if not args:
+        return Diff()
+    text = args[0].text.lstrip("#")
+    if not text.isdigit() or int(text) < 1:
+        raise ParseError(f"diff takes a history number (see 'history'), not '{args[0].text}'",
+                         args[0].start, end=args[0].end)
+    return Diff(int(text))
 
 
 def _doc(parser: Parser, word: str, tokens: list[Token], line: str) -> Command:

@@ -22,6 +22,9 @@ SESSION_COMMANDS: dict[str, str] = {
     "history": "numbered earlier requests (filter: history apps); history show|send N, "
                "history export N curl|httpie|python",
     "logs": "follow the log stream the last answer offers, or an app's: logs my-app --tail",
+    "diff": "compare the last answer with the one before of the same URL; diff N: "
+            "with history entry N",
+    "jq": "filter the last answer with jq: jq '.[] | .name'",
     "doc": "describe a resource or an action: doc app create",
     "example": "the request and response the schema promises: example app info",
     "overview": "the API's own documentation: overview ranges",
@@ -46,6 +49,7 @@ VALUE_OPTIONS: dict[str, str] = {
     "--if-none-match": "--if-none-match",
     "--body": "--body",
     "--max-pages": "--max-pages",
+    "--jq": "--jq",
 }
 FLAG_OPTIONS: dict[str, str] = {
     "-v": "--verbose",
@@ -54,4 +58,5 @@ FLAG_OPTIONS: dict[str, str] = {
     "--if-match": "--if-match",
     "--dry-run": "--dry-run",
     "--all": "--all",
+    "--check": "--check",
 }

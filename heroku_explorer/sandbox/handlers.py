@@ -128,6 +128,11 @@ class Engine(Writer):
             created = self.store.get(route.resource, created.id) or created  # released_at
             return Outcome(route.status, created.data)
         if kind == "singleton":
+            shape = route.action.response.schema
+            if route.action.response.resource is None and shape is not None and shape.children:
+                # An answer of its own shape (a team's usage: {"apps": [...]}).
+                with self._runtime() as factory:
+                    return Outcome(route.status, factory.value(shape, resolved.scope))
             return Outcome(route.status, self.singleton(route, resolved).data)
         if kind == "singleton-update":
             rec = self.singleton(route, resolved)
@@ -150,7 +155,7 @@ class Engine(Writer):
         lacks made, the same each time for the same object)."""
         key = route.action.response.resource
         res = self.spec.resource(key) if key and key != route.resource else None
-        if res is None or not res.attributes:
+        if res is None or res.map_values is not None or not res.attributes:
             return rec.data
         factory = self.factory
         saved = factory.rng

@@ -223,7 +223,9 @@ def classify(spec: ApiSpec, action: Action) -> Route:
         elif method in ("PATCH", "PUT"):
             kind = "map-update"
     elif method in ("GET", "HEAD"):
-        if action.is_list or action.response.kind == "list":
+        # The documented shape wins over a rel of "instances" (team-invitation Get).
+        if action.response.kind == "list" or (action.is_list
+                                              and action.response.kind != "object"):
             kind = "list"
             target = action.response.resource or action.resource
         else:

@@ -157,7 +157,8 @@ class Factory:
         name = attr.name
         if attr.alternatives and not attr.types:
             return self.value(attr.alternatives[0], parents)
-        if name == "id" or attr.format == "uuid":
+        if (name == "id" and not ({"integer", "number"} & set(attr.types))) \
+                or attr.format == "uuid":
             return self.uuid()
         if attr.format in ("date-time", "datetime") or name.endswith("_at"):
             keep = name in ("created_at", "updated_at", "released_at", "last_login")
@@ -167,10 +168,14 @@ class Factory:
         if attr.enum:
             choices = [v for v in attr.enum if v is not None]
             return attr.example if attr.example in choices else self.rng.choice(choices)
-        if attr.has_example:
+        if attr.has_example and _fits(attr, attr.example):
             return copy.deepcopy(attr.example)  # never share a mutable example
         if attr.nullable:
             return None
+        if attr.is_object:
+            return {}  # an object the schema gives no properties
+        if attr.format == "uri":
+            return f"https://{name.replace('_', '-')}-{self.rng.randint(1000, 9999)}.example.com/"
         if "boolean" in attr.types:
             return False
         if "integer" in attr.types or "number" in attr.types:

@@ -165,7 +165,10 @@ def _action(ctx: LoadContext, res: Prepared, checked: Checked, index: _Index,
         if body_example is not None:
             spec = res.map_values or map_spec(Attribute(name="*", types=("string",)))
             body = Body(params=params, map_values=spec, example=body_example)
-    is_list = 206 in checked.statuses or name == "List" or name.startswith("List ")
+    # A "List" of a resource with no identity (nothing names one item: Rate Limits)
+    # answers one object, as the API does.
+    is_list = 206 in checked.statuses or (
+        (name == "List" or name.startswith("List ")) and bool(res.identity))
     raw = checked.raw
     response = Response(kind="list" if is_list else "object", resource=res.key,
                         example=raw.get("serialization"), has_example="serialization" in raw)

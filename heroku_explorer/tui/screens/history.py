@@ -98,6 +98,8 @@ class HistoryScreen(Screen[None]):
         Binding("p", "export('python')", "Python", id="export-python"),
         Binding("a", "export_har", "HAR", id="export-har"),
         Binding("slash", "focus_filter", "Filter", id="focus-history-filter"),
+        Binding("d", "diff", "Diff", id="diff-history",
+                tooltip="Compare the selected exchange with the answer on screen"),
     ]
 
     HELP = """\
@@ -108,7 +110,8 @@ Every exchange, newest first. Filter with a status (`404`, `4xx`), a method
 exchange in full, **r** sends it again, **c** / **h** / **p** copy it as curl,
 HTTPie or Python (the token is never included); **a** writes the exchanges shown
 (the filter selects them) as a HAR 1.2 file in the current folder, redacted like
-the history itself.
+the history itself. **d** compares the selected exchange's answer with the answer on
+screen (the Diff tab; secrets stay redacted).
 """
 
     def __init__(self, context: ExplorerContext) -> None:
@@ -216,6 +219,9 @@ the history itself.
         self.app.pop_screen()
         self.app.screen.post_message(ResendRequested(spec, row.action_id))
 
+    def action_diff(self) -> None:
+        _diff(self)
+
     def action_export(self, fmt: str) -> None:
         from heroku_explorer.client.exports import Format, export
         from heroku_explorer.tui.screens.response_detail import as_exchange
@@ -252,6 +258,33 @@ the history itself.
             return
         count = len(self.rows)
         self.notify(f"Wrote {count} exchange{'s' if count != 1 else ''} to {name} (HAR 1.2).")
+
+
+def _diff(screen: HistoryScreen) -> None:
+    """``d``: the selected exchange's answer against the answer on screen."""
+    from urllib.parse import urlsplit
+
+    from heroku_explorer.answer_diff import answer_of, stored_answer
+    from heroku_explorer.tui.widgets.response_view import ResponseView
+
+    row = screen._selected()
+    if row is None:
+        return
+    history = screen.host.history
+    secrets = tuple(history.secrets) if history is not None else ()
+    old = stored_answer(row) if hasattr(row, "ts") else answer_of(row, secrets)
+    if old is None:
+        screen.notify("That exchange kept no JSON answer to compare.", severity="warning")
+        return
+    views = [v for s in reversed(screen.app.screen_stack) for v in s.query(ResponseView)
+             if v.exchange is not None]
+    if not views:
+        screen.notify("No answer on screen to compare with yet.", severity="warning")
+        return
+    when = format_clock(row.ts if hasattr(row, "ts") else row.started_at)
+    label = f"{row.method} {urlsplit(row.url).path} ({when})"
+    screen.app.pop_screen()
+    views[0].compare_with(old, label)
 
 
 def _resent_headers(row: Any) -> list[tuple[str, str]]:

@@ -80,9 +80,10 @@ class JsonTree(Tree[JsonNode]):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"json-tree--{k}" for k in KINDS} | {
-        "json-tree--muted",
+        "json-tree--muted", "json-tree--mark",
     }
-    """Token styles (``json-tree--key``, ``--string``...) and ``--muted`` for sizes."""
+    """Token styles (``json-tree--key``, ``--string``...), ``--muted`` for sizes and
+    ``--mark`` for a node where the answer departs from its schema."""
 
     @dataclass
     class ObjectSelected(Message):
@@ -95,6 +96,8 @@ class JsonTree(Tree[JsonNode]):
         super().__init__("body", JsonNode(None, None, ()), id=id)
         self.auto_expand = False
         self.attributes: tuple[Attribute, ...] = ()
+        self.marks: dict[tuple[PathPart, ...], str] = {}
+        """Node paths where the answer departs from its schema (what, or "" above one)."""
 
     def load(self, data: Any, attributes: tuple[Attribute, ...] = ()) -> None:
         """Show ``data``; ``attributes`` document one object of the response's resource."""
@@ -184,4 +187,6 @@ class JsonTree(Tree[JsonNode]):
             label.append(short_json(value), self._s("number"))
         else:
             label.append(visible(short_json(value, 120), single_line=True), self._s("string"))
+        if data.path in self.marks:
+            label.append("  ⚠", self._s("mark"))
         return label

@@ -13,7 +13,7 @@ import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +27,7 @@ from heroku_explorer.policy import describe_error, large_body_note
 from heroku_explorer.protocol import KEY_HEADERS, H
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
+from heroku_explorer.tui.widgets.answer_tabs import BodyFilter, DiffPane, SchemaPane, tree_marks
 from heroku_explorer.tui.widgets.docs_panel import attribute_detail
 from heroku_explorer.tui.widgets.json_text import pretty
 from heroku_explorer.tui.widgets.json_tree import JsonNode, JsonTree
@@ -94,6 +95,10 @@ class ResponseView(Vertical):
         Binding("b", "show_tab('tab-body')", "Body", id="show-body", show=False),
         Binding("t", "show_tab('tab-tree')", "Tree", id="show-tree", show=False),
         Binding("h", "show_tab('tab-headers')", "Headers", id="show-headers", show=False),
+        Binding("f", "filter", "jq filter", id="filter-body",
+                tooltip="Filter the body with a jq expression (Esc closes)"),
+        Binding("D", "show_tab('tab-diff')", "Diff", id="show-diff", show=False),
+        Binding("s", "show_tab('tab-schema')", "Schema", id="show-schema", show=False),
     ]
 
     HELP = """\
@@ -108,6 +113,10 @@ actions that take it), **Headers** the full table and what was sent; **b**,
 **y** copies the body, **c** the request as curl, **i** the Request-Id;
 **o** opens the body in `$PAGER`. **ctrl+n** follows Next-Range,
 **ctrl+r** revalidates with If-None-Match.
+**f** filters the body with jq (`.[] | .name`; Enter applies, Esc closes).
+**Diff** (**D**) compares the answer with the one before of the same URL (or the
+History entry chosen there with **d**) by key path; **Schema** (**s**) lists where
+the answer departs from its action's schema, and the Tree marks those keys with ⚠.
 """
 
     @dataclass
@@ -132,6 +141,7 @@ actions that take it), **Headers** the full table and what was sent; **b**,
             with TabPane("Body", id="tab-body"):
                 yield Input(placeholder="Search the body (Enter: next match)", compact=True,
                             id="body-search")
+                yield BodyFilter(id="body-filter-bar")
                 yield JsonBodyView(id="body-view")
             with TabPane("Tree", id="tab-tree"):
                 yield JsonTree(id="body-tree")
@@ -139,6 +149,10 @@ actions that take it), **Headers** the full table and what was sent; **b**,
             with TabPane("Headers", id="tab-headers"):
                 yield DataTable(id="header-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="sent-request")
+            with TabPane("Diff", id="tab-diff"):
+                yield DiffPane(id="diff-pane")
+            with TabPane("Schema", id="tab-schema"):
+                yield SchemaPane(id="schema-pane")
 
     def on_mount(self) -> None:
         table = self.query_one("#header-table", DataTable)
@@ -183,10 +197,44 @@ actions that take it), **Headers** the full table and what was sent; **b**,
             line = Content.assemble(*parts)
             if exchange.error is not None:
                 line = line + Content("\n" + describe_error(exchange.error))
+        differences = self.query_one(SchemaPane).check(getattr(self.app, "spec", None), exchange)
+        self.query_one(JsonTree).marks = tree_marks(differences)
+        if differences:
+            from heroku_explorer.conformance import note
+
+            line += Content.styled(f"\n⚠ {note(differences)}  (s: Schema)", "$text-warning")
         self._status(line, state)
         put(self.query_one("#key-headers", Static), self._key_headers(exchange))
         self._fill_headers(exchange)
         self._fill_body(exchange)
+        self.query_one(DiffPane).compare_earlier(
+            exchange, getattr(self.app, "session", None) or [], self._secrets())
+
+    def _secrets(self) -> tuple[str, ...]:
+        return tuple(getattr(getattr(self.app, "history", None), "secrets", ()) or ())
+
+    def compare_with(self, old: Any, label: str) -> bool:
+        """The Diff tab, shown: ``old`` (an earlier answer, redacted) against this one."""
+        shown = self.query_one(DiffPane).compare(old, label, self.exchange, self._secrets())
+        self.query_one(TabbedContent).active = "tab-diff"
+        return shown
+
+    def action_filter(self) -> None:
+        self.query_one(TabbedContent).active = "tab-body"
+        ex = self.exchange
+        self.query_one(BodyFilter).open(ex.data if ex is not None else None,
+                                        ex is not None and ex.body_state == "json")
+
+    @on(BodyFilter.Applied)
+    def _filtered(self, event: BodyFilter.Applied) -> None:
+        if event.text is not None:
+            self.query_one(JsonBodyView).load(event.text)
+
+    @on(BodyFilter.Closed)
+    def _unfiltered(self) -> None:
+        if self.exchange is not None:
+            self._fill_body(self.exchange)
+        self.query_one(JsonBodyView).focus()
 
     def _key_headers(self, exchange: Exchange) -> Content:
         """The key headers, packed into as few lines as the width allows."""
@@ -279,6 +327,9 @@ actions that take it), **Headers** the full table and what was sent; **b**,
         data = event.node.data
         attr = self.query_one(JsonTree).doc_for(data) if data is not None else None
         text = "" if attr is None else f"{'.'.join(attr.path)} · {attribute_detail(attr)}"
+        mark = self.query_one(JsonTree).marks.get(data.path) if data is not None else None
+        if mark is not None:  # beside the key's docs: how it departs from the schema
+            text = f"{text}  ⚠ {mark or 'differs from the schema below'}".strip()
         put(self.query_one("#tree-doc", Static), visible(text, single_line=True))
 
     @on(JsonTree.ObjectSelected)
