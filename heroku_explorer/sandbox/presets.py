@@ -64,6 +64,8 @@ STACKS = (
     {"name": "heroku-24", "state": "public", "default": True},
     {"name": "heroku-22", "state": "public", "default": False},
     {"name": "heroku-20", "state": "deprecated", "default": False},
+    # The stack the schema's examples name (Heroku's reference prints it).
+    {"name": "heroku-18", "state": "deprecated", "default": False},
 )
 DEPRECATED_STACKS = frozenset(s["name"] for s in STACKS if s["state"] == "deprecated")
 STACK_WARNING = ("stack_deprecated", "This stack is deprecated.")
@@ -274,6 +276,21 @@ def _features(table: tuple[tuple[str, str, bool], ...]) -> Preset:
     return make
 
 
+#: The id the schema's examples give every object (the first seeded one carries it).
+EXAMPLE_ID = "01234567-89ab-cdef-0123-456789abcdef"
+
+
+def _couplings(ctx: PresetContext) -> list[dict[str, Any]]:
+    """Two apps in one pipeline, each app in at most one (the example app first)."""
+    first = ctx.pick("app", lambda d: d.get("id") == EXAMPLE_ID) or ctx.pick("app", None)
+    first_id = (first or {}).get("id")
+    second = ctx.pick("app", lambda d: d.get("id") != first_id)
+    pipeline = ctx.pick("pipeline", lambda d: d.get("id") == EXAMPLE_ID) or ctx.pick(
+        "pipeline", None)
+    return [{"app": app, "pipeline": pipeline, "stage": stage}
+            for app, stage in ((first, "production"), (second, "staging")) if app]
+
+
 def _log_drains(ctx: PresetContext) -> list[dict[str, Any]]:
     return [{"url": f"syslog+tls://logs{ctx.rng.randint(1, 9)}.papertrailapp.com:"
              f"{ctx.rng.randint(10000, 65000)}", "token": f"d.{_hex(ctx.rng, 32)}"}]
@@ -298,6 +315,7 @@ PRESETS: dict[str, Preset] = {
     "app-feature": _features(APP_FEATURES),
     "account-feature": _features(ACCOUNT_FEATURES),
     "log-drain": _log_drains,
+    "pipeline-coupling": _couplings,
 }
 
 CONFIG_VARS = {"LANG": "en_US.UTF-8", "RACK_ENV": "production", "WEB_CONCURRENCY": "2"}

@@ -276,7 +276,7 @@ def _after_references(factory: Factory, ranked: list[tuple[str, Route]]
         res = factory.spec.resource(key)
         wanted = {s.resource for s in parent_slots(factory.router, route) if s.resource}
         for attr in res.attributes if res is not None else ():
-            if attr.children:
+            if attr.children and not attr.nullable:  # an optional link waits for nothing
                 target = factory.resource_for(attr.name)
                 if target is not None:
                     wanted.add(target)
