@@ -303,6 +303,8 @@ def _seed_under(factory: Factory, res: Resource, scope: dict[str, str],
         items = preset_fn(ctx)
     else:
         items = [{} for _ in range(DEFAULT_COUNT)]
+    if items and not factory.store.records(res.key):
+        items[0] = {**_example_links(factory, res, scope), **items[0]}
     for item in items:
         data = factory.make(res, scope, item)
         _example_id(factory, res, data)
@@ -341,7 +343,26 @@ def _resolves(store: Store, target: str, value: dict[str, Any]) -> bool:
     ident = {k: value[k] for k in ("id", "name") if value.get(k) is not None}
     if not ident or not store.records(target):
         return True  # nothing to check against
-    return any(all(r.data.get(k) == v for k, v in ident.items()) for r in store.records(target))
+    return any(all(r.data.get(k) == v for k, v in ident.items() if k in r.data)
+               for r in store.records(target))
+
+
+def _example_links(factory: Factory, res: Resource, scope: dict[str, str]) -> dict[str, Any]:
+    """The first object of a resource refers to the first (example-id) objects of the
+    resources it names, so the schema's examples describe one connected graph."""
+    out: dict[str, Any] = {}
+    for attr in res.attributes:
+        target = factory.resource_for(attr.name) if attr.children else None
+        if target is None or target in scope or target in (res.key,
+                                                             factory.router.account_resource):
+            continue
+        tres = factory.spec.resource(target)
+        id_attr = tres.attribute("id") if tres is not None else None
+        if id_attr is not None and isinstance(id_attr.example, str):
+            found = factory.store.get(target, id_attr.example)
+            if found is not None:
+                out[attr.name] = found.data
+    return out
 
 
 def _example_id(factory: Factory, res: Resource, data: dict[str, Any]) -> None:
