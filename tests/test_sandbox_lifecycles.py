@@ -172,3 +172,21 @@ async def test_no_schema_example_url_or_text_leaks(client: httpx.AsyncClient,
         assert resp.status_code < 300, resp.text
         for leak in EXAMPLE_LEAKS:
             assert leak not in resp.text, (resp.url, leak)
+
+
+async def test_a_build_left_pending_finishes_after_a_restart(spec: ApiSpec,
+                                                             tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    first = create_app(spec, seed=1, state_path=state)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=first),
+                                 base_url="http://sandbox.invalid", headers=HEADERS) as c:
+        await new_app(c)
+        build = await ok(await c.post("/apps/life-app/builds", json={"source_blob": {
+            "url": "https://example.com/s.tgz"}}))
+    first.close()
+    again = create_app(spec, seed=1, state_path=state)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=again),
+                                 base_url="http://sandbox.invalid", headers=HEADERS) as c:
+        done = await ok(await c.get(f"/apps/life-app/builds/{build['id']}"))
+    again.close()
+    assert done["status"] == "succeeded" and done["release"] is not None

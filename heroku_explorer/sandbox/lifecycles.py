@@ -84,6 +84,10 @@ class Lifecycles:
         self.pending: dict[str, float] = {}
         self.config_key = next((r.resource for r in engine.router.routes
                                 if r.kind == "map-info" and r.slots), None)
+        # Builds left pending by an earlier run of a persisted sandbox finish now.
+        for rec in self.store.records("build"):
+            if rec.data.get("status") == "pending":
+                self.pending[rec.id] = clock()
 
     # -- the request path -----------------------------------------------------------
 

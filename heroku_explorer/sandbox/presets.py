@@ -64,6 +64,8 @@ STACKS = (
     {"name": "heroku-24", "state": "public", "default": True},
     {"name": "heroku-22", "state": "public", "default": False},
     {"name": "heroku-20", "state": "deprecated", "default": False},
+    # The stack the schema's examples name (Heroku's reference prints it).
+    {"name": "heroku-18", "state": "deprecated", "default": False},
 )
 DEPRECATED_STACKS = frozenset(s["name"] for s in STACKS if s["state"] == "deprecated")
 STACK_WARNING = ("stack_deprecated", "This stack is deprecated.")
@@ -148,6 +150,7 @@ def _apps(ctx: PresetContext) -> list[dict[str, Any]]:
             "name": app_name(ctx.rng),
             "region": ctx.pick("region", _named(region)) or {"name": region},
             "stack": ctx.pick("stack", _named(stack)) or stack,
+            "generation": ctx.pick("generation", _named("cedar")),
             "maintenance": i == 2,
             "buildpack_provided_description": ("Ruby", "Node.js", "Python", "Go")[i],
             "repo_size": ctx.rng.randint(1, 90) * 1_000_000,
@@ -167,18 +170,23 @@ def _plans(ctx: PresetContext) -> list[dict[str, Any]]:
         if name == service:
             return [{"name": f"{name}:{p}", "human_name": p.replace("-", " ").title(),
                      "description": f"{human} {p}", "state": "public", "default": j == 0,
-                     "price": {"cents": price * j, "unit": "month", "contract": False}}
+                     "price": {"cents": price * (j + 1), "unit": "month", "contract": False}}
                     for j, p in enumerate(plans)]
     return []
 
 
 def _addons(ctx: PresetContext) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for service in (SERVICES[0][0], SERVICES[1 + ctx.rng.randrange(3)][0]):
         plan = ctx.pick("plan", _plan_of(service))
+        price = (plan or {}).get("price")
+        billed = dict(price) if isinstance(price, dict) else {
+            "cents": 0, "unit": "month", "contract": False}
         out.append({"name": f"{service.split('-')[-1]}-{app_name(ctx.rng)}",
                     "plan": plan or {"name": f"{service}:standard"}, "state": "provisioned",
                     "addon_service": ctx.pick("add-on-service", _named(service)),
+                    "billed_price": billed, "billing_entity": None, "actions": [],
+                    "web_url": None, "provision_message": None,
                     "provider_id": f"resource{ctx.rng.randint(1000, 9999)}"})
     return out
 
@@ -196,25 +204,51 @@ def _releases(ctx: PresetContext) -> list[dict[str, Any]]:
     notes = ("Initial release", "Set LANG config vars", "Attach DATABASE (@ref:postgresql)",
              f"Deploy {_hex(ctx.rng, 7)}")
     return [{"version": v + 1, "description": d, "status": "succeeded", "current": v == 3,
-             "eligible_for_rollback": v < 3} for v, d in enumerate(notes)]
+             "eligible_for_rollback": v < 3, "output_stream_url": None}
+            for v, d in enumerate(notes)]
+
+
+#: Dyno sizes as Heroku sells them: name, compute units, memory (GB), cost, dedicated.
+DYNO_SIZES = (
+    ("eco", 1, 0.5, 5, False), ("basic", 1, 0.5, 7, False),
+    ("standard-1X", 1, 0.5, 25, False), ("standard-2X", 4, 1.0, 50, False),
+    ("performance-M", 12, 2.5, 250, True), ("performance-L", 50, 14.0, 500, True),
+)
+#: What each seeded app runs: process type, command, how many, on which size.
+PROCESSES = (
+    ("web", "bundle exec puma -C config/puma.rb", 2, "standard-1X"),
+    ("worker", "bundle exec sidekiq", 1, "standard-1X"),
+)
+
+
+def _dyno_sizes(ctx: PresetContext) -> list[dict[str, Any]]:
+    generation = ctx.pick("generation", _named("cedar"))
+    return [{"name": n, "compute": c, "memory": m, "dedicated": d, "private_space_only": False,
+             "cost": {"cents": cents * 100, "unit": "month"}, "architecture": "amd64",
+             "precise_dyno_units": float(c), "dyno_units": c,
+             "generation": generation} for n, c, m, cents, d in DYNO_SIZES]
+
+
+def _generations(ctx: PresetContext) -> list[dict[str, Any]]:
+    return [{"name": "cedar", "expanded_supported_features": []},
+            {"name": "fir", "expanded_supported_features": []}]
+
+
+def _size(ctx: PresetContext, name: str) -> dict[str, Any] | None:
+    return ctx.pick("dyno-size", _named(name))
 
 
 def _formation(ctx: PresetContext) -> list[dict[str, Any]]:
-    return [
-        {"type": "web", "command": "bundle exec puma -C config/puma.rb", "size": "standard-1X",
-         "quantity": 1 + ctx.rng.randrange(2)},
-        {"type": "worker", "command": "bundle exec sidekiq", "size": "standard-1X",
-         "quantity": 1},
-    ]
+    # A formation says exactly what runs: as many dynos of each type (see _dynos).
+    return [{"type": t, "command": c, "size": size, "dyno_size": _size(ctx, size) or {
+        "name": size}, "quantity": q} for t, c, q, size in PROCESSES]
 
 
 def _dynos(ctx: PresetContext) -> list[dict[str, Any]]:
     release = ctx.pick("release", lambda r: r.get("current") is True or r.get("version") == 4)
-    common = {"size": "standard-1X", "state": "up", "attach_url": None, "release": release}
-    return [
-        {**common, "name": "web.1", "type": "web", "command": "bundle exec puma -C config/puma.rb"},
-        {**common, "name": "worker.1", "type": "worker", "command": "bundle exec sidekiq"},
-    ]
+    return [{"size": size, "state": "up", "attach_url": None, "release": release,
+             "name": f"{t}.{n}", "type": t, "command": c}
+            for t, c, q, size in PROCESSES for n in range(1, q + 1)]
 
 
 def _collaborators(ctx: PresetContext) -> list[dict[str, Any]]:
@@ -242,6 +276,21 @@ def _features(table: tuple[tuple[str, str, bool], ...]) -> Preset:
     return make
 
 
+#: The id the schema's examples give every object (the first seeded one carries it).
+EXAMPLE_ID = "01234567-89ab-cdef-0123-456789abcdef"
+
+
+def _couplings(ctx: PresetContext) -> list[dict[str, Any]]:
+    """Two apps in one pipeline, each app in at most one (the example app first)."""
+    first = ctx.pick("app", lambda d: d.get("id") == EXAMPLE_ID) or ctx.pick("app", None)
+    first_id = (first or {}).get("id")
+    second = ctx.pick("app", lambda d: d.get("id") != first_id)
+    pipeline = ctx.pick("pipeline", lambda d: d.get("id") == EXAMPLE_ID) or ctx.pick(
+        "pipeline", None)
+    return [{"app": app, "pipeline": pipeline, "stage": stage}
+            for app, stage in ((first, "production"), (second, "staging")) if app]
+
+
 def _log_drains(ctx: PresetContext) -> list[dict[str, Any]]:
     return [{"url": f"syslog+tls://logs{ctx.rng.randint(1, 9)}.papertrailapp.com:"
              f"{ctx.rng.randint(10000, 65000)}", "token": f"d.{_hex(ctx.rng, 32)}"}]
@@ -257,6 +306,8 @@ PRESETS: dict[str, Preset] = {
     "add-on": _addons,
     "domain": _domains,
     "release": _releases,
+    "generation": _generations,
+    "dyno-size": _dyno_sizes,
     "formation": _formation,
     "dyno": _dynos,
     "collaborator": _collaborators,
@@ -264,6 +315,7 @@ PRESETS: dict[str, Preset] = {
     "app-feature": _features(APP_FEATURES),
     "account-feature": _features(ACCOUNT_FEATURES),
     "log-drain": _log_drains,
+    "pipeline-coupling": _couplings,
 }
 
 CONFIG_VARS = {"LANG": "en_US.UTF-8", "RACK_ENV": "production", "WEB_CONCURRENCY": "2"}

@@ -29,6 +29,7 @@ from heroku_explorer.schema.model import Attribute, Resource
 
 __all__ = ["Factory", "parent_slots", "seed_store"]
 
+_UUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 BASE_TIME = datetime(2024, 1, 8, 9, 30, tzinfo=UTC)
 #: Objects seeded per parent when a resource has no preset.
 DEFAULT_COUNT = 2
@@ -68,8 +69,9 @@ class Factory:
         self.now: datetime | None = None
         """Timestamp for new objects; ``None`` draws one from the seeded year."""
         self._by_norm: dict[str, str] = {}
-        for res in self.spec.resources:
+        for res in self.spec.resources:  # a resource's key wins over another's name
             self._by_norm.setdefault(_norm(res.key), res.key)
+        for res in self.spec.resources:
             self._by_norm.setdefault(_norm(res.name), res.key)
 
     # -- values -------------------------------------------------------------
@@ -244,10 +246,12 @@ def seed_store(store: Store, router: Router, seed: int) -> Factory:
             store.put(account.key, Record(factory.identity(data), data))
         homes = _home(router)
         # Shallow collections first; among equals, the presets' order (releases
-        # before the dynos that run them).
+        # before the dynos that run them); then every resource after those it
+        # refers to, so each reference resolves to an object that exists.
         known = list(presets.PRESETS)
-        order = sorted(homes.items(), key=lambda kv: (
+        ranked = sorted(homes.items(), key=lambda kv: (
             _depth(router, kv[1]), known.index(kv[0]) if kv[0] in known else len(known)))
+        order = _after_references(factory, ranked)
         for index, (key, route) in enumerate(order):
             res = spec.resource(key)
             if res is None or res.map_values is not None or key == acc_key:
@@ -260,10 +264,38 @@ def seed_store(store: Store, router: Router, seed: int) -> Factory:
                 scope = {} if parent is None or parent_key is None else {
                     parent_key: parent.id, **parent.parents}
                 _seed_under(factory, res, scope, parent, pi + index)
+        _relink(factory)
         _seed_maps(factory, router, rng)
         store.set_meta("seed", str(seed))
         store.set_meta("schema", spec.source.sha256 or spec.source.origin)
     return factory
+
+
+def _after_references(factory: Factory, ranked: list[tuple[str, Route]]
+                      ) -> list[tuple[str, Route]]:
+    """``ranked`` reordered so that each resource comes after its parents and the
+    resources its nested objects name (a cycle keeps the ranked order)."""
+    keys = {key for key, _ in ranked}
+    needs: dict[str, set[str]] = {}
+    for key, route in ranked:
+        res = factory.spec.resource(key)
+        wanted = {s.resource for s in parent_slots(factory.router, route) if s.resource}
+        for attr in res.attributes if res is not None else ():
+            if attr.children and not attr.nullable:  # an optional link waits for nothing
+                target = factory.resource_for(attr.name)
+                if target is not None:
+                    wanted.add(target)
+        needs[key] = (wanted & keys) - {key, factory.router.account_resource}
+    out: list[tuple[str, Route]] = []
+    done: set[str] = set()
+    left = list(ranked)
+    while left:
+        # In a cycle, the one waiting on the fewest others goes first.
+        pick = min(left, key=lambda kv: len(needs[kv[0]] - done))
+        left.remove(pick)
+        out.append(pick)
+        done.add(pick[0])
+    return out
 
 
 def _seed_under(factory: Factory, res: Resource, scope: dict[str, str],
@@ -276,9 +308,92 @@ def _seed_under(factory: Factory, res: Resource, scope: dict[str, str],
         items = preset_fn(ctx)
     else:
         items = [{} for _ in range(DEFAULT_COUNT)]
+    if items and not factory.store.records(res.key):
+        items[0] = {**_example_links(factory, res, scope), **items[0]}
     for item in items:
         data = factory.make(res, scope, item)
+        _example_id(factory, res, data)
+        _unique(factory, res, data, scope)
         factory.store.put(res.key, Record(factory.identity(data), data, dict(scope)))
+
+
+def _relink(factory: Factory) -> None:
+    """Every nested reference names an object that exists: one made before its target
+    (a cycle of references) is pointed at a real object now."""
+    store, account = factory.store, factory.router.account_resource
+    for key in list(store._collections):
+        res = factory.spec.resource(key)
+        if res is None:
+            continue
+        refs = [a for a in res.attributes if a.children and factory.resource_for(a.name)
+                not in (None, account, key)]
+        for rec in list(store.records(key)) if refs else ():
+            data, changed = dict(rec.data), False
+            for attr in refs:
+                value = data.get(attr.name)
+                target = factory.resource_for(attr.name)
+                if not isinstance(value, dict) or target is None or _resolves(
+                        store, target, value):
+                    continue
+                real = factory.reference(attr, rec.parents)
+                if real is not None:
+                    data[attr.name] = {c.name: real.get(c.name, value.get(c.name))
+                                       for c in attr.children}
+                    changed = True
+            if changed:
+                store.put(key, Record(rec.id, data, dict(rec.parents)))
+
+
+def _resolves(store: Store, target: str, value: dict[str, Any]) -> bool:
+    ident = {k: value[k] for k in ("id", "name") if value.get(k) is not None}
+    if not ident or not store.records(target):
+        return True  # nothing to check against
+    return any(all(r.data.get(k) == v for k, v in ident.items() if k in r.data)
+               for r in store.records(target))
+
+
+def _example_links(factory: Factory, res: Resource, scope: dict[str, str]) -> dict[str, Any]:
+    """The first object of a resource refers to the first (example-id) objects of the
+    resources it names, so the schema's examples describe one connected graph."""
+    out: dict[str, Any] = {}
+    for attr in res.attributes:
+        target = factory.resource_for(attr.name) if attr.children else None
+        if target is None or target in scope or target in (res.key,
+                                                             factory.router.account_resource):
+            continue
+        tres = factory.spec.resource(target)
+        id_attr = tres.attribute("id") if tres is not None else None
+        if id_attr is not None and isinstance(id_attr.example, str):
+            found = factory.store.get(target, id_attr.example)
+            if found is not None:
+                out[attr.name] = found.data
+    return out
+
+
+def _example_id(factory: Factory, res: Resource, data: dict[str, Any]) -> None:
+    """The first object of a resource takes the id the schema's examples use, so a
+    request filled from the examples names an object that exists."""
+    attr = res.attribute("id")
+    example = attr.example if attr is not None and attr.has_example else None
+    if not isinstance(example, str) or "id" not in data or not _UUID.match(example):
+        return
+    if factory.store.get(res.key, example) is None:
+        data["id"] = example
+
+
+def _unique(factory: Factory, res: Resource, data: dict[str, Any],
+            scope: dict[str, str]) -> None:
+    """Identity names stay unique among siblings (no two spaces share a name)."""
+    siblings = factory.store.records(res.key, scope)
+    for attr in res.identity:
+        value = data.get(attr.name)
+        if attr.name == "id" or value is None or isinstance(value, bool):
+            continue
+        taken = {str(r.data.get(attr.name)) for r in siblings}
+        n = 2
+        while str(data[attr.name]) in taken:
+            data[attr.name] = value + n - 1 if isinstance(value, int) else f"{value}-{n}"
+            n += 1
 
 
 def _seed_maps(factory: Factory, router: Router, rng: random.Random) -> None:

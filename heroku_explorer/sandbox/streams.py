@@ -131,7 +131,7 @@ def log_lines(app_data: dict[str, Any], dynos: list[str], count: int, *,
     made: list[tuple[str, str, str]] = []
     n = start
     while len(made) < count and n < start + count * 20 + 20:
-        dyno_name = names[n % len(names)]
+        dyno_name = names[(n // 3) % len(names)]
         values = {"path": _PATHS[n % len(_PATHS)], "ip": n % 250 + 1, "ms": 3 + n * 7 % 90,
                   "view": 1 + n % 9, "db": 1 + n * 3 % 11, "mem": 180 + n % 60,
                   "rid": f"{n * 2654435761 % 2**32:08x}-{n:04x}", "method": "GET",

@@ -179,7 +179,7 @@ def inside(which: str) -> dict[str, Any]:
             "failures": [{"name": f.name, "error": f.error} for f in failures]}
 
 
-def run_table(which: str, *, timeout: float = 170) -> dict[str, Any]:
+def run_table(which: str, *, timeout: float = 280) -> dict[str, Any]:
     """The table for ``which``, run in a loopback-only namespace where one can be made."""
     cmd = [sys.executable, "-m", "tests.real_clients.cli_steps", "--inside", "--json", which]
     if unshare_works():

@@ -37,6 +37,9 @@ INEXPRESSIBLE_BUNDLED = {
     name: "heroku3's App model reads today's `stack` object; the 2013 app's stack is a "
           "string" for name in ("apps list", "apps create", "apps info", "apps update")}
 INEXPRESSIBLE_BUNDLED["formation batch scale"] = "the 2013 manifest has no Formation Batch Update"
+INEXPRESSIBLE_BUNDLED["domains"] = ("heroku3's add_domain sends today's sni_endpoint, which the "
+                                    "2013 Domain Create does not take")
+INEXPRESSIBLE_BUNDLED["rollback"] = "the 2013 manifest has no Release Create or Rollback"
 
 
 def _raw_app(h: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
