@@ -232,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_web_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_web_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     web = sub.add_parser(
         "web",
         help="serve the explorer to a browser tab on loopback (needs the web extra)",

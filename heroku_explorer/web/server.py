@@ -104,10 +104,8 @@ class Session(AppService):
 
     async def stop(self) -> None:
         """Ask the explorer to quit; kill it if it has not within :data:`QUIT_GRACE`."""
-        try:
+        with contextlib.suppress(TimeoutError, OSError, RuntimeError):
             await asyncio.wait_for(super().stop(), QUIT_GRACE)
-        except (TimeoutError, OSError, RuntimeError):
-            pass
         process = self._process
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -156,8 +154,8 @@ class ExplorerServer(Server):
         app = web.Application(middlewares=[self._guard])
         prefix = f"/{self.secret}"
         app.add_routes([
-            web.get(prefix + "/", self.handle_index),
-            web.get(prefix + "/ws", self.handle_websocket),
+            web.get(prefix + "/", self._index),
+            web.get(prefix + "/ws", self._websocket),
             web.get(prefix + "/download/{key}", self.handle_download),
             web.static(prefix + "/static", _serve_static()),
             web.static(prefix + "/assets", HERE / "static"),
@@ -165,7 +163,7 @@ class ExplorerServer(Server):
         app.on_shutdown.append(self.on_shutdown)
         return app
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def _index(self, request: web.Request) -> web.Response:
         title = "heroku-explorer — LIVE" if self.live else "heroku-explorer"
         mode = "LIVE API: requests change your real apps" if self.live else "sandbox"
         page = self._template.substitute(
@@ -177,7 +175,7 @@ class ExplorerServer(Server):
         )
         return web.Response(text=page, content_type="text/html", charset="utf-8")
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
         origin = request.headers.get("Origin")
         if origin is not None and origin != f"http://{request.host}":
             return web.Response(status=403, text=FORBIDDEN)
