@@ -19,7 +19,8 @@ from heroku_explorer.runtime import prepare
 #: Options that belong to one command only (not shared with the main parser).
 OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes"},
                "schema": {"--json", "--source", "--update", "--diff"},
-               "tui": set(), "repl": {"--yes"}}
+               "tui": set(), "repl": {"--yes"},
+               "web": {"--port", "--host", "--open", "--live"}}
 
 #: A value for the options whose type refuses an arbitrary word.
 SAMPLES = {"timeout": "7.5", "api_url": "https://api.example.com"}
