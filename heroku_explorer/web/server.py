@@ -67,10 +67,12 @@ def _serve_static() -> Path:
 class Session(AppService):
     """One tab's explorer: started without a shell, with a chosen environment."""
 
-    def __init__(self, argv: list[str], environment: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, argv: list[str], environment: dict[str, str], *,
+                 quit_grace: float = QUIT_GRACE, **kwargs: Any) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self._argv = argv
         self._environment = environment
+        self.quit_grace = quit_grace
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = dict(self._environment)
@@ -103,29 +105,32 @@ class Session(AppService):
         return self._process.pid if self._process is not None else None
 
     async def stop(self) -> None:
-        """Ask the explorer to quit; kill it if it has not within :data:`QUIT_GRACE`."""
+        """Ask the explorer to quit; kill it if it has not within ``quit_grace`` seconds."""
         with contextlib.suppress(TimeoutError, OSError, RuntimeError):
-            await asyncio.wait_for(super().stop(), QUIT_GRACE)
+            await asyncio.wait_for(super().stop(), self.quit_grace)
         process = self._process
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
         if process is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(process.wait(), QUIT_GRACE)
+                await asyncio.wait_for(process.wait(), self.quit_grace)
 
 
 class ExplorerServer(Server):
     """textual-serve's server, every route behind ``/<secret>/``."""
 
     def __init__(self, argv: list[str], environment: dict[str, str], *, host: str,
-                 port: int, secret: str, live: bool) -> None:
+                 port: int, secret: str, live: bool, max_sessions: int = MAX_SESSIONS,
+                 quit_grace: float = QUIT_GRACE) -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title="heroku-explorer")
         self.argv = argv
         self.environment = environment
         self.secret = secret
         self.live = live
         self.sessions: set[Session] = set()
+        self.max_sessions = max_sessions
+        self.quit_grace = quit_grace
         self.bound_port: int | None = None
         self._template = string.Template((HERE / "templates" / "index.html").read_text("utf-8"))
 
@@ -179,14 +184,14 @@ class ExplorerServer(Server):
         origin = request.headers.get("Origin")
         if origin is not None and origin != f"http://{request.host}":
             return web.Response(status=403, text=FORBIDDEN)
-        if len(self.sessions) >= MAX_SESSIONS:
-            return web.Response(status=503, text=f"At most {MAX_SESSIONS} explorers run at "
+        if len(self.sessions) >= self.max_sessions:
+            return web.Response(status=503, text=f"At most {self.max_sessions} explorers run at "
                                 "once: close another tab first.\n")
         websocket = web.WebSocketResponse(heartbeat=15)
         width = _dimension(request.query.get("width", ""), 80)
         height = _dimension(request.query.get("height", ""), 24)
         await websocket.prepare(request)
-        session = Session(self.argv, self.environment,
+        session = Session(self.argv, self.environment, quit_grace=self.quit_grace,
                           write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                           close=websocket.close, download_manager=self.download_manager)
         self.sessions.add(session)
@@ -205,18 +210,23 @@ class ExplorerServer(Server):
         return websocket
 
     async def on_shutdown(self, app: web.Application) -> None:
-        await asyncio.gather(*(s.stop() for s in list(self.sessions)), return_exceptions=True)
+        ending = list(self.sessions)
+        await asyncio.gather(*(s.stop() for s in ending), return_exceptions=True)
+        self.sessions.difference_update(ending)
 
-    async def run(self, ready: Callable[[str], None]) -> None:
-        """Serve until SIGINT or SIGTERM; ``ready(url)`` once bound."""
+    async def run(self, ready: Callable[[str], None],
+                  stop: asyncio.Event | None = None) -> None:
+        """Serve until ``stop`` is set (by default: until SIGINT or SIGTERM);
+        ``ready(url)`` once bound."""
         runner = web.AppRunner(await self._make_app(), access_log=None,
-                               handle_signals=False, shutdown_timeout=QUIT_GRACE)
+                               handle_signals=False, shutdown_timeout=self.quit_grace)
         await runner.setup()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, stop.set)
+        if stop is None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(signum, stop.set)
         try:
             site = web.TCPSite(runner, self.host, self.port)
             await site.start()
