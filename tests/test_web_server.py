@@ -45,6 +45,8 @@ def test_the_link_answers_and_nothing_else_does(tmp_path: Path) -> None:
         assert 'rel="icon"' in page and "(sandbox)" in page
         assert headers["Referrer-Policy"] == "no-referrer"
         assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY"
         # Everything the page loads comes from this server: no CDN font or script.
         assert "http://" not in page.replace(f"ws://127.0.0.1:{web.port}", "")
         assert "https://" not in page
