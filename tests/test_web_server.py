@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -186,6 +187,23 @@ def test_refusals_are_one_sentence(tmp_path: Path) -> None:
     assert "is not a port" in done.stderr
     done = _run(tmp_path, "web", "--live", "--sandbox", "--port", "0")
     assert done.returncode == 2 and "contradict" in done.stderr
+    # --live with no key anywhere: not a LIVE page on the sandbox.
+    done = _run(tmp_path, "web", "--live", "--port", "0")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("heroku-explorer: --live found no API key ($HEROKU_API_KEY, or a "
+                           "~/.netrc entry for api.heroku.com); set one, or leave out --live "
+                           "for the sandbox.\n")
+
+
+def test_a_port_in_use_is_one_sentence(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _run(tmp_path, "web", "--port", str(port))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (f"heroku-explorer: Cannot serve on 127.0.0.1 port {port}: "
+                           "address already in use.\n")
 
 
 def test_secret_and_host_rules() -> None:
@@ -203,6 +221,8 @@ def test_secret_and_host_rules() -> None:
         warning = host_warning(host)
         assert warning is not None
         assert host in warning and "token" in warning and "secret" in warning
+    hostile = host_warning("bad\x1b]52;c;eA==\x07host")
+    assert hostile is not None and "\x1b" not in hostile and "\x07" not in hostile
     assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
 
 

@@ -36,9 +36,29 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--port {args.port} is not a port: give 0 (any free one) to 65535.")
 
 
+def _check_live(args: argparse.Namespace) -> None:
+    """With --live, the credentials each tab's explorer will find, checked now: a page
+    titled LIVE must not open on the sandbox, nor a tab start only to stop."""
+    from urllib.parse import urlsplit
+
+    from heroku_explorer.runtime import api_url, prepare
+
+    setup = prepare(args)
+    try:
+        mode = setup.mode
+    finally:
+        setup.close()
+    if mode != "LIVE":
+        host = urlsplit(api_url(args)[0]).hostname or "the API's host"
+        raise UsageError(f"--live found no API key ($HEROKU_API_KEY, or a ~/.netrc entry "
+                         f"for {host}); set one, or leave out --live for the sandbox.")
+
+
 def run_web(args: argparse.Namespace) -> int:
     """Serve until Ctrl+C; 2 with one sentence when the extra is missing."""
     _check_options(args)
+    if args.live:
+        _check_live(args)
     try:
         from heroku_explorer.web.server import ExplorerServer
     except ModuleNotFoundError as exc:
@@ -64,8 +84,9 @@ def run_web(args: argparse.Namespace) -> int:
     try:
         asyncio.run(server.run(ready))
     except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise UsageError(f"Cannot serve on {args.host} port {args.port}: "
-                         f"{exc.strerror or exc}.") from None
+                         f"{reason.rstrip('.').lower()}.") from None
     return 0
 
 

@@ -55,11 +55,13 @@ def is_loopback_host(host: str) -> bool:
 
 
 def host_warning(host: str) -> str | None:
-    """The risk of binding to ``host``, or None for loopback."""
+    """The risk of binding to ``host`` (shown literally), or None for loopback."""
+    from heroku_explorer.safe_text import visible
+
     if is_loopback_host(host):
         return None
     return (
-        f"warning: serving on {host}, beyond this machine's loopback. Anyone who can reach "
+        f"warning: serving on {visible(host, single_line=True)}, beyond this machine's loopback. Anyone who can reach "
         "the port and learns the link drives an explorer that holds your API token "
         "(with --live) and can change your apps. The secret in the link only stops those "
         "who do not have it: the page is plain http, so anyone who can watch the network "
