@@ -61,12 +61,12 @@ def host_warning(host: str) -> str | None:
     if is_loopback_host(host):
         return None
     return (
-        f"warning: serving on {visible(host, single_line=True)}, beyond this machine's loopback. Anyone who can reach "
-        "the port and learns the link drives an explorer that holds your API token "
-        "(with --live) and can change your apps. The secret in the link only stops those "
-        "who do not have it: the page is plain http, so anyone who can watch the network "
-        "sees the link and everything typed. Prefer the default 127.0.0.1 with an SSH "
-        "tunnel."
+        f"warning: serving on {visible(host, single_line=True)}, beyond this machine's "
+        "loopback. Anyone who can reach the port and learns the link drives an explorer "
+        "that holds your API token (with --live) and can change your apps. The secret in "
+        "the link only stops those who do not have it: the page is plain http, so anyone "
+        "who can watch the network sees the link and everything typed. Prefer the default "
+        "127.0.0.1 with an SSH tunnel."
     )
 
 
