@@ -29,6 +29,8 @@ out = sys.stdout.buffer
 out.write(b"__GANGLION__\\n")
 out.write(b"D" + (5).to_bytes(4, "big") + b"hello")
 out.flush()
+sys.stderr.write("stopped: \\x1b[31mred\\n")
+sys.stderr.flush()
 while True:
     time.sleep(1)
 """
@@ -102,9 +104,16 @@ async def test_a_closed_tab_ends_an_app_that_will_not_quit(running: Running) -> 
         await ws.close()  # type: ignore[attr-defined]
 
 
-async def test_stopping_the_server_ends_every_app(running: Running) -> None:
+async def test_stopping_the_server_ends_every_app(
+        running: Running, capsys: pytest.CaptureFixture[str]) -> None:
     async with aiohttp.ClientSession() as http:
         _ws, pid = await _open(http, running)
+        deadline = time.monotonic() + 10
+        while "stopped" not in (err := capsys.readouterr().err) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        # A tab's stderr reaches the server's terminal shown literally.
+        assert "heroku-explorer (a browser tab): stopped: \\x1b[31mred\n" in err
+        assert "\x1b" not in err
         running.stop.set()
         await asyncio.wait_for(running.task, 20)
     assert wait_gone(pid, 1)

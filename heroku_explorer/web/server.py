@@ -20,6 +20,7 @@ import logging
 import shlex
 import signal
 import string
+import sys
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -96,8 +97,14 @@ class Session(AppService):
             env=self._build_environment(width, height),
             start_new_session=True,  # Ctrl+C at the server is the server's to handle
         )
-        assert process.stdin is not None
+        assert process.stdin is not None and process.stderr is not None
         self._stdin = process.stdin
+        # What the explorer says on stderr (one sentence when it stops on an error)
+        # reaches the server's terminal shown literally, not as textual-serve copies it.
+        self._stderr_task = asyncio.create_task(_relay(process.stderr))
+        quiet = asyncio.StreamReader()
+        quiet.feed_eof()
+        process.stderr = quiet
         return process
 
     @property
@@ -236,6 +243,17 @@ class ExplorerServer(Server):
             await stop.wait()
         finally:
             await runner.cleanup()
+
+
+async def _relay(stream: asyncio.StreamReader) -> None:
+    """Each line of a tab's stderr to the server's stderr, control characters escaped."""
+    from heroku_explorer.safe_text import visible
+
+    with contextlib.suppress(Exception):
+        while line := await stream.readline():
+            text = line.decode("utf-8", "replace").rstrip("\r\n")
+            print(f"heroku-explorer (a browser tab): {visible(text, single_line=True)}",
+                  file=sys.stderr, flush=True)
 
 
 def _font_size(text: str) -> int:
