@@ -13,7 +13,7 @@ PKG = Path(__file__).resolve().parent.parent / "heroku_explorer"
 
 CORE = ["schema", "request.py", "values.py", "examples.py", "client", "sandbox", "config.py",
         "errors.py", "protocol.py", "paths.py", "safe_text.py", "redaction.py", "policy.py",
-        "crash.py"]
+        "crash.py", "web/launch.py"]
 UI = ["tui", "repl"]
 
 # (modules, forbidden import prefixes)
@@ -23,6 +23,8 @@ RULES: list[tuple[list[str], tuple[str, ...]]] = [
     (UI, ("heroku_explorer.sandbox",)),
     (["client", "request.py", "values.py", "examples.py"], ("heroku_explorer.sandbox",)),
     (["sandbox"], ("heroku_explorer.client", "heroku_explorer.request")),
+    # The browser server runs the explorer as a process per tab; it never imports it.
+    (["web"], ("textual", "prompt_toolkit", "heroku_explorer.tui", "heroku_explorer.sandbox")),
 ]
 
 
