@@ -197,12 +197,12 @@ class ExplorerServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15)
         width = _dimension(request.query.get("width", ""), 80)
         height = _dimension(request.query.get("height", ""), 24)
-        await websocket.prepare(request)
         session = Session(self.argv, self.environment, quit_grace=self.quit_grace,
                           write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                           close=websocket.close, download_manager=self.download_manager)
-        self.sessions.add(session)
+        self.sessions.add(session)  # counted before the first await: the limit holds
         try:
+            await websocket.prepare(request)
             await session.start(width, height)
             await self._process_messages(websocket, session)
         except (asyncio.CancelledError, ConnectionError):
