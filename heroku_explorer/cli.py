@@ -6,6 +6,8 @@
     heroku-explorer repl            the prompt-toolkit REPL
     heroku-explorer call WORDS...   one command of the REPL language, then exit
     heroku-explorer sandbox         serve the sandbox API on loopback
+    heroku-explorer web             the explorer in a browser tab, on loopback behind a
+                                    per-launch secret (the web extra)
     heroku-explorer schema          print the resource -> action tree (or --json);
                                     --source: the schema in use; --update: fetch
                                     today's and say what changed; --diff OLD NEW;
@@ -156,6 +158,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "call": ("schema", "connection", "credentials", "history"),
     "schema": ("schema", "connection"),
     "logs": ("schema", "connection", "credentials", "history"),
+    "web": ("schema", "connection", "credentials", "history"),
 }
 
 
@@ -296,6 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sb.add_argument("args", nargs=argparse.REMAINDER)
 
+    _add_web_parser(sub)
+
     sc = sub.add_parser(
         "schema",
         help="print the resource -> action tree of a schema",
@@ -385,6 +390,26 @@ def _env_secrets() -> tuple[str, ...]:
     """The key in the environment, if any: removed from what is written."""
     key = os.environ.get("HEROKU_API_KEY", "").strip()
     return (key,) if key else ()
+
+
+def _add_web_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    web = sub.add_parser(
+        "web",
+        help="serve the explorer to a browser tab on loopback (needs the web extra)",
+        description="Serve the explorer to a browser, on 127.0.0.1 by default, at a link "
+        "holding a secret made for this launch; a request without it gets 403. Each tab "
+        "runs its own explorer, on the sandbox unless --live; it ends when the tab closes.",
+    )
+    _add_options(web, _GROUPS["web"], sub=True)
+    web.add_argument("--port", type=int, default=8000, help="port to serve on (0: any free "
+                     "one; default 8000)")
+    web.add_argument("--host", default="127.0.0.1", help="address to bind (default "
+                     "127.0.0.1; anything beyond loopback exposes the explorer to the "
+                     "network, see the warning it prints)")
+    web.add_argument("--open", action="store_true", help="open the link in the default "
+                     "browser")
+    web.add_argument("--live", action="store_true", help="use the live API with the usual "
+                     "credentials ($HEROKU_API_KEY, ~/.netrc), instead of the sandbox")
 
 
 def _is_url(value: str) -> bool:
@@ -591,6 +616,11 @@ def _has_terminal() -> bool:
         return False
 
 
+def _in_browser() -> bool:
+    """Whether the explorer runs under `web` (Textual's web driver, no terminal)."""
+    return os.environ.get("TEXTUAL_DRIVER") == "textual.drivers.web_driver:WebDriver"
+
+
 NO_TERMINAL = ("The explorer needs a terminal on stdin and stdout; for scripts use "
                "`heroku-explorer call <resource> <action> ...`, or `heroku-explorer repl` "
                "with commands on stdin.")
@@ -636,11 +666,15 @@ def _main(argv: list[str]) -> int:
         fold_call_options(args)
     if command == "schema":
         return _cmd_schema(args)
+    if command == "web":
+        from heroku_explorer.web.command import run_web
+
+        return run_web(args)
     if command == "history":
         return _cmd_history(args)
     if command == "logs" and not args.app:
         raise UsageError("Name the app whose logs to follow: heroku-explorer logs APP.")
-    if command in ("tui", "learn") and not _has_terminal():
+    if command in ("tui", "learn") and not _has_terminal() and not _in_browser():
         raise UsageError(NO_TERMINAL)
     from heroku_explorer.runtime import run
 

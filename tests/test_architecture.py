@@ -15,7 +15,7 @@ CORE = ["schema", "request.py", "request_spec.py", "request_raw.py", "values.py"
         "client", "sandbox", "config.py", "errors.py", "protocol.py", "paths.py", "safe_text.py",
         "redaction.py", "policy.py", "crash.py", "schema_choice.py", "schema_updates.py",
         "logstream.py", "lessons", "answer_diff.py", "jq_filter.py",
-        "conformance.py"]
+        "conformance.py", "web/launch.py"]
 UI = ["tui", "repl"]
 
 # (modules, forbidden import prefixes)
@@ -26,6 +26,8 @@ RULES: list[tuple[list[str], tuple[str, ...]]] = [
     (["client", "request.py", "request_spec.py", "request_raw.py", "values.py", "examples.py"],
      ("heroku_explorer.sandbox",)),
     (["sandbox"], ("heroku_explorer.client", "heroku_explorer.request")),
+    # The browser server runs the explorer as a process per tab; it never imports it.
+    (["web"], ("textual", "prompt_toolkit", "heroku_explorer.tui", "heroku_explorer.sandbox")),
 ]
 
 

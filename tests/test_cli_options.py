@@ -23,7 +23,7 @@ OWN_OPTIONS = {"call": {"-v", "--verbose", "--json", "--yes", "--all", "--max-pa
                "schema": {"--json", "--source", "--update", "--diff", "--openapi"},
                "tui": set(), "repl": {"--yes"}, "history": {"--har", "--last"},
                "logs": {"--tail", "--num", "-n", "--dyno", "--source"},
-               "learn": set()}
+               "learn": set(), "web": {"--port", "--host", "--open", "--live"}}
 
 #: A value for the options whose type refuses an arbitrary word.
 SAMPLES = {"timeout": "7.5", "api_url": "https://api.example.com"}
