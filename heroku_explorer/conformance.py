@@ -40,8 +40,8 @@ from heroku_explorer.values import format_problem, short, type_ok
 if TYPE_CHECKING:
     from heroku_explorer.client.response import Exchange
 
-__all__ = ["MAX_DIFFERENCES", "Difference", "check", "check_exchange", "note", "path_text",
-           "target"]
+__all__ = ["MAX_DIFFERENCES", "Difference", "check", "check_exchange", "note", "null_allowed",
+           "path_text", "target"]
 
 #: Differences listed at most for one answer.
 MAX_DIFFERENCES = 200
@@ -164,6 +164,12 @@ def path_text(at: tuple[str | int, ...]) -> str:
 def _add(out: list[Difference], limit: int, at: tuple[str | int, ...], what: str) -> None:
     if len(out) < limit:
         out.append(Difference(path_text(at), what, at))
+
+
+def null_allowed(spec: ApiSpec, attr: Attribute) -> bool:
+    """Whether ``attr`` of ``spec`` may be null: where the schema says so, and
+    everywhere in a schema that cannot say null (the 2013 manifest)."""
+    return not _says_null(spec) or _allows_null(attr)
 
 
 def _allows_null(attr: Attribute) -> bool:

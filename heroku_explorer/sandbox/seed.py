@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import heroku_explorer.sandbox.presets as presets
+from heroku_explorer.conformance import null_allowed
 from heroku_explorer.sandbox.routes import Route, Router, Slot
 from heroku_explorer.sandbox.store import Record, Store
 from heroku_explorer.schema.model import Attribute, Resource
@@ -192,8 +193,10 @@ class Factory:
         preset = preset or {}
         obj: dict[str, Any] = {}
         for attr in resource.attributes:
-            if attr.name in preset and preset[attr.name] is None:
+            if attr.name in preset and preset[attr.name] is None and null_allowed(self.spec, attr):
                 obj[attr.name] = None  # the preset says "not set" (an app never archived)
+            elif attr.name in preset and preset[attr.name] is None:
+                obj[attr.name] = self.value(attr, parents, None)  # the schema wants a value
             else:
                 obj[attr.name] = self.value(attr, parents, preset.get(attr.name))
         if "created_at" in obj and "updated_at" in obj and self.now is None:
