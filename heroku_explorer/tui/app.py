@@ -79,7 +79,9 @@ class ExplorerApp(App[int]):
     ]
     COMMANDS = App.COMMANDS | {ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
+        # Priority keys: a text field's own bindings never hide them.
+        Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part",
+                priority=True),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -345,7 +347,9 @@ class ExplorerApp(App[int]):
     def action_help(self) -> None:
         from heroku_explorer.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()  # F1 is a priority key: it closes the help it opened
+        else:
             self.push_screen(HelpScreen(self.focused, self.screen))
 
     def action_overview(self) -> None:

@@ -18,11 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from heroku_explorer.schema.model import Action, Resource
 from heroku_explorer.tui.messages import ActionRequested, ResendRequested
 from heroku_explorer.tui.screens import explorer_app
+from heroku_explorer.tui.widgets.key_footer import KeyFooter
 from heroku_explorer.tui.widgets.resource_tree import ResourceBrowser, ResourceTree
 from heroku_explorer.tui.widgets.status_bar import RATE_LIMIT, StatusBar
 
@@ -41,8 +41,9 @@ class ExplorerScreen(Screen[None]):
                 tooltip="Fill every field from the schema's examples"),
         Binding("ctrl+j", "send", "Send", id="send", priority=True,
                 tooltip="Send the request in the form"),
-        Binding("escape", "cancel", "Cancel", id="cancel-request", show=False,
-                tooltip="Cancel the request in flight (or restore a zoomed part)"),
+        Binding("escape", "cancel", "Back", id="cancel-request", show=False,
+                tooltip="Cancel the request in flight, restore a zoomed part, or go back "
+                        "to the tree"),
         Binding("ctrl+n", "next_page", "Next page", id="next-page",
                 tooltip="Follow Next-Range to the next page"),
         Binding("ctrl+r", "revalidate", "Revalidate", id="revalidate",
@@ -92,7 +93,7 @@ class ExplorerScreen(Screen[None]):
         await self.query_one(ResourceBrowser).filter_box()
         bench = Workbench(self.host.spec)
         await self.query_one("#main").mount(Vertical(bench, id="work"))
-        await self.mount(Footer())
+        await self.mount(KeyFooter(compact=True, show_command_palette=False))
         self.refresh_bindings()  # the footer draws its keys when the bindings change
         self.bench = bench
         self._ready.set()
@@ -178,10 +179,20 @@ class ExplorerScreen(Screen[None]):
             self.bench.fill_examples()
 
     def action_cancel(self) -> None:
+        """Escape: restore a zoomed part, else cancel the request in flight, else go
+        back to the tree (from the filter box, emptying it first)."""
         if self.maximized is not None:
             self.minimize()
-        elif self.bench is not None:
-            self.bench.cancel()
+            return
+        if self.bench is not None and self.bench.cancel():
+            return
+        focused = self.focused
+        if focused is not None and focused.id == "tree-filter":
+            from textual.widgets import Input
+
+            if isinstance(focused, Input) and focused.value:
+                focused.value = ""  # the tree is rebuilt unfiltered
+        self.action_focus_tree()
 
     async def action_next_page(self) -> None:
         if not self._not_ready() and self.bench is not None:

@@ -241,6 +241,9 @@ class Workbench(Vertical):
         if extra:
             bits.append("extra " + ", ".join(extra))
         if not bits:
+            action = self.current
+            if action is not None and action.is_list:
+                return "Paging and order (Range): set in the Headers tab; none set now."
             return ""
         return visible(f"Headers: {', '.join(bits)} (Headers tab)", single_line=True)
 
@@ -362,12 +365,13 @@ class Workbench(Vertical):
         self.notify(text, severity="error" if severity == "error" else "warning"
                     if severity == "warning" else "information", timeout=6)
 
-    def cancel(self) -> None:
-        """Cancel the request in flight, if any."""
+    def cancel(self) -> bool:
+        """Cancel the request in flight, if any; says whether there was one."""
         running = [w for w in self.workers if w.group == "send" and w.is_running]
         if running:
             self.workers.cancel_group(self, "send")
             self.notify("Cancelled the request in flight.")
+        return bool(running)
 
     def fill_examples(self) -> None:
         if self.current is None:

@@ -91,9 +91,9 @@ class ResponseView(Vertical):
         Binding("c", "copy('curl')", "Copy curl", id="copy-curl"),
         Binding("i", "copy('request-id')", "Copy Request-Id", id="copy-request-id"),
         Binding("o", "pager", "Pager", id="open-pager", tooltip="Open the body in $PAGER"),
-        Binding("b", "show_tab('tab-body')", "Body", id="show-body", show=False),
-        Binding("t", "show_tab('tab-tree')", "Tree", id="show-tree", show=False),
-        Binding("h", "show_tab('tab-headers')", "Headers", id="show-headers", show=False),
+        Binding("b", "show_tab('tab-body')", "Body", id="show-body"),
+        Binding("t", "show_tab('tab-tree')", "Tree", id="show-tree"),
+        Binding("h", "show_tab('tab-headers')", "Headers", id="show-headers"),
     ]
 
     HELP = """\
