@@ -51,11 +51,14 @@ __all__ = [
     "Drafts",
     "describe_error",
     "destruction",
+    "host_of",
     "large_body_note",
+    "mode_of",
     "needs_confirmation",
     "needs_second_factor",
     "no_next_page",
     "read_only_refusal",
+    "resend_host_refusal",
     "resend_refusal",
     "revalidate_refusal",
     "second_factor_prompt",
@@ -336,3 +339,35 @@ class Drafts:
     def __len__(self) -> int:
         return len(self._drafts)
 
+
+
+#: The host of the sandbox's base URL (``runtime.SANDBOX_BASE_URL``).
+SANDBOX_HOST = "sandbox.invalid"
+
+
+def mode_of(url: str) -> Mode:
+    """The mode an exchange of ``url`` belongs to: ``SANDBOX`` for the sandbox's host,
+    ``LIVE`` for any other."""
+    return "SANDBOX" if (urlsplit(url).hostname or "") == SANDBOX_HOST else "LIVE"
+
+
+def host_of(url: str) -> str:
+    """The host (and port, when given) an exchange of ``url`` went to, shown literally."""
+    return visible(urlsplit(url).netloc or "?", single_line=True)
+
+
+def resend_host_refusal(url: str, base_url: str) -> str | None:
+    """Why an exchange of ``url`` is not sent again by a session on ``base_url``: a
+    request goes again only where it went (a sandbox exchange is not sent to the live
+    API, nor the reverse, nor to another host). ``None``: it may be sent."""
+    went, now = urlsplit(url), urlsplit(base_url)
+    if (went.scheme, went.netloc.lower()) == (now.scheme, now.netloc.lower()):
+        return None
+    then_mode, now_mode = mode_of(url), mode_of(base_url)
+    where = f"{host_of(url)} ({then_mode})"
+    here = f"{host_of(base_url)} ({now_mode})"
+    if then_mode != now_mode:
+        return (f"Not sent: this exchange went to {where} and this session sends to "
+                f"{here}; send it again from a {then_mode} session.")
+    return (f"Not sent: this exchange went to {where} and this session sends to {here}; "
+            "a request is sent again only to the host it went to.")

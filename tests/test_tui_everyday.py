@@ -287,3 +287,66 @@ async def test_the_params_tab_points_to_range_and_shows_an_active_one(tmp_path: 
         assert "Range id ..; max=2" in note and "Headers tab" in note
         await open_action(pilot, "app.info")
         assert "Range" not in text_of(app, "#params-note")
+
+
+# -- history --------------------------------------------------------------------------------
+
+
+async def test_send_again_opens_the_entrys_own_action_filled_and_editable(
+        tmp_path: Path) -> None:
+    from heroku_explorer.tui.widgets.response_view import ResponseView
+
+    app = build_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_action(pilot, "app.list")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        name = app.screen.query_one(ResponseView).exchange.data[0]["name"]
+        await open_action(pilot, "app.info", {"app_id_or_name": name})
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        await open_action(pilot, "region.list")  # the form now shows another action
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.screen.query_one("#history-table")
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[1] == "SANDBOX" and row[2] == "sandbox.invalid"
+        assert f"/apps/{name}" in row[4]
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen.query_one(ParamForm)
+        assert form.action is not None and form.action.id == "app.info"
+        assert form.rows["app_id_or_name"].raw_text() == name
+        shown = app.screen.query_one(ResponseView).exchange
+        assert shown is not None and shown.action_id == "app.info"
+        assert text_of(app, "#action-bar").startswith(" GET  App Info")
+        # Editable: change the value and send the edited request.
+        form.rows["app_id_or_name"].set_value("no-such-app")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert text_of(app, "#response-status").startswith(" 404")
+
+
+async def test_a_sandbox_entry_is_not_sent_again_in_live_mode(tmp_path: Path) -> None:
+    from tests.tui_support import Arrival
+
+    sandbox = build_app(tmp_path)
+    async with sandbox.run_test(size=SIZE) as pilot:
+        await open_action(pilot, "region.list")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+    arrivals: list[Arrival] = []
+    live = build_app(tmp_path, mode="LIVE", arrivals=arrivals)
+    async with live.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        row = [str(cell) for cell in live.screen.query_one("#history-table").get_row_at(0)]
+        assert row[1] == "SANDBOX"
+        await pilot.press("r")
+        await settle(pilot)
+        said = [str(n.message) for n in live._notifications]
+        assert any("went to sandbox.invalid (SANDBOX)" in s and "api.heroku.com (LIVE)" in s
+                   for s in said), said
+        assert not any("DNS" in s or "resolve" in s for s in said)
+        assert arrivals == []

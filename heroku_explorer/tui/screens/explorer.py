@@ -144,7 +144,13 @@ class ExplorerScreen(Screen[None]):
     @on(ResendRequested)
     def _resend(self, event: ResendRequested) -> None:
         async def resend() -> None:
-            (await self.workbench()).resend(event.spec, event.action_id)
+            bench = await self.workbench()
+            action = self.host.spec.action(event.action_id or "")
+            if action is not None and event.values is not None:
+                # The exchange's own action, filled from it: editable, and the answer
+                # shows under it.
+                await bench.open_action(action, event.values)
+            bench.resend(event.spec, event.action_id)
 
         self.run_worker(resend(), group="resend")
 
