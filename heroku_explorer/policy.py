@@ -238,6 +238,10 @@ def second_factor_prompt(spec: RequestSpec) -> str:
 # -- how problems are said ------------------------------------------------------------
 
 
+#: A sentence of a server's 429 message that speaks of waiting.
+_WAIT_WORDS = re.compile(r"\b(wait|try again|retry)\b", re.IGNORECASE)
+
+
 def describe_error(error: BaseException, *, request_id: bool = True) -> str:
     """One plain sentence for any problem a request can end in; outside text in it
     (a server's message, a URL) is made visible, never raw."""
@@ -245,7 +249,12 @@ def describe_error(error: BaseException, *, request_id: bool = True) -> str:
         left = "" if error.remaining is None else f"; {error.remaining} requests left"
         wait = ("" if error.retry_after is None
                 else f"; try again in {error.retry_after:.0f} s")
-        message = error.message.rstrip(". ")
+        message = error.message
+        if wait:  # the wait is said once: the server's own words on it give way
+            kept = [s for s in re.split(r"(?<=[.!?])\s+", message.strip())
+                    if not _WAIT_WORDS.search(s)]
+            message = " ".join(kept) or "the request budget is spent"
+        message = message.rstrip(". ")
         text = f"429 rate limited: {message}{left}{wait}."
     elif isinstance(error, ApiError):
         ident = f" {error.id}" if error.id else ""

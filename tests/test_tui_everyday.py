@@ -350,3 +350,80 @@ async def test_a_sandbox_entry_is_not_sent_again_in_live_mode(tmp_path: Path) ->
                    for s in said), said
         assert not any("DNS" in s or "resolve" in s for s in said)
         assert arrivals == []
+
+
+# -- status bar, toasts and warnings ---------------------------------------------------
+
+
+async def test_the_status_bar_shows_the_new_email_after_account_update(tmp_path: Path) -> None:
+    from heroku_explorer.tui.widgets.status_bar import StatusBar
+
+    app = build_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_action(pilot, "account.info")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        before = app.screen.query_one(StatusBar).account
+        assert before and before in text_of(app, "#status-bar")
+        await open_action(pilot, "account.update", {"email": "renamed@example.com"})
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert text_of(app, "#response-status").startswith(" 200")
+        assert app.screen.query_one(StatusBar).account == "renamed@example.com"
+        assert "renamed@example.com" in text_of(app, "#status-bar")
+        assert before not in text_of(app, "#status-bar")
+
+
+async def test_a_429_toast_says_the_wait_once() -> None:
+    import httpx
+
+    from heroku_explorer.schema import load_bundled
+    from tests.tui_support import mock_app
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "30", "RateLimit-Remaining": "0"},
+                              json={"id": "rate_limit", "message": "Your account reached "
+                                    "the API rate limit. Please wait a few minutes."})
+
+    app = mock_app(load_bundled(), handler)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_action(pilot, "region.list")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        toasts = [str(n.message) for n in app._notifications if "429" in str(n.message)]
+        assert len(toasts) == 1, toasts
+        toast = toasts[0].casefold()
+        assert "try again in 30 s" in toast
+        assert sum(toast.count(w) for w in ("wait", "try again", "retry")) == 1, toast
+
+
+async def test_the_gauge_is_scaled_to_the_pool_the_server_reports(tmp_path: Path) -> None:
+    from heroku_explorer.tui.widgets.status_bar import StatusBar
+
+    app = build_app(tmp_path, mode="LIVE")  # the sandbox's pool holds 1200
+    async with app.run_test(size=SIZE) as pilot:
+        await open_action(pilot, "region.list")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        bar = app.screen.query_one(StatusBar)
+        assert bar.remaining == 1199
+        assert bar.level == "high"
+        assert "▰" * 8 + " 1199" in text_of(app, "#status-bar")
+        bar.remaining = 500  # fewer than half of the largest seen
+        assert bar.level == "medium"
+
+
+async def test_a_warning_shows_on_the_response_of_the_request_that_caused_it(
+        tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_action(pilot, "region.list")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert "deprecated" not in text_of(app, "#key-headers")
+        await open_action(pilot, "app.create", {"name": "old-stack", "stack": "heroku-20"})
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert text_of(app, "#response-status").startswith(" 201")
+        assert "Warning stack_deprecated: This stack is deprecated." in text_of(
+            app, "#key-headers")

@@ -24,7 +24,7 @@ from heroku_explorer.tui.messages import ActionRequested, ResendRequested
 from heroku_explorer.tui.screens import explorer_app
 from heroku_explorer.tui.widgets.key_footer import KeyFooter
 from heroku_explorer.tui.widgets.resource_tree import ResourceBrowser, ResourceTree
-from heroku_explorer.tui.widgets.status_bar import RATE_LIMIT, StatusBar
+from heroku_explorer.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from heroku_explorer.tui.app import ExplorerApp
@@ -75,7 +75,7 @@ class ExplorerScreen(Screen[None]):
         host = self.host
         yield StatusBar(mode=host.mode, base_url=host.base_url, account=host.account,
                         read_only=host.read_only, schema=host.schema_status(),
-                        limit=RATE_LIMIT if host.mode == "LIVE" else None, id="status-bar")
+                        id="status-bar")
 
     def on_mount(self) -> None:
         self.query_one(ResourceTree).focus()

@@ -336,8 +336,9 @@ class Workbench(Vertical):
             self._refresh_preview()  # the ETag offered for this URL may be newer now
         if exchange.body_state == "json" and res is not None:
             self._learn(res, exchange.data)
-        if action is not None and action.id == "account.info" and isinstance(exchange.data, dict):
-            email = exchange.data.get("email")
+        if (action is not None and action.resource == "account" and exchange.ok
+                and action.method in ("GET", "PATCH") and isinstance(exchange.data, dict)):
+            email = exchange.data.get("email")  # Account Info, and Account Update's answer
             if isinstance(email, str):
                 host.account = email
         self.post_message(self.ExchangeShown(exchange))
