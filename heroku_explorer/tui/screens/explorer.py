@@ -44,12 +44,20 @@ class ExplorerScreen(Screen[None]):
         Binding("escape", "cancel", "Back", id="cancel-request", show=False,
                 tooltip="Cancel the request in flight, restore a zoomed part, or go back "
                         "to the tree"),
+        Binding("f4", "edit_body", "Edit body", id="edit-body",
+                tooltip="Edit the request body as JSON in $EDITOR"),
         Binding("ctrl+n", "next_page", "Next page", id="next-page",
                 tooltip="Follow Next-Range to the next page"),
         Binding("ctrl+r", "revalidate", "Revalidate", id="revalidate",
                 tooltip="Ask again with If-None-Match"),
         Binding("ctrl+o", "zoom", "Zoom", id="zoom",
                 tooltip="Fill the screen with the focused part (again to restore)"),
+        # Priority keys: the focus moves as the key is read, so that keys typed right
+        # after it (a paste, a fast typist) land in the field it moves to.
+        Binding("tab", "focus_field(1)", "Next field", id="next-field", show=False,
+                priority=True),
+        Binding("shift+tab", "focus_field(-1)", "Previous field", id="previous-field",
+                show=False, priority=True),
         Binding("ctrl+b", "toggle_tree", "Tree", id="toggle-tree", show=False,
                 tooltip="Show or hide the resource tree"),
         Binding("ctrl+l", "focus_tree", "Focus tree", id="focus-tree", show=False),
@@ -180,6 +188,10 @@ class ExplorerScreen(Screen[None]):
         if not self._not_ready() and self.bench is not None:
             self.bench.send_form()
 
+    def action_edit_body(self) -> None:
+        if not self._not_ready() and self.bench is not None:
+            self.bench.edit_body()
+
     def action_fill_examples(self) -> None:
         if not self._not_ready() and self.bench is not None:
             self.bench.fill_examples()
@@ -213,6 +225,21 @@ class ExplorerScreen(Screen[None]):
             self.minimize()
         elif self.focused is not None:
             self.maximize(self.focused)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_field":
+            # A JSON field indents with Tab: the key goes to it.
+            from textual.widgets import TextArea
+
+            focused = self.focused
+            return not (isinstance(focused, TextArea) and focused.tab_behavior == "indent")
+        return True
+
+    def action_focus_field(self, step: int) -> None:
+        if step < 0:
+            self.focus_previous()
+        else:
+            self.focus_next()
 
     def action_toggle_tree(self) -> None:
         browser = self.query_one(ResourceBrowser)

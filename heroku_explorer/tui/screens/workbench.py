@@ -374,6 +374,33 @@ class Workbench(Vertical):
             self.notify("Cancelled the request in flight.")
         return bool(running)
 
+    def edit_body(self) -> None:
+        """Edit the body the form holds as JSON in ``$EDITOR``; what comes back fills
+        the body fields (a problem leaves them as they were, and says why)."""
+        from heroku_explorer.tui.files import edit_json
+        from heroku_explorer.tui.widgets.param_fields import MAP_FIELD
+
+        action = self.current
+        if action is None or (not action.body_params and action.body is None):
+            self.notify("This action takes no body: open one that does (App Create...).",
+                        severity="warning")
+            return
+        form = self.query_one(ParamForm)
+        values, _errors = form.collect()
+        others = {p.name for p in (*action.path_params, *action.query_params)}
+        body = {k: v for k, v in values.items() if k not in others}
+        result = edit_json(self.app, body)
+        if result.value is None:
+            self._report(result.problem or "The body was not changed.", severity="warning")
+            return
+        for name, row in form.rows.items():
+            if name == MAP_FIELD or (row.param is not None and row.param.name not in others):
+                row.clear()
+        form.set_values(result.value)
+        self.query_one("#request-tabs", TabbedContent).active = "tab-params"
+        self._refresh_preview()
+        self.notify(f"Body edited: {len(result.value)} field(s) in the form.")
+
     def fill_examples(self) -> None:
         if self.current is None:
             self.notify("Open an action first: Enter on it in the tree.", severity="warning")
