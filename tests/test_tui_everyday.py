@@ -301,7 +301,9 @@ async def test_send_again_opens_the_entrys_own_action_filled_and_editable(
         await open_action(pilot, "app.list")
         await pilot.press("ctrl+j")
         await settle(pilot)
-        name = app.screen.query_one(ResponseView).exchange.data[0]["name"]
+        listed_apps = app.screen.query_one(ResponseView).exchange
+        assert listed_apps is not None
+        name = listed_apps.data[0]["name"]
         await open_action(pilot, "app.info", {"app_id_or_name": name})
         await pilot.press("ctrl+j")
         await settle(pilot)
@@ -341,7 +343,8 @@ async def test_a_sandbox_entry_is_not_sent_again_in_live_mode(tmp_path: Path) ->
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
-        row = [str(cell) for cell in live.screen.query_one("#history-table", DataTable).get_row_at(0)]
+        table = live.screen.query_one("#history-table", DataTable)
+        row = [str(cell) for cell in table.get_row_at(0)]
         assert row[1] == "SANDBOX"
         await pilot.press("r")
         await settle(pilot)
@@ -507,11 +510,12 @@ async def test_a_body_is_saved_to_the_file_asked_for_mode_0600(tmp_path: Path) -
         assert any(s.startswith("Not saved to ") for s in said), said
 
 
-async def test_the_response_view_copies_httpie_and_python(tmp_path: Path) -> None:
+async def test_the_response_view_copies_httpie_and_python(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = build_app(tmp_path)
     copied: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
         await _sent_app_list(pilot)
         await pilot.press("H")
         await pilot.press("p")

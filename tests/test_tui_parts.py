@@ -88,7 +88,7 @@ def test_rate_limit_gauge_changes_level() -> None:
     assert gauge(1500, 4500)[1] == "medium"
     assert gauge(100, 4500)[1] == "low"
     assert gauge(700, 1200)[1] == "high"  # more than half of a 1200 pool
-    assert len(gauge(0)[0]) == len(gauge(4500)[0])
+    assert len(gauge(0, 1200)[0]) == len(gauge(1200, 1200)[0])
 
 
 async def test_status_bar_line_and_level() -> None:
