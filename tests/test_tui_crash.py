@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 import sys
-from heroku_explorer import app as appmod
+from heroku_explorer.tui import app as appmod
 def boom(self):
     raise RuntimeError("boom from f1")
 appmod.ExplorerApp.action_help = boom
