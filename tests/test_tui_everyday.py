@@ -606,3 +606,39 @@ async def test_a_screenshot_without_downloads_goes_to_the_data_folder(
     shots = list((tmp_path / "home" / "data" / "screenshots").glob("*.svg"))
     assert len(shots) == 1 and shots[0].read_text().startswith("<svg")
     assert "Downloads does not exist" in said and "screenshots" in said
+
+
+# -- the README's key list ---------------------------------------------------------------
+
+
+def _bindings() -> list[tuple[str, str, str]]:
+    """(class, key, id) of every binding with an id in the explorer's package."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import heroku_explorer.tui as tui
+    from textual.binding import Binding
+
+    found = []
+    for info in pkgutil.walk_packages(tui.__path__, "heroku_explorer.tui."):
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if inspect.isclass(obj) and obj.__module__ == module.__name__:
+                for binding in vars(obj).get("BINDINGS", []):
+                    if isinstance(binding, Binding) and binding.id:
+                        found.append((obj.__name__, binding.key, binding.id))
+    return found
+
+
+def test_the_readme_key_list_covers_every_key() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| ")]
+    bindings = _bindings()
+    assert len(bindings) > 30
+    for owner, keys, ident in bindings:
+        row = next((r for r in rows if f"`{ident}`" in r), None)
+        assert row is not None, f"{owner}: binding {ident!r} is not in the README's key list"
+        for key in keys.split(","):
+            shown = "/" if key == "slash" else key
+            assert f"`{shown}`" in row, f"{owner}: key {shown!r} of {ident!r} not in: {row}"
