@@ -617,8 +617,9 @@ def _bindings() -> list[tuple[str, str, str]]:
     import inspect
     import pkgutil
 
-    import heroku_explorer.tui as tui
     from textual.binding import Binding
+
+    import heroku_explorer.tui as tui
 
     found = []
     for info in pkgutil.walk_packages(tui.__path__, "heroku_explorer.tui."):
