@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from textual.widgets._footer import FooterKey
 
-from heroku_explorer import app as app_module
+from heroku_explorer.tui import app as app_module
 from heroku_explorer.cli import build_parser
 from heroku_explorer.request import raw_request
 from heroku_explorer.runtime import Setup, prepare, schema_source

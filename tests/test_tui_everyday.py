@@ -225,6 +225,12 @@ async def test_the_footer_keeps_f1_f2_f3_and_send_visible_at_80x24(tmp_path: Pat
         keys = await _visible_keys(pilot, SMALL[0], wanted)
         for key in wanted:
             assert key in keys, keys
+        await pilot.press("f3")
+        await settle(pilot)
+        wanted = ("f1", "f2", "escape", "r")
+        keys = await _visible_keys(pilot, SMALL[0], wanted)
+        for key in wanted:
+            assert key in keys, keys
 
 
 async def test_f1_opens_the_help_from_a_text_field(tmp_path: Path) -> None:

@@ -24,13 +24,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from heroku_explorer.errors import RequestInvalid
 from heroku_explorer.policy import host_of, mode_of, resend_host_refusal, resend_refusal
 from heroku_explorer.request import RequestSpec, raw_request
 from heroku_explorer.tui.messages import ClientOpened, ResendRequested
 from heroku_explorer.tui.screens import explorer_app
+from heroku_explorer.tui.widgets.key_footer import KeyFooter
 from heroku_explorer.tui.widgets.text import literal_text
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ HTTPie or Python (the token is never included).
         yield Input(placeholder="Filter: 404, 4xx, GET, /apps or a Request-Id prefix",
                     compact=True, id="history-filter")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
