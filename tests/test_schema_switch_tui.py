@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from textual.widgets._footer import FooterKey
 
-from heroku_explorer.tui import app as app_module
 from heroku_explorer.cli import build_parser
 from heroku_explorer.request import raw_request
 from heroku_explorer.runtime import Setup, prepare, schema_source
 from heroku_explorer.schema.model import ApiSpec
+from heroku_explorer.tui import app as app_module
 from heroku_explorer.tui.app import (
     SWITCH_ID,
     ExplorerApp,
