@@ -52,11 +52,14 @@ __all__ = [
     "describe_error",
     "destruction",
     "host_mode",
+    "host_of",
     "large_body_note",
+    "mode_of",
     "needs_confirmation",
     "needs_second_factor",
     "no_next_page",
     "read_only_refusal",
+    "resend_host_refusal",
     "resend_refusal",
     "revalidate_refusal",
     "second_factor_prompt",
@@ -253,6 +256,10 @@ def second_factor_prompt(spec: RequestSpec) -> str:
 # -- how problems are said ------------------------------------------------------------
 
 
+#: A sentence of a server's 429 message that speaks of waiting.
+_WAIT_WORDS = re.compile(r"\b(wait|try again|retry)\b", re.IGNORECASE)
+
+
 def describe_error(error: BaseException, *, request_id: bool = True) -> str:
     """One plain sentence for any problem a request can end in; outside text in it
     (a server's message, a URL) is made visible, never raw."""
@@ -260,7 +267,12 @@ def describe_error(error: BaseException, *, request_id: bool = True) -> str:
         left = "" if error.remaining is None else f"; {error.remaining} requests left"
         wait = ("" if error.retry_after is None
                 else f"; try again in {error.retry_after:.0f} s")
-        message = error.message.rstrip(". ")
+        message = error.message
+        if wait:  # the wait is said once: the server's own words on it give way
+            kept = [s for s in re.split(r"(?<=[.!?])\s+", message.strip())
+                    if not _WAIT_WORDS.search(s)]
+            message = " ".join(kept) or "the request budget is spent"
+        message = message.rstrip(". ")
         text = f"429 rate limited: {message}{left}{wait}."
     elif isinstance(error, ApiError):
         ident = f" {error.id}" if error.id else ""
@@ -365,3 +377,31 @@ def host_mode(host: str) -> Literal["SANDBOX", "LIVE"]:
     host = host.lower().rstrip(".")
     reserved = host.endswith(_RESERVED_SUFFIXES) or host in ("invalid", "test", "example")
     return "SANDBOX" if reserved else "LIVE"
+
+
+
+def mode_of(url: str) -> Mode:
+    """The mode an exchange of ``url`` belongs to (:func:`host_mode` of its host)."""
+    return host_mode(urlsplit(url).hostname or "")
+
+
+def host_of(url: str) -> str:
+    """The host (and port, when given) an exchange of ``url`` went to, shown literally."""
+    return visible(urlsplit(url).netloc or "?", single_line=True)
+
+
+def resend_host_refusal(url: str, base_url: str) -> str | None:
+    """Why an exchange of ``url`` is not sent again by a session on ``base_url``: a
+    request goes again only where it went (a sandbox exchange is not sent to the live
+    API, nor the reverse, nor to another host). ``None``: it may be sent."""
+    went, now = urlsplit(url), urlsplit(base_url)
+    if (went.scheme, went.netloc.lower()) == (now.scheme, now.netloc.lower()):
+        return None
+    then_mode, now_mode = mode_of(url), mode_of(base_url)
+    where = f"{host_of(url)} ({then_mode})"
+    here = f"{host_of(base_url)} ({now_mode})"
+    if then_mode != now_mode:
+        return (f"Not sent: this exchange went to {where} and this session sends to "
+                f"{here}; send it again from a {then_mode} session.")
+    return (f"Not sent: this exchange went to {where} and this session sends to {here}; "
+            "a request is sent again only to the host it went to.")

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
-from heroku_explorer.tui.keys import binding_ids, main
+from heroku_explorer.tui.keys import binding_ids
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def test_the_readme_lists_every_binding_id() -> None:
-    text = README.read_text(encoding="utf-8")
-    found = re.search(r"<!-- keys:start -->\n(.*?)<!-- keys:end -->", text, re.S)
-    assert found, "README has no keys table"
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        main()
-    assert found.group(1) == out.getvalue(), (
-        "README keys table is stale: python -m heroku_explorer.tui.keys")
 
 
 def test_ids_are_unique_and_cover_the_main_actions() -> None:

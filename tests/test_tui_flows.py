@@ -142,7 +142,7 @@ async def test_history_lists_the_exchanges(tmp_path: Path) -> None:
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 3
-        paths = [str(table.get_row_at(n)[2]) for n in range(3)]
+        paths = [str(table.get_row_at(n)[4]) for n in range(3)]
         assert paths == ["/apps/no-such-app", "/apps", "/apps"]
         app.screen.query_one("#history-filter", Input).value = "304"
         await pilot.pause()

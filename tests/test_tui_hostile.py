@@ -153,7 +153,7 @@ async def test_hostile_headers_body_tree_history_and_drill_title(spec: ApiSpec) 
         await pilot.press("f3")
         await settle(pilot)
         history = app.screen.query_one("#history-table", DataTable)
-        assert str(history.get_row_at(0)[5]).startswith("[/x]\\x1b")
+        assert str(history.get_row_at(0)[7]).startswith("[/x]\\x1b")
         _clean(app)
 
 

@@ -76,10 +76,11 @@ def test_history_filter_words() -> None:
 
 
 def test_rate_limit_gauge_changes_level() -> None:
-    assert gauge(4500)[1] == "high"
-    assert gauge(1500)[1] == "medium"
-    assert gauge(100)[1] == "low"
-    assert len(gauge(0)[0]) == len(gauge(4500)[0])
+    assert gauge(4500, 4500)[1] == "high"
+    assert gauge(1500, 4500)[1] == "medium"
+    assert gauge(100, 4500)[1] == "low"
+    assert gauge(700, 1200)[1] == "high"  # more than half of a 1200 pool
+    assert len(gauge(0, 1200)[0]) == len(gauge(1200, 1200)[0])
 
 
 async def test_status_bar_line_and_level() -> None:

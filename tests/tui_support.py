@@ -192,11 +192,10 @@ def text_of_screen(screen: Any, selector: str) -> str:
     shown = getattr(widget, "content", None)
     if shown is None or isinstance(shown, str | Content):
         return str(widget.render())
-    console = Console(width=200, file=io.StringIO(), color_system=None)
+    buffer = io.StringIO()
+    console = Console(width=200, file=buffer, color_system=None)
     console.print(shown)
-    out = console.file.getvalue()
-    assert isinstance(out, str)
-    return out
+    return buffer.getvalue()
 
 
 async def open_action(pilot: Any, action_id: str, values: dict[str, Any] | None = None) -> None:

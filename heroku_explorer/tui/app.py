@@ -81,7 +81,9 @@ class ExplorerApp(LessonsMixin, App[int]):
     ]
     COMMANDS = App.COMMANDS | {ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part"),
+        # Priority keys: a text field's own bindings never hide them.
+        Binding("f1", "help", "Help", id="help", tooltip="Help for the focused part",
+                priority=True),
         Binding("f2", "overview", "Overview", id="overview", tooltip="The schema's own docs"),
         Binding("f3", "history", "History", id="history", tooltip="Every exchange so far"),
         Binding("f6", "learn", "Learn", id="learn", tooltip="Lessons on the sandbox",
@@ -162,7 +164,62 @@ class ExplorerApp(LessonsMixin, App[int]):
                             severity="warning", timeout=8)
         if self._keymap:
             self.set_keymap(self._keymap)
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self._after_first_frame)
+
+    # -- the theme and screenshots (see heroku_explorer.tui.files) -----------------------
+
+    _saved_theme: str = ""
+    _theme_timer: Any = None
+
+    def _theme_changed(self, theme: Any) -> None:
+        # The palette's picker previews each theme it passes: keep the one it ends on.
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+        self._theme_timer = self.set_timer(0.4, self.save_theme)
+
+    def save_theme(self) -> None:
+        """Keep the theme in use in the config file (``general.theme``)."""
+        from heroku_explorer.config import default_config_path
+        from heroku_explorer.tui.files import save_theme
+
+        self._theme_timer = None
+        if self.theme == self._saved_theme:
+            return
+        path = default_config_path()
+        try:
+            save_theme(path, self.theme)
+        except OSError as exc:
+            self.notify(f"Theme {self.theme} not saved in {path}: {exc.strerror or exc}.",
+                        severity="warning")
+            return
+        self._saved_theme = self.theme
+        self.notify(f"Theme {self.theme} saved in {path}.", timeout=3)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen in ~/Downloads, else the user data folder, and say
+        where (or where it could not, and why). In a browser, the browser gets it."""
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        from textual._files import generate_datetime_filename
+
+        from heroku_explorer.tui.files import save_file, screenshot_dir
+
+        folder, where = (Path(path), f"in {path}") if path else screenshot_dir()
+        if folder is None:
+            self.notify(f"Screenshot not saved: {where}.", severity="error", timeout=8)
+            return None
+        name = filename or generate_datetime_filename(self.title, ".svg", time_format)
+        try:
+            saved = save_file(folder / name, self.export_screenshot().encode("utf-8"))
+        except OSError as exc:
+            self.notify(f"Screenshot not saved in {folder}: {exc.strerror or exc}.",
+                        severity="error", timeout=8)
+            return None
+        self.notify(f"Screenshot saved {where}: {saved.name}", timeout=6)
+        return str(saved)
 
     def _after_first_frame(self) -> None:
         # Notices (sandbox mode, a config problem...) are toasts over the first frame,
@@ -373,7 +430,9 @@ class ExplorerApp(LessonsMixin, App[int]):
     def action_help(self) -> None:
         from heroku_explorer.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()  # F1 is a priority key: it closes the help it opened
+        else:
             self.push_screen(HelpScreen(self.focused, self.screen))
 
     def action_overview(self) -> None:

@@ -30,12 +30,15 @@ class ActionRequested(Message):
 
 
 class ResendRequested(Message):
-    """Send this request again (from the history screen)."""
+    """Send this request again (from the history screen): ``values`` fill the form of
+    its action first (``None``: the request is not one of an action's)."""
 
-    def __init__(self, spec: RequestSpec, action_id: str | None = None) -> None:
+    def __init__(self, spec: RequestSpec, action_id: str | None = None,
+                 values: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.spec = spec
         self.action_id = action_id
+        self.values = values
 
 
 class ClientOpened(Message):

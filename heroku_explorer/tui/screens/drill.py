@@ -1,9 +1,12 @@
 """Drill-down: from an object in a response to the actions that take its identity.
 
 An app in App List leads to App Info, Add-on List, Config Var Info, Release List...
-of that app, with their path parameters already filled: the object's identity for
-the slot that names its resource, and the values of the request it came from for
-the other slots (an add-on listed under an app keeps that app).
+of that app, with their path parameters already filled, each by the identity the
+slot names (:func:`slot_value`): a slot of the object's own resource takes the
+attribute it names, a slot of another resource the object's reference to it (a
+pipeline coupling fills ``{pipeline_id}`` from ``pipeline.id`` and
+``{pipeline_coupling_stage}`` from ``stage``); what the object does not say comes
+from the request it came from (an add-on listed under an app keeps that app).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Param, Resource
 from heroku_explorer.tui.widgets.text import literal
 
-__all__ = ["DrillScreen", "DrillTarget", "drill_targets", "identity_value", "param_resource"]
+__all__ = ["DrillScreen", "DrillTarget", "drill_targets", "identity_value", "param_resource",
+           "slot_value"]
 
 _SUFFIX = re.compile(r"_(id_or_[a-z_]+|id|name)$")
 
@@ -60,6 +64,42 @@ def identity_value(res: Resource | None, obj: Mapping[str, Any]) -> str | None:
         value = obj.get(key)
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
             return str(value)
+    return None
+
+
+def _slot_attribute(param: Param, owner: str) -> str:
+    """The attribute of ``owner`` a path slot names: ``pipeline_coupling_stage`` of
+    ``pipeline-coupling`` -> ``stage``, ``app_id_or_name`` of ``app`` -> ``id_or_name``."""
+    prefix = owner.replace("-", "_") + "_"
+    return param.name[len(prefix):] if param.name.startswith(prefix) else param.name
+
+
+def _named(res: Resource | None, obj: Mapping[str, Any], attr: str) -> str | None:
+    """The value of ``obj`` for a slot naming its attribute ``attr``: that attribute when
+    it is a plain value (``stage``, ``id``), else the object's friendliest identity
+    (``id_or_name`` names a choice of identities)."""
+    value = obj.get(attr)
+    if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+        return str(value)
+    return identity_value(res, obj)
+
+
+def slot_value(spec: ApiSpec, param: Param, res: Resource, obj: Mapping[str, Any]
+               ) -> str | None:
+    """What the object ``obj`` of resource ``res`` puts in the path slot ``param``, by
+    the identity the slot names: a slot of ``res`` itself takes the attribute it names
+    (``{pipeline_coupling_stage}`` takes ``stage``); a slot of another resource takes
+    that resource's identity from the object's reference to it (``{pipeline_id}``
+    takes ``pipeline.id``). ``None``: the object says nothing of that slot."""
+    owner = param_resource(spec, param)
+    if owner is None:
+        return None
+    attr = _slot_attribute(param, owner)
+    if owner == res.key:
+        return _named(res, obj, attr)
+    ref = obj.get(owner.replace("-", "_"))
+    if isinstance(ref, Mapping) and ref:
+        return _named(spec.resource(owner), ref, attr)
     return None
 
 
@@ -101,7 +141,10 @@ def drill_targets(
         values: dict[str, Any] = {}
         missing: list[str] = []
         for param in act.path_params:
-            if param in slots:
+            value = slot_value(spec, param, res, obj)
+            if value is not None:
+                values[param.name] = value
+            elif param in slots:
                 values[param.name] = ident
             elif param.name in known:
                 values[param.name] = known[param.name]

@@ -18,13 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from heroku_explorer.schema.model import Action, Resource
 from heroku_explorer.tui.context import ExplorerContext
 from heroku_explorer.tui.messages import ActionRequested, ResendRequested
+from heroku_explorer.tui.widgets.key_footer import KeyFooter
 from heroku_explorer.tui.widgets.resource_tree import ResourceBrowser, ResourceTree
-from heroku_explorer.tui.widgets.status_bar import RATE_LIMIT, StatusBar
+from heroku_explorer.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from heroku_explorer.tui.widgets.workbench import Workbench
@@ -40,14 +40,23 @@ class ExplorerScreen(Screen[None]):
                 tooltip="Fill every field from the schema's examples"),
         Binding("ctrl+j", "send", "Send", id="send", priority=True,
                 tooltip="Send the request in the form"),
-        Binding("escape", "cancel", "Cancel", id="cancel-request", show=False,
-                tooltip="Cancel the request in flight (or restore a zoomed part)"),
+        Binding("escape", "cancel", "Back", id="cancel-request", show=False,
+                tooltip="Cancel the request in flight, restore a zoomed part, or go back "
+                        "to the tree"),
+        Binding("f4", "edit_body", "Edit body", id="edit-body",
+                tooltip="Edit the request body as JSON in $EDITOR"),
         Binding("ctrl+n", "next_page", "Next page", id="next-page",
                 tooltip="Follow Next-Range to the next page"),
         Binding("ctrl+r", "revalidate", "Revalidate", id="revalidate",
                 tooltip="Ask again with If-None-Match"),
         Binding("ctrl+o", "zoom", "Zoom", id="zoom",
                 tooltip="Fill the screen with the focused part (again to restore)"),
+        # Priority keys: the focus moves as the key is read, so that keys typed right
+        # after it (a paste, a fast typist) land in the field it moves to.
+        Binding("tab", "focus_field(1)", "Next field", id="next-field", show=False,
+                priority=True),
+        Binding("shift+tab", "focus_field(-1)", "Previous field", id="previous-field",
+                show=False, priority=True),
         Binding("ctrl+b", "toggle_tree", "Tree", id="toggle-tree", show=False,
                 tooltip="Show or hide the resource tree"),
         Binding("ctrl+l", "focus_tree", "Focus tree", id="focus-tree", show=False),
@@ -70,7 +79,7 @@ class ExplorerScreen(Screen[None]):
         host = self.host
         yield StatusBar(mode=host.mode, base_url=host.base_url, account=host.account,
                         read_only=host.read_only, schema=host.schema_status(),
-                        limit=RATE_LIMIT if host.mode == "LIVE" else None, id="status-bar")
+                        id="status-bar")
 
     def on_mount(self) -> None:
         self.query_one(ResourceTree).focus()
@@ -88,7 +97,7 @@ class ExplorerScreen(Screen[None]):
         await self.query_one(ResourceBrowser).filter_box()
         bench = Workbench(self.host)
         await self.query_one("#main").mount(Vertical(bench, id="work"))
-        await self.mount(Footer())
+        await self.mount(KeyFooter(compact=True, show_command_palette=False))
         self.refresh_bindings()  # the footer draws its keys when the bindings change
         self.bench = bench
         self._ready.set()
@@ -139,7 +148,13 @@ class ExplorerScreen(Screen[None]):
     @on(ResendRequested)
     def _resend(self, event: ResendRequested) -> None:
         async def resend() -> None:
-            (await self.workbench()).resend(event.spec, event.action_id)
+            bench = await self.workbench()
+            action = self.host.spec.action(event.action_id or "")
+            if action is not None and event.values is not None:
+                # The exchange's own action, filled from it: editable, and the answer
+                # shows under it.
+                await bench.open_action(action, event.values)
+            bench.resend(event.spec, event.action_id)
 
         self.run_worker(resend(), group="resend")
 
@@ -169,15 +184,29 @@ class ExplorerScreen(Screen[None]):
         if not self._not_ready() and self.bench is not None:
             self.bench.send_form()
 
+    def action_edit_body(self) -> None:
+        if not self._not_ready() and self.bench is not None:
+            self.bench.edit_body()
+
     def action_fill_examples(self) -> None:
         if not self._not_ready() and self.bench is not None:
             self.bench.fill_examples()
 
     def action_cancel(self) -> None:
+        """Escape: restore a zoomed part, else cancel the request in flight, else go
+        back to the tree (from the filter box, emptying it first)."""
         if self.maximized is not None:
             self.minimize()
-        elif self.bench is not None:
-            self.bench.cancel()
+            return
+        if self.bench is not None and self.bench.cancel():
+            return
+        focused = self.focused
+        if focused is not None and focused.id == "tree-filter":
+            from textual.widgets import Input
+
+            if isinstance(focused, Input) and focused.value:
+                focused.value = ""  # the tree is rebuilt unfiltered
+        self.action_focus_tree()
 
     async def action_next_page(self) -> None:
         if not self._not_ready() and self.bench is not None:
@@ -192,6 +221,21 @@ class ExplorerScreen(Screen[None]):
             self.minimize()
         elif self.focused is not None:
             self.maximize(self.focused)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_field":
+            # A JSON field indents with Tab: the key goes to it.
+            from textual.widgets import TextArea
+
+            focused = self.focused
+            return not (isinstance(focused, TextArea) and focused.tab_behavior == "indent")
+        return True
+
+    def action_focus_field(self, step: int) -> None:
+        if step < 0:
+            self.focus_previous()
+        else:
+            self.focus_next()
 
     def action_toggle_tree(self) -> None:
         browser = self.query_one(ResourceBrowser)

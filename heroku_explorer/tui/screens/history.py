@@ -1,37 +1,44 @@
 """The history screen: every exchange, filtered by status, path, method or Request-Id.
 
 With a history file (the default) it lists persisted exchanges too; without one,
-this session's. Enter inspects, ``r`` sends again, ``c`` / ``h`` / ``p`` copy the
-request as curl, HTTPie or Python.
+this session's. Each row names the host the exchange went to and its mode
+(SANDBOX or LIVE). Enter inspects, ``r`` sends again: the exchange's own action
+opens with the form filled from it (to edit and send once more) and the answer
+shows under it; an exchange of another host or mode is refused with a sentence
+(:func:`heroku_explorer.policy.resend_host_refusal`). ``c`` / ``h`` / ``p`` copy
+the request as curl, HTTPie or Python.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from heroku_explorer.errors import RequestInvalid
-from heroku_explorer.policy import resend_refusal
+from heroku_explorer.policy import host_of, mode_of, resend_host_refusal, resend_refusal
 from heroku_explorer.request import RequestSpec, raw_request
 from heroku_explorer.tui.context import ExplorerContext
 from heroku_explorer.tui.messages import ClientOpened, ResendRequested
+from heroku_explorer.tui.widgets.key_footer import KeyFooter
 from heroku_explorer.tui.widgets.text import literal_text
 
 if TYPE_CHECKING:
     from heroku_explorer.client import Exchange, HistoryEntry
+    from heroku_explorer.schema.model import Action
 
-__all__ = ["HistoryFilter", "HistoryScreen", "format_clock", "parse_filter"]
+__all__ = ["HistoryFilter", "HistoryScreen", "format_clock", "parse_filter", "request_values"]
 
 _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
 _RESEND_SKIP = {"authorization", "user-agent", "accept", "content-type", "content-length",
@@ -41,6 +48,35 @@ _RESEND_SKIP = {"authorization", "user-agent", "accept", "content-type", "conten
 def format_clock(ts: float) -> str:
     """When an exchange happened, as the table shows it."""
     return time.strftime("%H:%M:%S", time.localtime(ts)) if ts else "–"
+
+
+def request_values(action: Action, url: str, body: bytes | None) -> dict[str, Any] | None:
+    """The form values that make ``action`` send ``url`` with ``body`` again: path
+    parameters read from the path by the action's template, query parameters from the
+    query, body fields from a JSON object body. ``None``: the URL is not one of the
+    action's (another schema's path, a raw request)."""
+    parts = urlsplit(url)
+    pattern = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(action.path))
+    try:
+        match = re.fullmatch(pattern, parts.path)
+    except re.error:  # a placeholder name that is no group name
+        return None
+    if match is None:
+        return None
+    values: dict[str, Any] = {k: unquote(v) for k, v in match.groupdict().items()}
+    names = {p.name for p in action.query_params}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key in names:
+            values[key] = value
+    if body:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        values.update(data)
+    return values
 
 
 @dataclass(frozen=True)
@@ -124,11 +160,13 @@ screen (the Diff tab; secrets stay redacted).
         yield Input(placeholder="Filter: 404, 4xx, GET, /apps or a Request-Id prefix",
                     compact=True, id="history-filter")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Time", width=8)
+        table.add_column("Mode", width=7)
+        table.add_column("Host", width=18)
         table.add_column("Method", width=6)
         table.add_column("Path")
         table.add_column("Status", width=13)
@@ -162,7 +200,8 @@ screen (the Diff tab; secrets stay redacted).
         for row in rows:
             ts = row.ts if hasattr(row, "ts") else row.started_at
             status = row.status if row.status is not None else "—"
-            table.add_row(format_clock(ts), literal_text(row.method),
+            table.add_row(format_clock(ts), mode_of(row.url), literal_text(host_of(row.url)),
+                          literal_text(row.method),
                           literal_text(urlsplit(row.url).path), self._status(status, row),
                           f"{row.size} B", literal_text(row.request_id or ""))
         self.query_one("#history-title", Label).update(
@@ -207,8 +246,9 @@ screen (the Diff tab; secrets stay redacted).
         row = self._selected()
         if row is None:
             return
-        refusal = resend_refusal(row.method, unquote(row.url), _resent_headers(row),
-                                 row.request_body)
+        refusal = (resend_host_refusal(row.url, self.host.base_url)
+                   or resend_refusal(row.method, unquote(row.url), _resent_headers(row),
+                                     row.request_body))
         if refusal is not None:
             self.notify(refusal, severity="warning", timeout=8)
             return
@@ -216,8 +256,11 @@ screen (the Diff tab; secrets stay redacted).
         if spec is None:
             self.notify("This exchange cannot be rebuilt as a request.", severity="error")
             return
+        action = self.host.spec.action(row.action_id or "")
+        values = (request_values(action, row.url, row.request_body)
+                  if action is not None else None)
         self.app.pop_screen()
-        self.app.screen.post_message(ResendRequested(spec, row.action_id))
+        self.app.screen.post_message(ResendRequested(spec, row.action_id, values))
 
     def action_diff(self) -> None:
         _diff(self)

@@ -16,6 +16,7 @@ from heroku_explorer.errors import ValidationError
 from heroku_explorer.protocol import RANGE_LIMIT, RangeSpec
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action
+from heroku_explorer.tui.widgets.on_off import OnOff
 from heroku_explorer.tui.widgets.text import put
 
 __all__ = ["HeadersTab", "parse_header_lines"]
@@ -91,11 +92,11 @@ here belongs to the action it was set for: another action starts from its own.
         yield Label("", id="range-error", classes="field-error -empty")
         yield Label("Conditional requests", classes="section-title")
         with Horizontal(classes="form-line"):
-            yield Switch(id="use-if-none-match")
+            yield OnOff(id="use-if-none-match")
             yield Label("If-None-Match", classes="switch-label")
             yield Input(placeholder="ETag", compact=True, id="if-none-match")
         with Horizontal(classes="form-line"):
-            yield Switch(id="use-if-match")
+            yield OnOff(id="use-if-match")
             yield Label("If-Match", classes="switch-label")
             yield Input(placeholder="ETag", compact=True, id="if-match")
 

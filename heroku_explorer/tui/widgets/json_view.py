@@ -40,8 +40,9 @@ class JsonBodyView(ScrollView, can_focus=True):
         Binding("end", "scroll_end", "Bottom", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("n", "next_match", "Next match", id="next-match", show=False),
-        Binding("N", "previous_match", "Previous match", id="previous-match", show=False),
+        Binding("n", "next_match", "Next", id="next-match", tooltip="Next match"),
+        Binding("N", "previous_match", "Prev", id="previous-match",
+                tooltip="Previous match"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"json-view--{k}" for k in KINDS} | {

@@ -30,6 +30,7 @@ from heroku_explorer.request import OMITTED, ValidationError, coerce_text
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute, MapSpec, Param
 from heroku_explorer.tui.widgets.json_text import pretty, short_json
+from heroku_explorer.tui.widgets.on_off import OnOff
 from heroku_explorer.tui.widgets.text import literal_text, put
 
 __all__ = ["MAP_FIELD", "FieldRow"]
@@ -91,7 +92,7 @@ class FieldRow(Vertical):
         doc = self.doc
         placeholder = self._placeholder()
         if self.kind == "switch":
-            return Switch(value=bool(doc and doc.default), classes="field-input")
+            return OnOff(value=bool(doc and doc.default), classes="field-input")
         if self.kind == "select" and doc is not None and doc.enum is not None:
             options = [(literal_text(short_json(v, 40) if not isinstance(v, str) else v), v)
                        for v in doc.enum]

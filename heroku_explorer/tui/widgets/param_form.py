@@ -54,8 +54,10 @@ class ParamForm(Vertical):
 One field per parameter: path parameters first, then the required ones (marked
 `*`), then the optional ones. **ctrl+e** fills every field from the schema's
 examples; **Enter** in a field or **ctrl+j** sends.
-Errors appear under a field before anything is sent. Booleans are sent once
-switched; JSON fields take objects and arrays.
+Errors appear under a field before anything is sent. Booleans read `[x] on` or
+`[ ] off` (space or Enter toggles) and are sent once switched; JSON fields take
+objects and arrays. **f4** edits the whole body as JSON in `$EDITOR`; what is
+typed stays with the action when you look at another one and come back.
 """
 
     @dataclass

@@ -1,8 +1,10 @@
 """The resource tree: every resource and its actions, with a fuzzy filter above it.
 
-Actions show a coloured method, their title and a short path; resources show a
-stability badge when they are not in production. Typing in the filter keeps the
-actions whose resource, title, method or path match every word typed.
+Resources are listed by title (those with no action are left out); actions show a
+coloured method, their title and a short path; resources show a stability badge
+when they are not in production. Typing in the filter keeps the actions whose
+resource, title, method or path match every word typed; the docs follow the item
+the cursor lands on, and a filter nothing matches says so.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from textual.widgets.tree import TreeNode
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
 
-__all__ = ["ResourceBrowser", "ResourceTree", "action_haystack", "fuzzy_match", "short_path"]
+__all__ = ["ResourceBrowser", "ResourceTree", "action_haystack", "fuzzy_match", "listed",
+           "short_path"]
 
 TreeItem = Resource | Action
 
@@ -41,6 +44,12 @@ def action_haystack(action: Action, resource: Resource) -> tuple[str, str, str]:
     """What a filter word is matched against: name, method and path (folded)."""
     name = f"{resource.name} {action.title} {resource.key} {action.key}".casefold()
     return name, action.method.casefold(), action.path.casefold()
+
+
+def listed(spec: ApiSpec) -> list[Resource]:
+    """The resources the tree lists: those with at least one action, by title."""
+    return sorted((res for res in spec.resources if res.actions),
+                  key=lambda res: (res.name.casefold(), res.key))
 
 
 def _is_fuzzy(needle: str, text: str) -> bool:
@@ -131,6 +140,9 @@ follow the highlighted item. **Enter** on an action opens it in the form;
             self.item = item
             """What the cursor is on."""
 
+    class FilterCleared(Message):
+        """The tree dropped its filter (to show an action it hid): the box empties."""
+
     class FilterRequested(Message):
         """The person pressed ``/`` (or started typing) in the tree."""
 
@@ -151,6 +163,7 @@ follow the highlighted item. **Enter** on an action opens it in the form;
         }
         self._paths = {act.id: short_path(act.path) for act in spec.actions()}
         self._styles: dict[str, Style] = {}
+        self._resources = listed(spec)
         self._fill("", None)  # before mounting, so that the first frame shows the tree
 
     def rebuild(self, query: str = "") -> int:
@@ -162,6 +175,13 @@ follow the highlighted item. **Enter** on an action opens it in the form;
         # frame as the new lines: one repaint per keystroke, not two.
         if target is not None and self.last_line >= 0:
             self._move_to(target)
+        # The cursor's line may be the same as before (no highlight event then): the
+        # docs must follow the item now under it all the same. Posted to the screen:
+        # posted to the tree while the filter box's handler runs, it would bubble no
+        # further than the browser (its sender).
+        if target is not None and target.data is not None and target.data is not current \
+                and self.is_attached:
+            self.screen.post_message(self.ItemHighlighted(target.data))
         return shown
 
     def _fill(self, query: str, current: TreeItem | None) -> tuple[int, TreeNode[TreeItem] | None]:
@@ -170,7 +190,7 @@ follow the highlighted item. **Enter** on an action opens it in the form;
         shown = 0
         first: TreeNode[TreeItem] | None = None
         keep: TreeNode[TreeItem] | None = None
-        for res in self.spec.resources:
+        for res in self._resources:
             matches = [
                 act
                 for act in res.actions
@@ -210,6 +230,7 @@ follow the highlighted item. **Enter** on an action opens it in the form;
                     return
         if self.query_text:
             self.rebuild("")
+            self.post_message(self.FilterCleared())
             self.call_after_refresh(self.select_action, action)
 
     def _part(self, name: str) -> Style:
@@ -326,6 +347,9 @@ class ResourceBrowser(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(self.PLACEHOLDER, id="tree-filter-hint", markup=False)
         yield ResourceTree(self.spec, id="resource-tree")
+        no_match = Static("", id="tree-no-match", markup=False)
+        no_match.display = False
+        yield no_match
 
     async def filter_box(self) -> Input:
         """The filter input, mounted in place of the placeholder if it is not yet."""
@@ -339,7 +363,24 @@ class ResourceBrowser(Vertical):
     @on(Input.Changed, "#tree-filter")
     def _filter(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one(ResourceTree).rebuild(event.value)
+        shown = self.query_one(ResourceTree).rebuild(event.value)
+        self.show_no_match(event.value if not shown and event.value.strip() else None)
+
+    def show_no_match(self, query: str | None) -> None:
+        """Say that nothing matches ``query`` (``None``: hide the line)."""
+        line = self.query_one("#tree-no-match", Static)
+        line.display = query is not None
+        if query is not None:
+            line.update(visible(f"No match for {query.strip()!r}: Backspace widens the "
+                                "filter, Escape clears it.", single_line=True))
+
+    @on(ResourceTree.FilterCleared)
+    def _cleared(self, event: ResourceTree.FilterCleared) -> None:
+        event.stop()
+        if self._box is not None and self._box.value:
+            with self._box.prevent(Input.Changed):
+                self._box.value = ""
+        self.show_no_match(None)
 
     @on(Input.Submitted, "#tree-filter")
     def _to_tree(self, event: Input.Submitted) -> None:

@@ -35,6 +35,8 @@ from heroku_explorer.tui.widgets.json_view import JsonBodyView
 from heroku_explorer.tui.widgets.text import literal, literal_text, put
 
 if TYPE_CHECKING:  # the client package imports httpx: keep it off the start-up path
+    from pathlib import Path
+
     from heroku_explorer.client import HerokuClient
     from heroku_explorer.client.response import Exchange
 
@@ -92,13 +94,18 @@ class ResponseView(Vertical):
         Binding("c", "copy('curl')", "Copy curl", id="copy-curl"),
         Binding("i", "copy('request-id')", "Copy Request-Id", id="copy-request-id"),
         Binding("o", "pager", "Pager", id="open-pager", tooltip="Open the body in $PAGER"),
-        Binding("b", "show_tab('tab-body')", "Body", id="show-body", show=False),
-        Binding("t", "show_tab('tab-tree')", "Tree", id="show-tree", show=False),
-        Binding("h", "show_tab('tab-headers')", "Headers", id="show-headers", show=False),
+        Binding("s", "save_body", "Save", id="save-body", tooltip="Save the body to a file"),
+        Binding("H", "copy('httpie')", "HTTPie", id="copy-httpie",
+                tooltip="Copy the request as HTTPie"),
+        Binding("p", "copy('python')", "Python", id="copy-python",
+                tooltip="Copy the request as Python"),
+        Binding("b", "show_tab('tab-body')", "Body", id="show-body"),
+        Binding("t", "show_tab('tab-tree')", "Tree", id="show-tree"),
+        Binding("h", "show_tab('tab-headers')", "Headers", id="show-headers"),
         Binding("f", "filter", "jq filter", id="filter-body",
                 tooltip="Filter the body with a jq expression (Esc closes)"),
-        Binding("D", "show_tab('tab-diff')", "Diff", id="show-diff", show=False),
-        Binding("s", "show_tab('tab-schema')", "Schema", id="show-schema", show=False),
+        Binding("D", "show_tab('tab-diff')", "Diff", id="show-diff"),
+        Binding("S", "show_tab('tab-schema')", "Schema", id="show-schema"),
     ]
 
     HELP = """\
@@ -110,8 +117,9 @@ RateLimit-Remaining, Request-Id, Content-Range / Next-Range and warnings.
 matches), **Tree** the same as a tree (Enter or **d** on an object offers the
 actions that take it), **Headers** the full table and what was sent; **b**,
 **t** and **h** switch between them.
-**y** copies the body, **c** the request as curl, **i** the Request-Id;
-**o** opens the body in `$PAGER`. **ctrl+n** follows Next-Range,
+**y** copies the body, **c** the request as curl, **H** as HTTPie, **p** as
+Python, **i** the Request-Id; **s** saves the body to a file (as received, mode
+0600); **o** opens the body in `$PAGER`. **ctrl+n** follows Next-Range,
 **ctrl+r** revalidates with If-None-Match.
 **f** filters the body with jq (`.[] | .name`; Enter applies, Esc closes).
 **Diff** (**D**) compares the answer with the one before of the same URL (or the
@@ -377,8 +385,8 @@ the answer departs from its action's schema, and the Tree marks those keys with 
             if body is None:
                 return
             text = body.decode("utf-8", errors="replace")
-        elif what == "curl":
-            text = self._export(ex)
+        elif what in ("curl", "httpie", "python"):
+            text = self._export(ex, what)
         else:
             text = ex.request_id or ""
         if not text:
@@ -387,15 +395,56 @@ the answer departs from its action's schema, and the Tree marks those keys with 
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the {what.replace('-', ' ')} ({len(text)} characters).")
 
-    def _export(self, ex: Exchange) -> str:
-        """``ex`` as curl through the client's export: secrets it knows are scrubbed
-        and the token is never inlined."""
+    def _export(self, ex: Exchange, what: str = "curl") -> str:
+        """``ex`` as curl, HTTPie or Python through the client's export: secrets it
+        knows are scrubbed and the token is never inlined."""
+        from heroku_explorer.client.exports import Format, export
+
+        kind: Format = "httpie" if what == "httpie" else "python" if what == "python" else "curl"
         client: HerokuClient | None = getattr(self.app, "client", None)
         if client is not None:
-            return client.export(ex, "curl")
-        from heroku_explorer.client.exports import export
+            return client.export(ex, kind)
+        return export(ex, kind)
 
-        return export(ex, "curl")
+    def action_save_body(self) -> None:
+        """Ask for a path and save the whole body there (as received; mode 0600)."""
+        from pathlib import Path
+
+        from heroku_explorer.tui.screens.ask_path import AskPathScreen
+
+        ex = self.exchange
+        if ex is None:
+            self.notify("Nothing to save yet: send a request first.", severity="warning")
+            return
+        body = self._whole_body(ex)
+        if body is None:
+            return
+        if not body:
+            self.notify("This answer has no body to save.", severity="warning")
+            return
+        stem = (ex.action_id or "response").replace(".", "-")
+        suffix = ".json" if ex.body_state == "json" else ".txt"
+        proposal = str(Path.cwd() / f"{stem}{suffix}")
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._save(Path(path), body)
+
+        self.app.push_screen(AskPathScreen(
+            "Save the body to a file", proposal,
+            f"{format_size(len(body))}, as received (mode 0600)."), chosen)
+
+    def _save(self, path: Path, body: bytes) -> None:
+        from heroku_explorer.tui.files import save_file
+
+        try:
+            saved = save_file(path, body)
+        except OSError as exc:
+            self.notify(visible(f"Not saved to {path}: {exc.strerror or exc}.",
+                                single_line=True), severity="error", timeout=8)
+            return
+        self.notify(visible(f"Saved {format_size(len(body))} to {saved} (mode 0600).",
+                            single_line=True))
 
     def _whole_body(self, ex: Exchange) -> bytes | None:
         """The whole body, or ``None`` (and a notification) when its file is gone."""

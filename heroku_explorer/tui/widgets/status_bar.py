@@ -16,10 +16,8 @@ from textual.widget import Widget
 
 from heroku_explorer.safe_text import visible
 
-__all__ = ["RATE_LIMIT", "SOURCE_WIDTH", "StatusBar", "compact_source", "gauge"]
+__all__ = ["SOURCE_WIDTH", "StatusBar", "compact_source", "gauge"]
 
-#: Heroku's budget of requests per account (refilled gradually).
-RATE_LIMIT = 4500
 _CELLS = 8
 #: The most cells the schema source takes.
 SOURCE_WIDTH = 44
@@ -35,8 +33,9 @@ def compact_source(source: str, width: int = SOURCE_WIDTH) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def gauge(remaining: int, limit: int = RATE_LIMIT) -> tuple[str, str]:
-    """A bar of ``_CELLS`` cells and its level: ``high``, ``medium`` or ``low``."""
+def gauge(remaining: int, limit: int) -> tuple[str, str]:
+    """A bar of ``_CELLS`` cells and its level: ``high``, ``medium`` or ``low``, for
+    ``remaining`` requests of a pool of ``limit``."""
     ratio = max(0.0, min(1.0, remaining / limit)) if limit else 0.0
     full = round(ratio * _CELLS)
     level = "high" if ratio > 0.5 else "medium" if ratio > 0.2 else "low"
@@ -83,7 +82,9 @@ class StatusBar(Widget):
     read_only: reactive[bool] = reactive(False)
     """Non-GET requests are refused."""
     limit: reactive[int | None] = reactive(None)
-    """The full budget (Heroku's is 4500); ``None``: the highest value seen so far."""
+    """The full budget when known; ``None`` (the default): the pool the server reports,
+    that is the largest RateLimit-Remaining seen (pools differ by account and server:
+    the sandbox's holds 1200)."""
     schema: reactive[str] = reactive("")
     """Where the schema in use comes from ("loading the schema from ..." meanwhile)."""
 

@@ -237,6 +237,9 @@ class Workbench(Vertical):
         if extra:
             bits.append("extra " + ", ".join(extra))
         if not bits:
+            action = self.current
+            if action is not None and action.is_list:
+                return "Paging and order (Range): set in the Headers tab; none set now."
             return ""
         return visible(f"Headers: {', '.join(bits)} (Headers tab)", single_line=True)
 
@@ -329,8 +332,9 @@ class Workbench(Vertical):
             self._refresh_preview()  # the ETag offered for this URL may be newer now
         if exchange.body_state == "json" and res is not None:
             self._learn(res, exchange.data)
-        if action is not None and action.id == "account.info" and isinstance(exchange.data, dict):
-            email = exchange.data.get("email")
+        if (action is not None and action.resource == "account" and exchange.ok
+                and action.method in ("GET", "PATCH") and isinstance(exchange.data, dict)):
+            email = exchange.data.get("email")  # Account Info, and Account Update's answer
             if isinstance(email, str):
                 host.account = email
         self.post_message(self.ExchangeShown(exchange))
@@ -358,12 +362,40 @@ class Workbench(Vertical):
         self.notify(text, severity="error" if severity == "error" else "warning"
                     if severity == "warning" else "information", timeout=6)
 
-    def cancel(self) -> None:
-        """Cancel the request in flight, if any."""
+    def cancel(self) -> bool:
+        """Cancel the request in flight, if any; says whether there was one."""
         running = [w for w in self.workers if w.group == "send" and w.is_running]
         if running:
             self.workers.cancel_group(self, "send")
             self.notify("Cancelled the request in flight.")
+        return bool(running)
+
+    def edit_body(self) -> None:
+        """Edit the body the form holds as JSON in ``$EDITOR``; what comes back fills
+        the body fields (a problem leaves them as they were, and says why)."""
+        from heroku_explorer.tui.files import edit_json
+        from heroku_explorer.tui.widgets.param_fields import MAP_FIELD
+
+        action = self.current
+        if action is None or (not action.body_params and action.body is None):
+            self.notify("This action takes no body: open one that does (App Create...).",
+                        severity="warning")
+            return
+        form = self.query_one(ParamForm)
+        values, _errors = form.collect()
+        others = {p.name for p in (*action.path_params, *action.query_params)}
+        body = {k: v for k, v in values.items() if k not in others}
+        result = edit_json(self.app, body)
+        if result.value is None:
+            self._report(result.problem or "The body was not changed.", severity="warning")
+            return
+        for name, row in form.rows.items():
+            if name == MAP_FIELD or (row.param is not None and row.param.name not in others):
+                row.clear()
+        form.set_values(result.value)
+        self.query_one("#request-tabs", TabbedContent).active = "tab-params"
+        self._refresh_preview()
+        self.notify(f"Body edited: {len(result.value)} field(s) in the form.")
 
     def fill_examples(self) -> None:
         if self.current is None:
