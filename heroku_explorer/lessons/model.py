@@ -70,6 +70,10 @@ class Seen:
             return parts[1]
         return None
 
+    def did(self, method: str, tail: str) -> str | None:
+        """The app of a successful ``method`` to ``/apps/{app}/{tail}...``, or ``None``."""
+        return self.under_app(tail) if self.method == method and self.ok else None
+
     def error_id(self) -> str | None:
         return self.data.get("id") if isinstance(self.data, dict) else None
 
@@ -81,6 +85,10 @@ class Seen:
     def line(self) -> str:
         """``request #3 GET /apps/demo``, shown inert."""
         return f"request #{self.number} {self.method} {quote(self.path)}"
+
+    def outcome(self) -> str:
+        """``request #3 GET /apps/demo got 200 OK``, shown inert."""
+        return f"{self.line()} got {self.status_text()}"
 
 
 def _header(pairs: tuple[tuple[str, str], ...], name: str) -> str | None:
