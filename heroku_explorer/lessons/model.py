@@ -31,24 +31,30 @@ _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 206: 
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """One exchange, as lessons read it (request headers redacted as recorded)."""
+    """One exchange, as lessons read it: the client's own record of it (request
+    headers redacted as recorded) with what a check reads parsed once."""
 
     number: int
+    exchange: Exchange = field(repr=False)
     method: str
+    """As sent on the wire, in capitals."""
     path: str
-    request_headers: tuple[tuple[str, str], ...]
-    status: int | None
-    headers: tuple[tuple[str, str], ...] = ()
     data: Any = None
+    """The answer's JSON, when it was JSON."""
     request_body: Any = None
+    """The request's JSON body, when it sent one."""
+
+    @property
+    def status(self) -> int | None:
+        return self.exchange.status
 
     def sent(self, name: str) -> str | None:
         """The value of request header ``name`` (case-insensitive), or ``None``."""
-        return _header(self.request_headers, name)
+        return self.exchange.request_header(name)
 
     def got(self, name: str) -> str | None:
         """The value of response header ``name`` (case-insensitive), or ``None``."""
-        return _header(self.headers, name)
+        return self.exchange.header(name)
 
     @property
     def ok(self) -> bool:
@@ -70,6 +76,10 @@ class Seen:
             return parts[1]
         return None
 
+    def did(self, method: str, tail: str) -> str | None:
+        """The app of a successful ``method`` to ``/apps/{app}/{tail}...``, or ``None``."""
+        return self.under_app(tail) if self.method == method and self.ok else None
+
     def error_id(self) -> str | None:
         return self.data.get("id") if isinstance(self.data, dict) else None
 
@@ -82,13 +92,9 @@ class Seen:
         """``request #3 GET /apps/demo``, shown inert."""
         return f"request #{self.number} {self.method} {quote(self.path)}"
 
-
-def _header(pairs: tuple[tuple[str, str], ...], name: str) -> str | None:
-    folded = name.lower()
-    for key, value in pairs:
-        if key.lower() == folded:
-            return value
-    return None
+    def outcome(self) -> str:
+        """``request #3 GET /apps/demo got 200 OK``, shown inert."""
+        return f"{self.line()} got {self.status_text()}"
 
 
 def quote(text: object, limit: int = 80) -> str:
@@ -109,9 +115,7 @@ def seen_from(exchange: Exchange, number: int) -> Seen:
             body = json.loads(exchange.request_body)
         except (ValueError, RecursionError):
             body = None
-    return Seen(number=number, method=exchange.method.upper(), path=path,
-                request_headers=exchange.request_headers, status=exchange.status,
-                headers=exchange.headers,
+    return Seen(number=number, exchange=exchange, method=exchange.method.upper(), path=path,
                 data=exchange.data if exchange.body_state == "json" else None,
                 request_body=body)
 
@@ -132,10 +136,16 @@ class SetUp:
 
 @dataclass(frozen=True, slots=True)
 class Lesson:
+    """One lesson: what it asks of the person, the hints towards it, and the check
+    that says when it is done."""
+
     name: str
+    """What starts it (``learn NAME``)."""
     title: str
     goal: str
+    """What the person is asked to do."""
     hints: tuple[str, ...]
+    """Given one at a time, the last one again at the end."""
     check: Check = field(repr=False)
     setup: SetUp = field(default_factory=SetUp)
     topic: str = ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from heroku_explorer.lessons.finder import answering, first, then
 from heroku_explorer.lessons.model import Lesson, Seen, SetUp, quote
 from heroku_explorer.protocol import RangeSpec, RangeSyntaxError, parse_range
 
@@ -24,91 +25,103 @@ def _range(value: str | None) -> RangeSpec | None:
 
 
 def _tour(xs: Sequence[Seen]) -> str | None:
-    for x in xs:
-        if x.method == "GET" and x.is_app() and x.status == 200 and isinstance(x.data, dict):
-            return (f"Your {x.line()} got {x.status_text()}: its body is one app object "
-                    f"(name {quote(x.data.get('name'))}, id {quote(x.data.get('id'))}). The "
-                    "tree listed the App resource and its Info action, the docs named the "
-                    "path /apps/{app_id_or_name}, and the form put the app into that one "
-                    "path segment.")
-    return None
+    x = first(xs, lambda x: x.method == "GET" and bool(x.is_app()) and x.status == 200
+              and isinstance(x.data, dict))
+    if x is None:
+        return None
+    return (f"Your {x.outcome()}: its body is one app object "
+            f"(name {quote(x.data.get('name'))}, id {quote(x.data.get('id'))}). The "
+            "tree listed the App resource and its Info action, the docs named the "
+            "path /apps/{app_id_or_name}, and the form put the app into that one "
+            "path segment.")
 
 
 def _auth(xs: Sequence[Seen]) -> str | None:
-    for i, bad in enumerate(xs):
-        if bad.status != 401 or bad.sent("Authorization") is None:
-            continue
-        for good in xs[i + 1:]:
-            if good.ok and good.path == bad.path and good.method == bad.method:
-                return (f"Your {bad.line()} sent Authorization: "
-                        f"{quote(bad.sent('Authorization'))} with a token the API does not "
-                        f"know and got {bad.status_text()} (id {quote(bad.error_id())}). Your "
-                        f"request #{good.number} to the same path carried the session's own "
-                        f"token and got {good.status_text()}. Every request but GET /schema "
-                        "carries a token (Authorization: Bearer TOKEN); the token itself is "
-                        "never shown or recorded.")
-    return None
+    found = then(xs, lambda bad: bad.status == 401 and bad.sent("Authorization") is not None,
+                 lambda bad, good: good.ok and good.path == bad.path
+                 and good.method == bad.method)
+    if found is None:
+        return None
+    bad, good = found
+    return (f"Your {bad.line()} sent Authorization: "
+            f"{quote(bad.sent('Authorization'))} with a token the API does not "
+            f"know and got {bad.status_text()} (id {quote(bad.error_id())}). Your "
+            f"request #{good.number} to the same path carried the session's own "
+            f"token and got {good.status_text()}. Every request but GET /schema "
+            "carries a token (Authorization: Bearer TOKEN); the token itself is "
+            "never shown or recorded.")
+
+
+def _accept(x: Seen) -> str:
+    """The Accept header sent, white space dropped (``""`` if none)."""
+    return (x.sent("Accept") or "").replace(" ", "")
 
 
 def _versions(xs: Sequence[Seen]) -> str | None:
-    for i, bad in enumerate(xs):
-        accept = bad.sent("Accept") or ""
-        if bad.status not in (400, 406) or "version=" in accept.replace(" ", ""):
-            continue
-        for good in xs[i + 1:]:
-            sent = (good.sent("Accept") or "").replace(" ", "")
-            if good.ok and good.path == bad.path and "version=3" in sent:
-                return (f"Your {bad.line()} sent Accept: {quote(accept)} and got "
-                        f"{bad.status_text()} (id {quote(bad.error_id())}): the API needs "
-                        f"the version it speaks in the Accept header. Your request "
-                        f"#{good.number} sent Accept: {quote(good.sent('Accept'))} and got "
-                        f"{good.status_text()}.")
-    return None
+    found = then(xs, lambda bad: bad.status in (400, 406) and "version=" not in _accept(bad),
+                 lambda bad, good: good.ok and good.path == bad.path
+                 and "version=3" in _accept(good))
+    if found is None:
+        return None
+    bad, good = found
+    return (f"Your {bad.line()} sent Accept: {quote(bad.sent('Accept') or '')} and got "
+            f"{bad.status_text()} (id {quote(bad.error_id())}): the API needs "
+            f"the version it speaks in the Accept header. Your request "
+            f"#{good.number} sent Accept: {quote(good.sent('Accept'))} and got "
+            f"{good.status_text()}.")
+
+
+def _revalidated(again: Seen) -> bool:
+    return (again.method == "GET" and again.status == 304 and bool(again.sent("If-None-Match"))
+            and bool(again.is_app()))
+
+
+def _tagged(fetched: Seen, again: Seen) -> bool:
+    etag = fetched.got("ETag") or ""
+    return (fetched.method == "GET" and fetched.path == again.path and fetched.status == 200
+            and bool(etag) and etag in (again.sent("If-None-Match") or ""))
 
 
 def _caching(xs: Sequence[Seen]) -> str | None:
-    for j, again in enumerate(xs):
-        match = again.sent("If-None-Match")
-        if again.method != "GET" or again.status != 304 or not match or not again.is_app():
-            continue
-        for first in xs[:j]:
-            etag = first.got("ETag")
-            if (first.method == "GET" and first.path == again.path and first.status == 200
-                    and etag and etag in match):
-                return (f"Your {first.line()} got {first.status_text()} with ETag: "
-                        f"{quote(etag)}. Your request #{again.number} sent If-None-Match: "
-                        f"{quote(match)} for the same app and got {again.status_text()} "
-                        "with no body: the app had not changed, so the copy you already "
-                        "held is still good, and nothing was sent twice.")
-    return None
+    found = answering(xs, _revalidated, _tagged)
+    if found is None:
+        return None
+    fetched, again = found
+    return (f"Your {fetched.outcome()} with ETag: "
+            f"{quote(fetched.got('ETag'))}. Your request #{again.number} sent If-None-Match: "
+            f"{quote(again.sent('If-None-Match'))} for the same app and got "
+            f"{again.status_text()} with no body: the app had not changed, so the copy "
+            "you already held is still good, and nothing was sent twice.")
+
+
+def _write(x: Seen) -> bool:
+    override = (x.sent("X-Http-Method-Override") or "").upper()
+    return x.method in _WRITES or (x.method == "POST" and override in _WRITES)
 
 
 def _integrity(xs: Sequence[Seen]) -> str | None:
-    def write(x: Seen) -> bool:
-        override = (x.sent("X-Http-Method-Override") or "").upper()
-        return x.method in _WRITES or (x.method == "POST" and override in _WRITES)
-
-    for i, bad in enumerate(xs):
-        if bad.status != 412 or not write(bad) or bad.sent("If-Match") is None:
-            continue
-        for good in xs[i + 1:]:
-            if good.ok and write(good) and good.path == bad.path and good.sent("If-Match"):
-                return (f"Your {bad.line()} sent If-Match: {quote(bad.sent('If-Match'))}, "
-                        f"an ETag that is not the object's, and got {bad.status_text()}: "
-                        f"nothing was changed. Your request #{good.number} sent If-Match: "
-                        f"{quote(good.sent('If-Match'))}, the current ETag, and got "
-                        f"{good.status_text()}. If-Match makes a write happen only on the "
-                        "version you read, so no one's change is lost.")
-    return None
+    found = then(xs, lambda bad: bad.status == 412 and _write(bad)
+                 and bad.sent("If-Match") is not None,
+                 lambda bad, good: good.ok and _write(good) and good.path == bad.path
+                 and bool(good.sent("If-Match")))
+    if found is None:
+        return None
+    bad, good = found
+    return (f"Your {bad.line()} sent If-Match: {quote(bad.sent('If-Match'))}, "
+            f"an ETag that is not the object's, and got {bad.status_text()}: "
+            f"nothing was changed. Your request #{good.number} sent If-Match: "
+            f"{quote(good.sent('If-Match'))}, the current ETag, and got "
+            f"{good.status_text()}. If-Match makes a write happen only on the "
+            "version you read, so no one's change is lost.")
 
 
 def _ranges(xs: Sequence[Seen]) -> str | None:
     pages = [x for x in xs if x.method == "GET" and x.segments == ("apps",)]
-    for i, first in enumerate(pages):
-        asked = _range(first.sent("Range"))
-        if asked is None or asked.max != 10 or asked.start or first.status != 206:
+    for i, opening in enumerate(pages):
+        asked = _range(opening.sent("Range"))
+        if asked is None or asked.max != 10 or asked.start or opening.status != 206:
             continue
-        chain = [first]
+        chain = [opening]
         for page in pages[i + 1:]:
             before = _range(chain[-1].got("Next-Range"))
             sent = _range(page.sent("Range"))
@@ -120,11 +133,11 @@ def _ranges(xs: Sequence[Seen]) -> str | None:
             if page.ok and page.got("Next-Range") is None:
                 items = sum(len(p.data) for p in chain if isinstance(p.data, list))
                 numbers = ", ".join(f"#{p.number}" for p in chain)
-                return (f"Your {first.line()} sent Range: {quote(first.sent('Range'))} and "
-                        f"got {first.status_text()} with Content-Range: "
-                        f"{quote(first.got('Content-Range'))}, Accept-Ranges: "
-                        f"{quote(first.got('Accept-Ranges'))} and Next-Range: "
-                        f"{quote(first.got('Next-Range'))}. Requests {numbers} followed "
+                return (f"Your {opening.line()} sent Range: {quote(opening.sent('Range'))} and "
+                        f"got {opening.status_text()} with Content-Range: "
+                        f"{quote(opening.got('Content-Range'))}, Accept-Ranges: "
+                        f"{quote(opening.got('Accept-Ranges'))} and Next-Range: "
+                        f"{quote(opening.got('Next-Range'))}. Requests {numbers} followed "
                         f"Next-Range page by page ({items} apps in all) until request "
                         f"#{page.number} got {page.status_text()} with no Next-Range: "
                         "the last page.")
@@ -147,55 +160,55 @@ def _ratelimits(xs: Sequence[Seen]) -> str | None:
 
 
 def _override(xs: Sequence[Seen]) -> str | None:
-    for x in xs:
-        override = x.sent("X-Http-Method-Override")
-        if x.method == "POST" and (override or "").strip().upper() == "PATCH" and x.is_app() \
-                and x.ok:
-            return (f"Your {x.line()} went on the wire as a POST with "
-                    f"X-Http-Method-Override: {quote(override)} and got {x.status_text()}: "
-                    "the API treated it as the PATCH it named, for clients and proxies "
-                    "that cannot send PATCH.")
-    return None
+    x = first(xs, lambda x: x.method == "POST" and bool(x.is_app()) and x.ok
+              and (x.sent("X-Http-Method-Override") or "").strip().upper() == "PATCH")
+    if x is None:
+        return None
+    return (f"Your {x.line()} went on the wire as a POST with "
+            f"X-Http-Method-Override: {quote(x.sent('X-Http-Method-Override'))} and got "
+            f"{x.status_text()}: the API treated it as the PATCH it named, for clients "
+            "and proxies that cannot send PATCH.")
 
 
 def _errors(xs: Sequence[Seen]) -> str | None:
-    for x in xs:
-        if x.method == "GET" and x.is_app() and x.status == 404 and x.error_id():
-            message = x.data.get("message") if isinstance(x.data, dict) else None
-            return (f"Your {x.line()} got {x.status_text()} with a JSON body whose id is "
-                    f"{quote(x.error_id())} and whose message is \"{quote(message)}\". The "
-                    "status says the class of failure; the id is the stable name to act "
-                    "on in code; the message is for people.")
-    return None
+    x = first(xs, lambda x: x.method == "GET" and bool(x.is_app()) and x.status == 404
+              and bool(x.error_id()))
+    if x is None:
+        return None
+    return (f"Your {x.outcome()} with a JSON body whose id is "
+            f"{quote(x.error_id())} and whose message is \"{quote(x.data.get('message'))}\". "
+            "The status says the class of failure; the id is the stable name to act "
+            "on in code; the message is for people.")
 
 
 def _request_ids(xs: Sequence[Seen]) -> str | None:
-    for j, second in enumerate(xs):
-        rid = second.got("Request-Id")
-        if second.method != "GET" or not rid:
-            continue
-        for first in xs[:j]:
-            other = first.got("Request-Id")
-            if first.method == "GET" and first.path == second.path and other and other != rid:
-                return (f"Your {first.line()} got Request-Id: {quote(other)} and request "
-                        f"#{second.number}, the same GET, got Request-Id: {quote(rid)}. Each "
-                        "answer has its own id: quote it when you ask Heroku about one "
-                        "request (`history` finds it again).")
-    return None
+    found = answering(xs, lambda second: second.method == "GET" and bool(second.got("Request-Id")),
+                      lambda one, second: one.method == "GET" and one.path == second.path
+                      and bool(one.got("Request-Id"))
+                      and one.got("Request-Id") != second.got("Request-Id"))
+    if found is None:
+        return None
+    earlier, second = found
+    return (f"Your {earlier.line()} got Request-Id: {quote(earlier.got('Request-Id'))} and "
+            f"request #{second.number}, the same GET, got Request-Id: "
+            f"{quote(second.got('Request-Id'))}. Each answer has its own id: quote it "
+            "when you ask Heroku about one request (`history` finds it again).")
+
+
+def _warning(x: Seen) -> str | None:
+    """The warning an answer carries, by whichever header it came."""
+    return x.got("Warning-Message") or x.got("X-Heroku-Warning") or x.got("Warning")
 
 
 def _warnings(xs: Sequence[Seen]) -> str | None:
-    for x in xs:
-        if not (x.ok and x.is_app()):
-            continue
-        said = x.got("Warning-Message") or x.got("X-Heroku-Warning") or x.got("Warning")
-        if said:
-            code = x.got("Warning-Id")
-            named = f" (Warning-Id: {quote(code)})" if code else ""
-            return (f"Your {x.line()} got {x.status_text()} and a warning: "
-                    f"{quote(said)}{named}. A warning does not fail the request; it tells "
-                    "you of something to change before it does.")
-    return None
+    x = first(xs, lambda x: x.ok and bool(x.is_app()) and bool(_warning(x)))
+    if x is None:
+        return None
+    code = x.got("Warning-Id")
+    named = f" (Warning-Id: {quote(code)})" if code else ""
+    return (f"Your {x.outcome()} and a warning: "
+            f"{quote(_warning(x))}{named}. A warning does not fail the request; it tells "
+            "you of something to change before it does.")
 
 
 PROTOCOL_LESSONS: tuple[Lesson, ...] = (
