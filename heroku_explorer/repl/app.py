@@ -120,7 +120,7 @@ class _Engine:
         from heroku_explorer.schema_updates import BUNDLED_SOURCE, UPDATE_HINT
 
         if update.state == "changed":
-            from heroku_explorer.repl.session import schema_notice
+            from heroku_explorer.repl.schema_switch import schema_notice
 
             self._message(schema_notice(update))
         elif update.state == "failed" and update.source == BUNDLED_SOURCE:
