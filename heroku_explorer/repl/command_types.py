@@ -25,6 +25,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Call:
+    """``RESOURCE ACTION [name=value ...] [options]``: an action of the schema."""
+
     action: Action
     values: tuple[Value, ...] = ()
     options: Options = field(default_factory=Options)
@@ -35,6 +37,8 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class Raw:
+    """``METHOD /path [items] [options]`` (``GET`` when only a path is typed)."""
+
     method: str
     path: str
     values: tuple[Value, ...] = ()
@@ -71,11 +75,15 @@ class Revalidate(_Repeat):
 
 @dataclass(frozen=True, slots=True)
 class Show:
+    """``headers``, ``body`` or ``status`` of the last answer."""
+
     what: Literal["headers", "body", "status"]
 
 
 @dataclass(frozen=True, slots=True)
 class Export:
+    """``curl``, ``httpie`` or ``python``: the last request as a command to run."""
+
     format: Literal["curl", "httpie", "python"]
 
 
@@ -84,6 +92,8 @@ class Export:
 
 @dataclass(frozen=True, slots=True)
 class History:
+    """``history [filter]``: the earlier requests, or one of them by number."""
+
     filter: str = ""
     verb: Literal["", "show", "send", "export"] = ""
     """``history show N``, ``history send N``, ``history export N FORMAT``."""
@@ -117,23 +127,31 @@ class Jq:
 
 @dataclass(frozen=True, slots=True)
 class Doc:
+    """``doc`` (the index), ``doc RESOURCE`` or ``doc RESOURCE ACTION``."""
+
     resource: Resource | None = None
     action: Action | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
+    """``example RESOURCE ACTION``: the schema's example request and answer."""
+
     resource: Resource
     action: Action
 
 
 @dataclass(frozen=True, slots=True)
 class Overview:
+    """``overview [topic]``: the schema's overview, or one topic of it."""
+
     topic: DocSection | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Help:
+    """``help [command]``: the REPL's own help, or a resource's."""
+
     topic: str | None = None
 
 
@@ -176,7 +194,7 @@ class Learn:
 
 @dataclass(frozen=True, slots=True)
 class Hint:
-    pass
+    """``hint``: the next step of the lesson under way."""
 
 
 # -- Lines that do nothing but end the session, or nothing at all.
@@ -184,12 +202,12 @@ class Hint:
 
 @dataclass(frozen=True, slots=True)
 class Exit:
-    pass
+    """``exit`` or ``quit``."""
 
 
 @dataclass(frozen=True, slots=True)
 class Empty:
-    pass
+    """A blank line."""
 
 
 Command = (
