@@ -123,6 +123,7 @@ async def start_lesson(pilot: Any, name: str) -> None:
 async def send_line(pilot: Any, words: Any, line: str) -> None:
     """One line of the REPL language (parsed by ``words``, a REPL session on the
     explorer's client), sent by the explorer's workbench."""
+    from heroku_explorer.repl.build import build_call, build_raw
     from heroku_explorer.repl.commands import Call, Next, Raw, Revalidate
     from heroku_explorer.tui.widgets.workbench import Workbench
     from tests.tui_support import settle
@@ -134,9 +135,9 @@ async def send_line(pilot: Any, words: Any, line: str) -> None:
     client = await app.get_client()
     match command:
         case Call(action=action):
-            bench.send(words._build_call(command), action)
+            bench.send(build_call(words, command), action)
         case Raw():
-            bench.send(words._build_raw(command), None)
+            bench.send(build_raw(words, command), None)
         case Next():
             bench.send(client.next_page(last), None)
         case Revalidate():

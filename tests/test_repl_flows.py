@@ -29,11 +29,12 @@ from prompt_toolkit.output import DummyOutput
 from heroku_explorer.client.auth import Credentials
 from heroku_explorer.client.client import HerokuClient
 from heroku_explorer.policy import Destruction
-from heroku_explorer.repl.app import _Engine, _toolbar, run_repl
+from heroku_explorer.repl.app import _Engine, run_repl
 from heroku_explorer.repl.commands import Parser
 from heroku_explorer.repl.completer import ReplCompleter
 from heroku_explorer.repl.docs import action_doc, markdown_text
 from heroku_explorer.repl.lines import logical_lines
+from heroku_explorer.repl.prompts import toolbar as _toolbar
 from heroku_explorer.repl.render import Console, cells, error_text
 from heroku_explorer.repl.session import Session
 from heroku_explorer.repl.tokens import ParseError

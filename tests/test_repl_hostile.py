@@ -25,9 +25,10 @@ from prompt_toolkit.document import Document
 
 from heroku_explorer.client.auth import Credentials
 from heroku_explorer.client.client import HerokuClient
-from heroku_explorer.repl.app import _Engine, _toolbar
+from heroku_explorer.repl.app import _Engine
 from heroku_explorer.repl.call import EXIT_HTTP_ERROR, EXIT_OK, run_call
 from heroku_explorer.repl.completer import ReplCompleter
+from heroku_explorer.repl.prompts import toolbar as _toolbar
 from heroku_explorer.repl.render import Console, format_json, json_for_terminal
 from heroku_explorer.repl.session import Session
 from heroku_explorer.safe_text import has_controls

@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO, Union
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from prompt_toolkit.output import Output
 
     from heroku_explorer.client.client import HerokuClient
-    from heroku_explorer.policy import Destruction
     from heroku_explorer.repl.session import Session
     from heroku_explorer.schema.model import ApiSpec
     from heroku_explorer.schema_updates import SchemaUpdate
@@ -120,7 +119,7 @@ class _Engine:
         from heroku_explorer.schema_updates import BUNDLED_SOURCE, UPDATE_HINT
 
         if update.state == "changed":
-            from heroku_explorer.repl.session import schema_notice
+            from heroku_explorer.repl.schema_switch import schema_notice
 
             self._message(schema_notice(update))
         elif update.state == "failed" and update.source == BUNDLED_SOURCE:
@@ -352,13 +351,14 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
 
     from heroku_explorer.repl.lexer import prompt_lexer
     from heroku_explorer.repl.lines import continues, logical_lines
+    from heroku_explorer.repl.prompts import code_asker, confirmer, prompt_text, toolbar
 
     history = open_history(history_path, engine.secrets())
     nothing = DummyCompleter()
     patcher = patch_stdout(raw=True) if engine.stdout is None else contextlib.nullcontext()
     with patcher:
         prompt: PromptSession[str] = PromptSession(
-            message=lambda: _prompt_text(engine.session),
+            message=lambda: prompt_text(engine.session),
             lexer=prompt_lexer(),
             completer=DynamicCompleter(lambda: engine.completer or nothing),
             complete_while_typing=True,
@@ -366,7 +366,7 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
             history=history,
             input=input,
             output=output,
-            bottom_toolbar=lambda: _toolbar(engine),
+            bottom_toolbar=lambda: toolbar(engine),
         )
         engine.on_change = prompt.app.invalidate
         while engine.session is None or not engine.session.exiting:
@@ -391,9 +391,9 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
             if hasattr(history, "secrets"):
                 history.secrets = engine.secrets()
             if session.ask_code is None:
-                session.ask_code = _code_asker(input, output)
+                session.ask_code = code_asker(input, output)
             if session.confirm is None:
-                session.confirm = _confirmer(input, output)
+                session.confirm = confirmer(input, output)
             # A paste of several lines runs them one by one, in order.
             for one in logical_lines([line]):
                 try:
@@ -404,65 +404,3 @@ async def _interactive(engine: _Engine, history_path: Path | str | None,
                 if session.exiting or session.unconfirmed is not None:
                     break
     return 0
-
-
-def _confirmer(input: Input | None,
-               output: Output | None) -> Callable[[Destruction], Awaitable[str | None]]:
-    """Asks for the name of what a request destroys; kept in no history."""
-    from prompt_toolkit import PromptSession
-
-    from heroku_explorer.safe_text import visible
-
-    async def ask(destruction: Destruction) -> str | None:
-        asker: PromptSession[str] = PromptSession(input=input, output=output)
-        target = visible(destruction.target, single_line=True)
-        try:
-            return await asker.prompt_async(
-                f"{destruction.summary}\nType {target} to confirm (anything else cancels): ")
-        except (EOFError, KeyboardInterrupt):
-            return None
-
-    return ask
-
-
-def _code_asker(input: Input | None,
-                output: Output | None) -> Callable[[str], Awaitable[str | None]]:
-    """Asks for a second-factor code: hidden as typed, kept in no history."""
-    from prompt_toolkit import PromptSession
-
-    async def ask(message: str) -> str | None:
-        asker: PromptSession[str] = PromptSession(input=input, output=output)
-        try:
-            code = await asker.prompt_async(message, is_password=True)
-        except (EOFError, KeyboardInterrupt):
-            return None
-        return code.strip() or None
-
-    return ask
-
-
-def _prompt_text(session: Session | None) -> str:
-    from heroku_explorer.safe_text import visible
-
-    app = session.defaults.get("app") if session is not None else None
-    return f"heroku {visible(app, single_line=True)}> " if app else "heroku> "
-
-
-def _toolbar(engine: _Engine) -> str:
-    from heroku_explorer.safe_text import visible
-
-    parts = ["Tab completes", "help", "Ctrl-D exits"]
-    session = engine.session
-    if session is None:
-        return " loading… · " + " · ".join(parts)
-    client = engine.client_if_ready
-    if client is not None:
-        if client.ratelimit_remaining is not None:
-            parts.insert(0, f"RateLimit-Remaining {client.ratelimit_remaining}")
-        # As the explorer says it: SANDBOX, or LIVE and the host requests go to.
-        mode = session.mode
-        parts.insert(0, "SANDBOX" if mode == "SANDBOX" else f"LIVE {client.base_url.host}")
-    if session.last is not None:
-        parts.insert(0, f"last: {session.last.summary}")
-    # The reason phrase, the host: words a server or a person chose, shown inert.
-    return visible(" " + " · ".join(parts), single_line=True)

@@ -17,8 +17,7 @@ names, the names that were probably meant::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
 from heroku_explorer.repl.arguments import (
     Options,
@@ -28,7 +27,33 @@ from heroku_explorer.repl.arguments import (
     parse_options,
     split_assignment,
 )
-from heroku_explorer.repl.logs import Logs
+from heroku_explorer.repl.command_types import (
+    Again,
+    Call,
+    Command,
+    Diff,
+    Doc,
+    Empty,
+    Example,
+    Exit,
+    Export,
+    Help,
+    Hint,
+    History,
+    Jq,
+    Learn,
+    Logs,
+    Next,
+    Overview,
+    Raw,
+    Revalidate,
+    SchemaCommand,
+    SetDefaults,
+    Show,
+    Source,
+    UnsetDefaults,
+)
+from heroku_explorer.repl.session_parse import parse_session
 from heroku_explorer.repl.tokens import ParseError, Token, did_you_mean, tokenize
 from heroku_explorer.repl.vocab import Vocabulary, param_label
 from heroku_explorer.repl.words import (
@@ -38,7 +63,7 @@ from heroku_explorer.repl.words import (
     SESSION_COMMANDS,
     VALUE_OPTIONS,
 )
-from heroku_explorer.schema.model import Action, ApiSpec, DocSection, Resource
+from heroku_explorer.schema.model import Action, ApiSpec, Resource
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -80,159 +105,6 @@ __all__ = [
     "split_assignment",
 ]
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    action: Action
-    values: tuple[Value, ...] = ()
-    options: Options = field(default_factory=Options)
-
-    def value(self, name: str) -> Value | None:
-        return next((v for v in self.values if v.name == name), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Raw:
-    method: str
-    path: str
-    values: tuple[Value, ...] = ()
-    options: Options = field(default_factory=Options)
-
-
-@dataclass(frozen=True, slots=True)
-class Next:
-    options: Options = field(default_factory=Options)
-
-
-@dataclass(frozen=True, slots=True)
-class Revalidate:
-    options: Options = field(default_factory=Options)
-
-
-@dataclass(frozen=True, slots=True)
-class Show:
-    what: Literal["headers", "body", "status"]
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    format: Literal["curl", "httpie", "python"]
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    filter: str = ""
-    verb: Literal["", "show", "send", "export"] = ""
-    """``history show N``, ``history send N``, ``history export N FORMAT``."""
-    number: int = 0
-    format: Literal["curl", "httpie", "python"] = "curl"
-
-
-@dataclass(frozen=True, slots=True)
-class Again:
-    """``again``: the last request once more, through the same policy."""
-
-    options: Options = field(default_factory=Options)
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """``source FILE``: run the lines of a file."""
-
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class Diff:
-    """``diff`` (the last answer against the one before of its URL) or ``diff N``."""
-
-    entry: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Jq:
-    """``jq EXPR``: the last answer through a jq filter."""
-
-    expr: str
-
-
-@dataclass(frozen=True, slots=True)
-class Doc:
-    resource: Resource | None = None
-    action: Action | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    resource: Resource
-    action: Action
-
-
-@dataclass(frozen=True, slots=True)
-class Overview:
-    topic: DocSection | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SetDefaults:
-    """``set``; no values means "show the defaults"."""
-
-    values: tuple[tuple[str, str, str], ...] = ()
-    """(group, name as typed, value)."""
-    headers: tuple[tuple[str, str], ...] = ()
-    """``set -H 'Name: value'``: sent with every request of the session."""
-
-
-@dataclass(frozen=True, slots=True)
-class UnsetDefaults:
-    """``unset``; no groups means "forget them all"."""
-
-    groups: tuple[str, ...] = ()
-    headers: tuple[str, ...] = ()
-    """``unset -H Name``: session headers to forget."""
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaCommand:
-    """``schema`` (where the schema in use comes from) or ``schema use`` (switch to
-    today's, once it has arrived)."""
-
-    use: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Learn:
-    """``learn`` (the list), ``learn NAME``, ``learn stop``, ``learn reset``."""
-
-    what: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Hint:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Help:
-    topic: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Exit:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Empty:
-    pass
-
-
-Command = (
-    Call | Raw | Next | Revalidate | Show | Export | History | Diff | Jq | Doc | Example
-    | Overview | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again
-    | Source | Logs | Learn | Hint
-)
-
-
 class Parser:
     """Parses lines against one spec; build it once and reuse it."""
 
@@ -249,8 +121,6 @@ class Parser:
         word = head.text
         if not head.quoted:
             if word.casefold() in SESSION_COMMANDS:
-                from heroku_explorer.repl.session_parse import parse_session
-
                 return parse_session(self, word.casefold(), tokens, line)
             if word.upper() in HTTP_METHODS and (
                 word.isupper() or (len(tokens) > 1 and tokens[1].text.startswith("/"))

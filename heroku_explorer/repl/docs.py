@@ -7,7 +7,8 @@ example when it gives one, otherwise one assembled from the attributes' examples
 
 A schema is outside text: every word taken from it (titles, descriptions,
 paths, examples, the overview) is shown inert (:func:`_s` and :func:`_l`), and
-only this module's own colours reach the terminal.
+only this module's own colours reach the terminal. :func:`print_doc` prints the
+text a session's ``doc``, ``example``, ``overview`` or ``help`` asks for.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Attribute, DocSection, Param, Resource
 
 if TYPE_CHECKING:
+    from heroku_explorer.repl.command_types import Doc, Example, Help, Overview
+    from heroku_explorer.repl.session import Session
     from heroku_explorer.request import RequestSpec
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "help_text",
     "index_doc",
     "overview_text",
+    "print_doc",
     "resource_doc",
 ]
 
@@ -288,6 +292,31 @@ _LANGUAGE = """\
       from its schema)  --  (the end of the options)
   A line ending in \\ goes on on the next; a paste of several lines runs line by line.
   rm, remove and destroy are delete: the same action, the same confirmation."""
+
+
+def print_doc(session: Session, command: Doc | Example | Overview | Help) -> None:
+    """Print what ``doc``, ``example``, ``overview`` or ``help`` asks for."""
+    from heroku_explorer.repl.command_types import Doc, Example, Overview
+
+    spec, color = session.spec, session.console.color
+    if isinstance(command, Doc):
+        if command.action is not None:
+            text = action_doc(command.action, color=color)
+        elif command.resource is not None:
+            text = resource_doc(command.resource, color=color)
+        else:
+            text = index_doc(spec, color=color)
+    elif isinstance(command, Example):
+        text = example_text(spec, command.action, base_url=str(session.client.base_url),
+                            color=color, curl_for=session.client.export)
+    elif isinstance(command, Overview):
+        text = overview_text(spec, command.topic, color=color)
+    else:
+        topic = command.topic
+        res = session.vocab.resource(topic) if topic else None
+        text = (resource_doc(res, color=color) if res is not None
+                and topic not in SESSION_COMMANDS else help_text(topic, color=color))
+    session.console.print(text)
 
 
 def help_text(topic: str | None = None, *, color: bool = False) -> str:

@@ -88,7 +88,7 @@ async def run_logs(session: Session, command: Logs) -> bool:
         if refusal is not None:
             raise NotSent(refusal)
         # The session's answer holds the stream URL, a credential: not printed.
-        exchange = await session._transmit(request)
+        exchange = await session.transmit(request)
         session.last = exchange
         if not exchange.ok:
             session.console.error(exchange.error or NotSent(exchange.summary))

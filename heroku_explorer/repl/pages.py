@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from heroku_explorer.repl.answer import show
 from heroku_explorer.repl.render import format_json, paint
 from heroku_explorer.safe_text import visible
 
@@ -32,13 +33,13 @@ async def all_pages(session: Session, spec: RequestSpec, options: Options) -> bo
     request: RequestSpec | None = spec
     warned: set[str] = set()
     while request is not None:
-        exchange = await session._transmit(request)
+        exchange = await session.transmit(request)
         pages += 1
         if exchange.status is None or exchange.error is not None or (
                 exchange.body_state != "json"):
             if exchange.error is None and exchange.status is not None:
                 console.message(f"page {pages} is not JSON: --all stops here")
-            return session._show(exchange, plain)
+            return show(session, exchange, plain)
         session.remember(exchange)
         for warning in exchange.warnings:
             if warning in warned:

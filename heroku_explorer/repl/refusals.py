@@ -1,4 +1,5 @@
-"""A request the REPL did not send, and why (the policy's one sentence)."""
+"""A request the REPL did not send, and why (the policy's one sentence), and a
+session command that cannot run now."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from heroku_explorer.errors import ExplorerError
 if TYPE_CHECKING:
     from heroku_explorer.policy import Destruction
 
-__all__ = ["NotConfirmed", "NotSent"]
+__all__ = ["NotConfirmed", "NotSent", "SessionProblem"]
 
 
 class NotSent(ExplorerError):
@@ -23,3 +24,7 @@ class NotConfirmed(NotSent):
     def __init__(self, message: str, destruction: Destruction) -> None:
         super().__init__(message)
         self.destruction = destruction
+
+
+class SessionProblem(ExplorerError):
+    """A session command that cannot run now (nothing to page, no ETag...)."""

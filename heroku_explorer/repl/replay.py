@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from heroku_explorer.client.response import Exchange
     from heroku_explorer.repl.session import Session
 
-__all__ = ["Record", "again", "history_entry", "history_rows", "host_mode", "records",
-           "source"]
+__all__ = ["Record", "again", "history_entry", "history_rows", "host_mode", "print_history",
+           "records", "source"]
 
 #: Request headers the client sets itself: not carried over when sending again.
 _CLIENT_HEADERS = frozenset({"authorization", "accept", "user-agent", "content-type",
@@ -118,6 +118,17 @@ def history_rows(session: Session, text: str) -> list[str]:
         rows.append(visible(f"  #{r.number:<4} {r.mode:<7} {r.host}  {r.method:<6} "
                             f"{r.target}  {status}  {r.elapsed_ms:.0f} ms", single_line=True))
     return rows
+
+
+def print_history(session: Session, text: str) -> None:
+    """``history [filter]``: the matching requests, a row each."""
+    rows = history_rows(session, text)
+    if not rows:
+        session.console.print("(no matching requests)")
+        return
+    session.console.print("  #     mode    host  method path  status  time")
+    for row in rows:
+        session.console.print(row)
 
 
 def find(session: Session, number: int) -> Record:

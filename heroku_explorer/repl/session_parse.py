@@ -4,32 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from heroku_explorer.repl.commands import (
-    Again,
-    Command,
-    Diff,
-    Doc,
-    Empty,
-    Example,
-    Exit,
-    Export,
-    Help,
-    Hint,
-    History,
-    Jq,
-    Learn,
-    Next,
-    Overview,
-    Revalidate,
-    SchemaCommand,
-    SetDefaults,
-    Show,
-    Source,
-    UnsetDefaults,
-    parse_header,
-    parse_options,
-    split_assignment,
-)
+import heroku_explorer.repl.command_types as cmd
+from heroku_explorer.repl.arguments import parse_header, parse_options, split_assignment
+from heroku_explorer.repl.logs import parse_logs
 from heroku_explorer.repl.tokens import ParseError, Token, did_you_mean
 from heroku_explorer.schema.model import DocSection
 
@@ -46,7 +23,7 @@ def _no_more(word: str, tokens: list[Token], limit: int) -> None:
                          extra.start, end=extra.end)
 
 
-def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> Command:
+def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> cmd.Command:
     """The session command ``word`` with its arguments ``tokens[1:]``."""
     args = tokens[1:]
     if word in ("next", "revalidate"):
@@ -54,29 +31,29 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
         _no_more(word, [tokens[0], *rest], 1)
         if options.headers or options.range is not None or options.if_match:
             raise ParseError(f"'{word}' only takes -v and --json", args[0].start)
-        return Next(options) if word == "next" else Revalidate(options)
+        return cmd.Next(options) if word == "next" else cmd.Revalidate(options)
     if word in ("headers", "body", "status"):
         _no_more(word, tokens, 1)
-        return Show(word)  # type: ignore[arg-type]
+        return cmd.Show(word)  # type: ignore[arg-type]
     if word in ("curl", "httpie", "python"):
         _no_more(word, tokens, 1)
-        return Export(word)  # type: ignore[arg-type]
+        return cmd.Export(word)  # type: ignore[arg-type]
     if word in ("exit", "quit"):
         _no_more(word, tokens, 1)
-        return Exit()
+        return cmd.Exit()
     if word == "learn":
         _no_more(word, tokens, 2)
-        return Learn(args[0].text if args else "")
+        return cmd.Learn(args[0].text if args else "")
     if word == "hint":
         _no_more(word, tokens, 1)
-        return Hint()
+        return cmd.Hint()
     if word == "schema":
         _no_more(word, tokens, 2)
         if args and args[0].text.casefold() != "use":
             raise ParseError(f"'schema' takes only 'use' here; '{args[0].text}' is not it",
                              args[0].start, end=args[0].end,
                              suggestions=did_you_mean(args[0].text, ["use"]))
-        return SchemaCommand(use=bool(args))
+        return cmd.SchemaCommand(use=bool(args))
     if word in ("diff", "jq"):
         return _debugging(word, tokens, line)
     if word == "history":
@@ -84,21 +61,19 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
     if word == "again":
         options, rest = parse_options(args, line)
         _no_more(word, [tokens[0], *rest], 1)
-        return Again(options)
+        return cmd.Again(options)
     if word == "source":
         _no_more(word, tokens, 2)
         if not args:
             raise ParseError("source needs a file: source requests.txt", len(line))
-        return Source(args[0].text)
+        return cmd.Source(args[0].text)
     if word == "logs":
-        from heroku_explorer.repl.logs import parse_logs
-
         return parse_logs(tokens, line)
     if word == "help":
         _no_more(word, tokens, 2)
-        return Help(args[0].text.casefold() if args else None)
+        return cmd.Help(args[0].text.casefold() if args else None)
     if word == "overview":
-        return Overview(_topic(parser, args, line) if args else None)
+        return cmd.Overview(_topic(parser, args, line) if args else None)
     if word in ("doc", "example"):
         return _doc(parser, word, tokens, line)
     if word == "set":
@@ -121,44 +96,44 @@ def parse_session(parser: Parser, word: str, tokens: list[Token], line: str) -> 
                                  tok.start, end=tok.end,
                                  suggestions=did_you_mean(tok.text, parser.vocab.default_names))
             groups.append(group)
-        return UnsetDefaults(tuple(groups), tuple(headers))
-    return Empty()  # pragma: no cover - every SESSION_COMMANDS word is handled above
+        return cmd.UnsetDefaults(tuple(groups), tuple(headers))
+    return cmd.Empty()  # pragma: no cover - every SESSION_COMMANDS word is handled above
 
 
-def _debugging(word: str, tokens: list[Token], line: str) -> Command:
+def _debugging(word: str, tokens: list[Token], line: str) -> cmd.Command:
     args = tokens[1:]
     if word == "jq":
         if not args:
             raise ParseError("jq needs a filter: jq '.[] | .name'", len(line))
         # One quoted word is the filter; else the rest of the line as typed.
         expr = args[0].text if len(args) == 1 else line[args[0].start:].strip()
-        return Jq(expr)
+        return cmd.Jq(expr)
     _no_more(word, tokens, 2)
     if not args:
-        return Diff()
+        return cmd.Diff()
     text = args[0].text.lstrip("#")
     if not text.isdigit() or int(text) < 1:
         raise ParseError(f"diff takes a history number (see 'history'), not '{args[0].text}'",
                          args[0].start, end=args[0].end)
-    return Diff(int(text))
+    return cmd.Diff(int(text))
 
 
-def _doc(parser: Parser, word: str, tokens: list[Token], line: str) -> Command:
+def _doc(parser: Parser, word: str, tokens: list[Token], line: str) -> cmd.Command:
     _no_more(word, tokens, 3)
     if len(tokens) == 1:
         if word == "example":
             raise ParseError("example needs a resource and an action: example app info",
                              len(line))
-        return Doc()
+        return cmd.Doc()
     resource = parser.resource(tokens[1])
     if len(tokens) == 2:
         if word == "example":
             keys = [a.key for a in resource.actions]
             raise ParseError(f"example needs an action of {resource.key}: {', '.join(keys)}",
                              len(line))
-        return Doc(resource)
+        return cmd.Doc(resource)
     action = parser.action(resource, tokens[2])
-    return Doc(resource, action) if word == "doc" else Example(resource, action)
+    return cmd.Doc(resource, action) if word == "doc" else cmd.Example(resource, action)
 
 
 def _topic(parser: Parser, args: list[Token], line: str) -> DocSection:
@@ -178,11 +153,11 @@ def _topic(parser: Parser, args: list[Token], line: str) -> DocSection:
                      suggestions=hint)
 
 
-def _history(tokens: list[Token], line: str) -> History:
+def _history(tokens: list[Token], line: str) -> cmd.History:
     args = tokens[1:]
     verb = args[0].text.casefold() if args else ""
     if verb not in ("show", "send", "export"):
-        return History(" ".join(t.text for t in args))
+        return cmd.History(" ".join(t.text for t in args))
     if len(args) < 2 or not args[1].text.isdigit():
         where = args[1].start if len(args) > 1 else len(line)
         raise ParseError(f"history {verb} needs the number 'history' shows: history {verb} 3"
@@ -190,17 +165,17 @@ def _history(tokens: list[Token], line: str) -> History:
     number = int(args[1].text)
     if verb != "export":
         _no_more(f"history {verb}", args, 2)
-        return History("", verb, number)  # type: ignore[arg-type]
+        return cmd.History("", verb, number)  # type: ignore[arg-type]
     _no_more("history export", args, 3)
     fmt = args[2].text.casefold() if len(args) > 2 else "curl"
     if fmt not in ("curl", "httpie", "python"):
         raise ParseError(f"history export takes curl, httpie or python, not '{args[2].text}'",
                          args[2].start, end=args[2].end,
                          suggestions=did_you_mean(args[2].text, ["curl", "httpie", "python"]))
-    return History("", "export", number, fmt)  # type: ignore[arg-type]
+    return cmd.History("", "export", number, fmt)  # type: ignore[arg-type]
 
 
-def _set(parser: Parser, args: list[Token]) -> SetDefaults:
+def _set(parser: Parser, args: list[Token]) -> cmd.SetDefaults:
     values: list[tuple[str, str, str]] = []
     headers: list[tuple[str, str]] = []
     words = iter(args)
@@ -227,4 +202,4 @@ def _set(parser: Parser, args: list[Token]) -> SetDefaults:
             raise ParseError(f"{value.name}= needs a value (use 'unset {value.name}' to forget)",
                              tok.end)
         values.append((group, value.name, value.text))
-    return SetDefaults(tuple(values), tuple(headers))
+    return cmd.SetDefaults(tuple(values), tuple(headers))
