@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import NoReturn, TypeVar, get_args
+from typing import Any, NoReturn, TypeVar, get_args
 
 from heroku_explorer import __version__
 from heroku_explorer.crash import redact_known
@@ -109,70 +109,76 @@ _GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+_Options = tuple[tuple[str, dict[str, Any]], ...]
+
+#: The options shared by the commands: (group, its title, (flag, argparse keywords)...).
+_SHARED: tuple[tuple[str, str, _Options], ...] = (
+    ("schema", "schema", (
+        ("--schema", {
+            "metavar": "FILE_OR_URL", "default": None,
+            "help": "schema to load: a file, an http(s) URL, 'bundled' (the 2013 manifest) or "
+            "'live' (the default: today's public GET /schema as last cached for the variant, "
+            "else the bundled one; `schema --update` refreshes it)"}),
+        ("--schema-format", {
+            "choices": get_args(SchemaFormat), "default": None,
+            "help": "skip detection and read the schema in this format"}),
+        ("--lenient", {
+            "action": "store_true", "default": False,
+            "help": "load what is complete in a cut-off schema and list what was dropped"}),
+    )),
+    ("connection", "connection", (
+        ("--api-url", {
+            "metavar": "URL", "default": None,
+            "help": "base URL of the API, http(s) without user name or password "
+            "(default: $HEROKU_API_URL or https://api.heroku.com)"}),
+        ("--variant", {"default": None,
+                       "help": "Accept header variant: 3 (default), 3.sdk, ..."}),
+        ("--timeout", {
+            "metavar": "SECONDS", "type": _seconds, "default": None,
+            "help": "seconds to wait for an answer, above 0 (default: the config "
+            "file's, else 30)"}),
+        ("--offline", {
+            "action": "store_true", "default": False,
+            "help": "never fetch the public schema: use the cached copy, else the "
+            "bundled one (also `offline = true` in the config)"}),
+    )),
+    ("credentials", "credentials and safety", (
+        ("--api-key", {
+            "metavar": "TOKEN", "default": None,
+            "help": "API key to use; '-' reads it from stdin (without echo on a terminal), "
+            "which keeps it out of the shell history and `ps` (default: $HEROKU_API_KEY, "
+            "then the ~/.netrc entry for the API URL's host)"}),
+        ("--sandbox", {
+            "action": "store_true", "default": False,
+            "help": "use the built-in sandbox even when an API key or an API URL is given"}),
+        ("--basic-auth", {
+            "action": "store_true", "default": False,
+            "help": "send the key with HTTP Basic auth (as a password) instead of Bearer"}),
+        ("--read-only", {"action": "store_true", "default": False,
+                         "help": "refuse every request that is not a GET"}),
+    )),
+    ("history", "history", (
+        ("--no-history", {
+            "action": "store_true", "default": False,
+            "help": "keep no history of this run (exchanges and command lines)"}),
+    )),
+)
+
+
 def _add_options(p: argparse.ArgumentParser, groups: tuple[str, ...], *, sub: bool) -> None:
-    """The one definition of the options shared by the commands.
+    """The options of :data:`_SHARED` in ``groups``, added to ``p``.
 
     On the main parser they have their defaults; on a sub-command's parser their
     default is ``SUPPRESS``, so that an option given before the command is not
     replaced by the sub-command's default, and one given after it means the same.
     """
-
-    def default(value: object) -> object:
-        return argparse.SUPPRESS if sub else value
-
-    if "schema" in groups:
-        g = p.add_argument_group("schema")
-        g.add_argument(
-            "--schema", metavar="FILE_OR_URL", default=default(None),
-            help="schema to load: a file, an http(s) URL, 'bundled' (the 2013 manifest) or "
-            "'live' (the default: today's public GET /schema as last cached for the variant, "
-            "else the bundled one; `schema --update` refreshes it)",
-        )
-        g.add_argument(
-            "--schema-format", choices=get_args(SchemaFormat),
-            default=default(None), help="skip detection and read the schema in this format",
-        )
-        g.add_argument(
-            "--lenient", action="store_true", default=default(False),
-            help="load what is complete in a cut-off schema and list what was dropped",
-        )
-    if "connection" in groups:
-        g = p.add_argument_group("connection")
-        g.add_argument(
-            "--api-url", metavar="URL", default=default(None),
-            help="base URL of the API, http(s) without user name or password "
-            "(default: $HEROKU_API_URL or https://api.heroku.com)",
-        )
-        g.add_argument("--variant", default=default(None),
-                       help="Accept header variant: 3 (default), 3.sdk, ...")
-        g.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=default(None),
-                       help="seconds to wait for an answer, above 0 (default: the config "
-                       "file's, else 30)")
-        g.add_argument("--offline", action="store_true", default=default(False),
-                       help="never fetch the public schema: use the cached copy, else the "
-                       "bundled one (also `offline = true` in the config)")
-    if "credentials" in groups:
-        g = p.add_argument_group("credentials and safety")
-        g.add_argument(
-            "--api-key", metavar="TOKEN", default=default(None),
-            help="API key to use; '-' reads it from stdin (without echo on a terminal), "
-            "which keeps it out of the shell history and `ps` (default: $HEROKU_API_KEY, "
-            "then the ~/.netrc entry for the API URL's host)",
-        )
-        g.add_argument(
-            "--sandbox", action="store_true", default=default(False),
-            help="use the built-in sandbox even when an API key or an API URL is given",
-        )
-        g.add_argument(
-            "--basic-auth", action="store_true", default=default(False),
-            help="send the key with HTTP Basic auth (as a password) instead of Bearer",
-        )
-        g.add_argument("--read-only", action="store_true", default=default(False),
-                       help="refuse every request that is not a GET")
-    if "history" in groups:
-        g = p.add_argument_group("history")
-        g.add_argument("--no-history", action="store_true", default=default(False),
-                       help="keep no history of this run (exchanges and command lines)")
+    for key, title, options in _SHARED:
+        if key not in groups:
+            continue
+        g = p.add_argument_group(title)
+        for flag, keywords in options:
+            g.add_argument(flag, **(keywords | {"default": argparse.SUPPRESS} if sub
+                                    else keywords))
 
 
 def build_parser() -> argparse.ArgumentParser:

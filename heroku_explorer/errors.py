@@ -140,23 +140,12 @@ class ApiError(ExplorerError):
     said of the request budget; a :class:`RateLimited` carries them.
     """
 
-    def __init__(
-        self,
-        status: int,
-        id: str | None,
-        message: str,
-        url: str | None = None,
-        request_id: str | None = None,
-        retry_after: float | None = None,
-        remaining: int | None = None,
-    ) -> None:
-        self.status = status
-        self.id = id
-        self.message = message
-        self.url = url
-        self.request_id = request_id
-        self.retry_after = retry_after
-        self.remaining = remaining
+    def __init__(self, status: int, id: str | None, message: str, url: str | None = None,
+                 request_id: str | None = None, retry_after: float | None = None,
+                 remaining: int | None = None) -> None:
+        self.status, self.id, self.message = status, id, message
+        self.url, self.request_id = url, request_id
+        self.retry_after, self.remaining = retry_after, remaining
         label = f"{status} {id}" if id else str(status)
         super().__init__(f"{label}: {message}")
 

@@ -53,13 +53,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import urlsplit, urlunsplit
 
 from heroku_explorer import redaction
-from heroku_explorer.client.history_db import (
-    BODY_CAP,
-    COLUMNS,
-    HistoryEntry,
-    entry_from_row,
-    open_database,
-)
+from heroku_explorer.client import history_db
+from heroku_explorer.client.history_db import BODY_CAP, HistoryEntry
 from heroku_explorer.client.response import Exchange
 from heroku_explorer.paths import data_dir
 from heroku_explorer.redaction import REDACTED
@@ -155,7 +150,7 @@ class History:
             self.disabled_reason = "History is off (the history setting is off)."
             return
         try:
-            db = open_database(self.path)
+            db = history_db.open_database(self.path)
         except (OSError, sqlite3.Error) as exc:
             self._disable(exc)
         else:
@@ -314,7 +309,7 @@ class History:
             return None
         try:
             cur = self._db.execute(
-                f"INSERT INTO exchanges ({COLUMNS.partition(', ')[2]}) "
+                f"INSERT INTO exchanges ({history_db.COLUMNS.partition(', ')[2]}) "
                 f"VALUES ({', '.join('?' * len(row))})", row)
             row_id = cur.lastrowid
             if row_id is not None and row_id > self.max_rows:
@@ -349,22 +344,22 @@ class History:
         if method:
             where.append("method = ?")
             args.append(method.upper())
-        sql = f"SELECT {COLUMNS} FROM exchanges"
+        sql = f"SELECT {history_db.COLUMNS} FROM exchanges"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC LIMIT ?"
         args.append(limit)
         try:
-            return [entry_from_row(r) for r in self._db.execute(sql, args).fetchall()]
+            return [history_db.entry_from_row(r) for r in self._db.execute(sql, args).fetchall()]
         except sqlite3.Error:
             return []
 
     def get(self, entry_id: int) -> HistoryEntry | None:
         if self._db is None:
             return None
-        row = self._db.execute(f"SELECT {COLUMNS} FROM exchanges WHERE id = ?",
+        row = self._db.execute(f"SELECT {history_db.COLUMNS} FROM exchanges WHERE id = ?",
                                (entry_id,)).fetchone()
-        return entry_from_row(row) if row else None
+        return history_db.entry_from_row(row) if row else None
 
     def count(self) -> int:
         if self._db is None:
