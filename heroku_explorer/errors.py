@@ -134,21 +134,18 @@ class RequestTimeout(RequestError):
 
 
 class ApiError(ExplorerError):
-    """The API answered with an error status and (usually) a Heroku error body."""
+    """The API answered with an error status and (usually) a Heroku error body.
 
-    def __init__(
-        self,
-        status: int,
-        id: str | None,
-        message: str,
-        url: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self.status = status
-        self.id = id
-        self.message = message
-        self.url = url
-        self.request_id = request_id
+    ``retry_after`` (seconds) and ``remaining`` (requests left) are what the answer
+    said of the request budget; a :class:`RateLimited` carries them.
+    """
+
+    def __init__(self, status: int, id: str | None, message: str, url: str | None = None,
+                 request_id: str | None = None, retry_after: float | None = None,
+                 remaining: int | None = None) -> None:
+        self.status, self.id, self.message = status, id, message
+        self.url, self.request_id = url, request_id
+        self.retry_after, self.remaining = retry_after, remaining
         label = f"{status} {id}" if id else str(status)
         super().__init__(f"{label}: {message}")
 
@@ -178,21 +175,8 @@ class InvalidParams(ApiError):
 
 
 class RateLimited(ApiError):
-    """429: the request budget is spent; ``retry_after`` in seconds when the server said."""
-
-    def __init__(
-        self,
-        status: int,
-        id: str | None,
-        message: str,
-        url: str | None = None,
-        request_id: str | None = None,
-        retry_after: float | None = None,
-        remaining: int | None = None,
-    ) -> None:
-        super().__init__(status, id, message, url, request_id)
-        self.retry_after = retry_after
-        self.remaining = remaining
+    """429: the request budget is spent; ``retry_after`` in seconds when the server said,
+    ``remaining`` the requests left (``RateLimit-Remaining``)."""
 
 
 class ServerError(ApiError):

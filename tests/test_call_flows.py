@@ -144,7 +144,7 @@ def test_malformed_json_printed_as_it_came(tmp_path: Path, bad_json_server: str)
 
 
 def test_exit_codes_in_help_and_readme(tmp_path: Path) -> None:
-    from heroku_explorer.cli import CALL_EPILOG
+    from heroku_explorer.cli_parser import CALL_EPILOG
 
     done = subprocess.run([sys.executable, "-m", "heroku_explorer", "call", "--help"],
                           capture_output=True, text=True, cwd=ROOT, env=_env(tmp_path),

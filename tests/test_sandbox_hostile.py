@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from heroku_explorer.protocol import accept_header
 from heroku_explorer.sandbox import SANDBOX_TOKEN, SandboxApp, create_app
-from heroku_explorer.sandbox.app import MAX_BODY, MAX_DEPTH
+from heroku_explorer.sandbox.bodies import MAX_BODY, MAX_DEPTH
 from heroku_explorer.sandbox.routes import request_segments
 from heroku_explorer.sandbox.server import (
     HEADER_TIMEOUT,

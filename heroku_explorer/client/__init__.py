@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache, SchemaCache
     from heroku_explorer.client.client import BASE_URL_ENV, DEFAULT_BASE_URL, HerokuClient
     from heroku_explorer.client.exports import export, to_curl, to_httpie, to_python
-    from heroku_explorer.client.history import History, HistoryEntry
+    from heroku_explorer.client.history import History
+    from heroku_explorer.client.history_db import HistoryEntry
     from heroku_explorer.client.live_schema import SchemaDocument, network_error
     from heroku_explorer.client.ranges import (
         build_range,
@@ -75,7 +76,7 @@ _LAZY: dict[str, str] = {
     "Exchange": "heroku_explorer.client.response",
     "HerokuClient": "heroku_explorer.client.client",
     "History": "heroku_explorer.client.history",
-    "HistoryEntry": "heroku_explorer.client.history",
+    "HistoryEntry": "heroku_explorer.client.history_db",
     "Outgoing": "heroku_explorer.client.response",
     "RateLimitState": "heroku_explorer.client.ratelimit",
     "RetryPolicy": "heroku_explorer.client.ratelimit",

@@ -7,7 +7,7 @@ pool, keep-alive) and layers the v3 protocol on top::
      +-- prepare          Accept (variant), User-Agent, Content-Type, method override
      +-- revalidate?      If-None-Match from the ETag cache
      +-- _send_once       token only to the API origin, redirects checked hop by hop
-     |    +-- _exchange   body states, Request-Id, ETag, ranges, warnings, typed errors
+     |    +-- _exchange   (answer.py) body states, Request-Id, ETag, ranges, warnings, typed errors
      +-- 429?             wait Retry-After and retry, when asked
      +-- history          redacted record
 
@@ -30,16 +30,11 @@ from urllib.parse import urlencode
 import httpx
 
 from heroku_explorer import __version__
+from heroku_explorer.client.answer import answer_exchange, failed_exchange
 from heroku_explorer.client.auth import Credentials, same_origin, token_refusal
 from heroku_explorer.client.body import SPOOL_CAP
 from heroku_explorer.client.cache import CachedResponse, CacheKey, ETagCache
 from heroku_explorer.client.exports import AuthStyle, Format, export
-from heroku_explorer.client.headers import (
-    AnswerHeaders,
-    cached_ctype,
-    header_pairs,
-    redacted_headers,
-)
 from heroku_explorer.client.history import History
 from heroku_explorer.client.live_schema import (
     SchemaDocument,
@@ -55,8 +50,6 @@ from heroku_explorer.client.response import (
     DISPLAY_CAP,
     Exchange,
     Outgoing,
-    api_error,
-    classify,
 )
 from heroku_explorer.client.transfer import Body, Progress, Spool, read_body
 from heroku_explorer.errors import RateLimited, ReadOnlyRefused, RequestError
@@ -64,7 +57,6 @@ from heroku_explorer.paths import cache_dir as default_cache_dir
 from heroku_explorer.protocol import (
     H,
     accept_header,
-    reason_phrase,
 )
 from heroku_explorer.request import RequestSpec
 
@@ -345,59 +337,21 @@ class HerokuClient:
 
     def _failed(self, spec: RequestSpec, request: httpx.Request, out: Outgoing,
                 error: RequestError, started: float, t0: float) -> Exchange:
-        return Exchange(
-            method=request.method, url=str(request.url), request_headers=redacted_headers(request),
-            request_body=out.request_body, elapsed_ms=(time.perf_counter() - t0) * 1000,
-            error=error, action_id=spec.action_id, spec=spec, authenticated=out.authenticated,
-            started_at=started,
-        )
+        return failed_exchange(spec, request, out, error, started=started,
+                               elapsed=(time.perf_counter() - t0) * 1000)
 
     def _exchange(self, spec: RequestSpec, request: httpx.Request, out: Outgoing,
                   response: httpx.Response, read: Body, elapsed: float, started: float,
                   cached: CachedResponse | None, key: CacheKey | None) -> Exchange:
-        """The record of an answer. Every header value is outside text: one that does
-        not parse is treated as absent and a note says so; nothing here raises."""
-        notes = list(read.notes)
-        body, size, body_path = read.body, read.size, read.path
-        pairs = header_pairs(response.headers, self._secrets)
-        facts = AnswerHeaders.read(pairs, notes)
-        status = response.status_code
-        request_id = facts.request_id
-        remaining = self.ratelimit.observe(facts.ratelimit_remaining)
-        accept_ranges = facts.accept_ranges
-        etag, content_range = facts.etag, facts.content_range
-        next_range, retry_after = facts.next_range, facts.retry_after
-        reason = response.reason_phrase or reason_phrase(status)
-        not_modified = from_cache = False
-        if status == 304:
-            not_modified = True
-            if cached is not None:
-                body, size, from_cache = cached.body, len(cached.body), True
-                etag = etag or cached.etag
-        ctype = cached_ctype(cached) if from_cache else facts.content_type
-        state, data, body_notes = classify(body, ctype, size, self.display_cap)
-        notes.extend(body_notes)
-        error = None
-        if status >= 400:
-            error = api_error(status, body, reason=reason, request_id=request_id,
-                              retry_after=retry_after, remaining=remaining,
-                              sent_range=request.headers.get(H.RANGE),
-                              accept_ranges=accept_ranges)
-        elif etag and 200 <= status < 300 and body_path is None and not read.truncated:
-            key = key or self._key(out)
-            self.etags.put(key, CachedResponse(etag, status, pairs, body, time.time()))
-        warnings = facts.warnings
-        return Exchange(
-            method=request.method, url=str(request.url), request_headers=redacted_headers(request),
-            request_body=out.request_body, status=status, reason=reason,
-            headers=pairs, body=body, body_state=state, size=size,
-            body_path=body_path, elapsed_ms=elapsed, request_id=request_id, etag=etag,
-            ratelimit_remaining=remaining, content_range=content_range,
-            next_range=next_range, accept_ranges=accept_ranges, warnings=warnings,
-            not_modified=not_modified, from_cache=from_cache, error=error,
-            action_id=spec.action_id, spec=spec, authenticated=out.authenticated,
-            started_at=started, data=data, truncated=read.truncated, notes=tuple(notes),
-        )
+        """The record of an answer (:func:`~heroku_explorer.client.answer.answer_exchange`);
+        a complete 2xx answer with an ``ETag`` is kept for revalidation."""
+        exchange, fresh = answer_exchange(spec, request, out, response, read, elapsed=elapsed,
+                                          started=started, cached=cached,
+                                          secrets=self._secrets, display_cap=self.display_cap,
+                                          ratelimit=self.ratelimit)
+        if fresh is not None:
+            self.etags.put(key or self._key(out), fresh)
+        return exchange
 
     # -- paging and revalidation ------------------------------------------------
 

@@ -44,19 +44,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import urlsplit, urlunsplit
 
 from heroku_explorer import redaction
+from heroku_explorer.client import history_db
+from heroku_explorer.client.history_db import BODY_CAP, HistoryEntry
 from heroku_explorer.client.response import Exchange
-from heroku_explorer.paths import data_dir, ensure_dir, open_private, refuse_link
+from heroku_explorer.paths import data_dir
 from heroku_explorer.redaction import REDACTED
 from heroku_explorer.safe_text import visible
 
@@ -73,56 +73,7 @@ HISTORY_MODES: tuple[str, ...] = get_args(HistoryMode)
 # The headers "full" mode still hides (they carry the token or a second factor).
 _FULL_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "heroku-two-factor-code",
                                   "cookie", "set-cookie"})
-#: Bytes of a request or response body kept per row.
-BODY_CAP = 64 * 1024
-_COMPANIONS = ("-wal", "-shm", "-journal")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS exchanges (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    ts REAL NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL, path TEXT NOT NULL,
-    status INTEGER, reason TEXT, request_id TEXT, elapsed_ms REAL, size INTEGER,
-    body_state TEXT, request_headers TEXT, request_body BLOB, response_headers TEXT,
-    response_body BLOB, body_truncated INTEGER, etag TEXT, not_modified INTEGER,
-    from_cache INTEGER, content_range TEXT, next_range TEXT, error TEXT, action_id TEXT,
-    request_size INTEGER, request_body_truncated INTEGER, redaction TEXT
-);
-CREATE INDEX IF NOT EXISTS exchanges_path ON exchanges(path);
-CREATE INDEX IF NOT EXISTS exchanges_request_id ON exchanges(request_id);
-CREATE INDEX IF NOT EXISTS exchanges_status ON exchanges(status);
-"""
-# Columns added after the first release: added to an older database on open.
-_ADDED = (("request_size", "INTEGER"), ("request_body_truncated", "INTEGER"),
-          ("redaction", "TEXT"))
-_COLUMNS = ("id, ts, method, url, path, status, reason, request_id, elapsed_ms, size, body_state, "
-            "request_headers, request_body, response_headers, response_body, body_truncated, "
-            "etag, not_modified, from_cache, content_range, next_range, error, action_id, "
-            "request_size, request_body_truncated, redaction")
 _ERROR_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-
-
-def _set_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
-    """Switch to WAL. SQLite does not apply the busy timeout to this pragma, so a
-    database another process is creating right now is retried for up to ~5 s."""
-    for attempt in range(attempts):
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(0.05)
-
-
-def _add_columns(db: sqlite3.Connection) -> None:
-    have = {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
-    for name, kind in _ADDED:
-        if name not in have:
-            try:
-                db.execute(f"ALTER TABLE exchanges ADD COLUMN {name} {kind}")
-            except sqlite3.OperationalError as exc:  # another process added it first
-                if "duplicate column" not in str(exc):
-                    raise
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -133,62 +84,6 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 def redact_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
     """``data`` with every form of each secret replaced by ``[REDACTED]``."""
     return redaction.redact_bytes(data, secrets)
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One stored exchange (already redacted)."""
-
-    id: int
-    ts: float
-    method: str
-    url: str
-    path: str
-    status: int | None
-    reason: str
-    request_id: str | None
-    elapsed_ms: float
-    size: int
-    body_state: str
-    request_headers: tuple[tuple[str, str], ...]
-    request_body: bytes | None
-    response_headers: tuple[tuple[str, str], ...]
-    response_body: bytes
-    body_truncated: bool
-    etag: str | None
-    not_modified: bool
-    from_cache: bool
-    content_range: str | None
-    next_range: str | None
-    error: str | None
-    action_id: str | None
-    request_size: int = 0
-    """Bytes in the whole request body."""
-    request_body_truncated: bool = False
-    """``request_body`` holds only the first :data:`BODY_CAP` bytes."""
-    redaction: str = ""
-    """The mode the row was written in (empty for rows older than the modes)."""
-
-    def incomplete(self) -> str | None:
-        """Why this row does not hold the whole request, so that it cannot be sent
-        again from the row alone (one sentence), or ``None``.
-
-        A row kept in ``metadata`` mode holds no body or header values; a capped
-        request body is cut off. (Values kept as ``[REDACTED]`` are the business of
-        ``policy.resend_refusal``, which reads the URL, headers and body.)"""
-        if self.redaction == "metadata":
-            return ("Not sent: this request was recorded without its body and header "
-                    "values (history mode metadata).")
-        if self.request_body_truncated:
-            return (f"Not sent: only the first {BODY_CAP // 1024} KB of this request's body "
-                    "were recorded.")
-        return None
-
-
-def _private_file(path: Path) -> None:
-    """Create ``path`` (0600) if it is missing, without following a symbolic link;
-    refuse one that is a link, not a regular file, or another user's."""
-    os.close(open_private(path, os.O_CREAT | os.O_RDWR))
 
 
 def _head(items: list[Any]) -> list[Any]:
@@ -255,21 +150,7 @@ class History:
             self.disabled_reason = "History is off (the history setting is off)."
             return
         try:
-            ensure_dir(self.path.parent)
-            for suffix in _COMPANIONS:
-                refuse_link(Path(f"{self.path}{suffix}"), must_exist=False)
-            _private_file(self.path)
-            db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
-                                 check_same_thread=False)
-            try:
-                db.execute("PRAGMA busy_timeout = 10000")
-                _set_wal(db)
-                db.execute("PRAGMA synchronous = NORMAL")
-                db.executescript(_SCHEMA)
-                _add_columns(db)
-            except BaseException:
-                db.close()
-                raise
+            db = history_db.open_database(self.path)
         except (OSError, sqlite3.Error) as exc:
             self._disable(exc)
         else:
@@ -428,7 +309,7 @@ class History:
             return None
         try:
             cur = self._db.execute(
-                f"INSERT INTO exchanges ({_COLUMNS.partition(', ')[2]}) "
+                f"INSERT INTO exchanges ({history_db.COLUMNS.partition(', ')[2]}) "
                 f"VALUES ({', '.join('?' * len(row))})", row)
             row_id = cur.lastrowid
             if row_id is not None and row_id > self.max_rows:
@@ -463,22 +344,22 @@ class History:
         if method:
             where.append("method = ?")
             args.append(method.upper())
-        sql = f"SELECT {_COLUMNS} FROM exchanges"
+        sql = f"SELECT {history_db.COLUMNS} FROM exchanges"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC LIMIT ?"
         args.append(limit)
         try:
-            return [_entry(r) for r in self._db.execute(sql, args).fetchall()]
+            return [history_db.entry_from_row(r) for r in self._db.execute(sql, args).fetchall()]
         except sqlite3.Error:
             return []
 
     def get(self, entry_id: int) -> HistoryEntry | None:
         if self._db is None:
             return None
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM exchanges WHERE id = ?",
+        row = self._db.execute(f"SELECT {history_db.COLUMNS} FROM exchanges WHERE id = ?",
                                (entry_id,)).fetchone()
-        return _entry(row) if row else None
+        return history_db.entry_from_row(row) if row else None
 
     def count(self) -> int:
         if self._db is None:
@@ -494,19 +375,3 @@ class History:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
-
-
-def _pairs(text: str | None) -> tuple[tuple[str, str], ...]:
-    return tuple((str(k), str(v)) for k, v in json.loads(text or "[]"))
-
-
-def _entry(r: tuple[Any, ...]) -> HistoryEntry:
-    return HistoryEntry(
-        id=r[0], ts=r[1], method=r[2], url=r[3], path=r[4], status=r[5], reason=r[6] or "",
-        request_id=r[7], elapsed_ms=r[8] or 0.0, size=r[9] or 0, body_state=r[10] or "",
-        request_headers=_pairs(r[11]), request_body=r[12], response_headers=_pairs(r[13]),
-        response_body=r[14] or b"", body_truncated=bool(r[15]), etag=r[16],
-        not_modified=bool(r[17]), from_cache=bool(r[18]), content_range=r[19],
-        next_range=r[20], error=r[21], action_id=r[22], request_size=r[23] or 0,
-        request_body_truncated=bool(r[24]), redaction=r[25] or "",
-    )

@@ -3,7 +3,8 @@
 Per request, in order: ``Accept`` (400 ``missing_version`` without a version, as
 today's API answers; 406 for a version it does not serve), ``GET /schema`` (no token needed, as on
 the real API), the token (401), a declared ``Content-Length`` over the cap (413),
-and only then the body, counted while it is read (413 past :data:`MAX_BODY`, 408
+and only then the body, counted while it is read (413 past
+:data:`~heroku_explorer.sandbox.bodies.MAX_BODY`, 408
 when it trickles in slower than ``body_timeout``); then the token pool (429; the
 rate-limit endpoint is free), the route (404), the body's type and JSON (415 /
 400 / 422), ``If-Match`` (412), the handler, then the representation: ``ETag``,
@@ -22,89 +23,60 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import hmac
-import json
-import math
 import random
-import re
 import sys
 import time
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import heroku_explorer.sandbox.lifecycles as lifecycles
 import heroku_explorer.sandbox.presets as presets
 import heroku_explorer.sandbox.streams as streams
 from heroku_explorer import protocol
 from heroku_explorer.protocol import H
+from heroku_explorer.sandbox.bodies import (
+    MAX_BODY,
+    check_content_type,
+    choose_route,
+    invalid_params,
+    parse_body,
+    too_large,
+)
 from heroku_explorer.sandbox.handlers import Engine, Outcome, Problem
 from heroku_explorer.sandbox.paging import RangeError, paginate
+from heroku_explorer.sandbox.rate import RatePool
 from heroku_explorer.sandbox.routes import Route, Router
 from heroku_explorer.sandbox.seed import Factory, seed_store
+from heroku_explorer.sandbox.served_schema import schema_source
 from heroku_explorer.sandbox.store import Record, Store, encode
-from heroku_explorer.sandbox.validate import ParamError, validate_body
+from heroku_explorer.sandbox.validate import ParamError
+from heroku_explorer.sandbox.wire import (
+    Receive,
+    Scope,
+    Send,
+    header_bytes,
+    lifespan,
+    raw_path,
+    request_headers,
+)
 from heroku_explorer.schema.model import ApiSpec
 
-__all__ = ["MAX_BODY", "MAX_DEPTH", "SANDBOX_TOKEN", "RatePool", "SandboxApp", "create_app",
-           "schema_source"]
+__all__ = ["BODY_TIMEOUT", "SANDBOX_TOKEN", "SandboxApp", "create_app"]
 
 #: The token the sandbox accepts unless told otherwise: clearly not a real one.
 SANDBOX_TOKEN = "sandbox-token"
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 _BODY_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 _JSON = b"application/json; charset=utf-8"
-#: The largest request body read, in bytes: the API's own bodies are a few KiB.
-MAX_BODY = 1024 * 1024
-#: How deeply a JSON body may nest arrays and objects (the API's nest 3 or 4 deep).
-MAX_DEPTH = 32
 #: Seconds a whole request body may take to arrive.
 BODY_TIMEOUT = 30.0
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _Answer = tuple[int, list[tuple[str, str]], bytes]
 #: Heroku's words for a path no endpoint serves.
 _NO_ROUTE = ("The requested API endpoint was not found. Are you using the right HTTP verb "
              "(i.e. GET vs. POST), and did you set your Accept header properly?")
-
-
-class RatePool:
-    """A token bucket: ``capacity`` tokens, refilled at ``per_hour`` an hour."""
-
-    def __init__(self, capacity: int, per_hour: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.capacity = capacity
-        self.rate = (per_hour if per_hour is not None else capacity) / 3600.0
-        self.clock = clock
-        self.tokens = float(capacity)
-        self._last = clock()
-
-    def _refill(self) -> None:
-        now = self.clock()
-        self.tokens = min(float(self.capacity), self.tokens + (now - self._last) * self.rate)
-        self._last = now
-
-    def take(self) -> bool:
-        self._refill()
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-    @property
-    def remaining(self) -> int:
-        self._refill()
-        return int(self.tokens)
-
-    def retry_after(self) -> int:
-        if self.rate <= 0:
-            return 3600
-        return max(1, math.ceil((1 - self.tokens) / self.rate))
 
 
 class SandboxApp:
@@ -207,18 +179,18 @@ class SandboxApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
-        headers = _request_headers(scope)
+        headers = request_headers(scope)
         if await streams.intercept(self, scope, headers, receive, send):
             return  # a log session's or a build's stream
         method = str(scope["method"]).upper()
         override = headers.get("x-http-method-override")
         if method == "POST" and override:
             method = override.strip().upper()
-        path = _raw_path(scope)
+        path = raw_path(scope)
         reads_body = method in _BODY_METHODS or scope["method"] == "POST"
         # A body the client announced and the sandbox has not read yet.
         pending = reads_body and ("transfer-encoding" in headers or headers.get(
@@ -234,7 +206,7 @@ class SandboxApp:
         if pending:
             out_headers = [*out_headers, ("Connection", "close")]
         await send({"type": "http.response.start", "status": status, "headers": [
-            (k.encode("latin-1"), _header_bytes(v)) for k, v in out_headers]})
+            (k.encode("latin-1"), header_bytes(v)) for k, v in out_headers]})
         await send({"type": "http.response.body",
                     "body": b"" if scope["method"] == "HEAD" else payload})
 
@@ -265,7 +237,7 @@ class SandboxApp:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                return b"", self._answer(_too_large(self.max_body))
+                return b"", self._answer(too_large(self.max_body))
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks), None
@@ -311,7 +283,7 @@ class SandboxApp:
             if not (text.isascii() and text.isdigit()):
                 raise Problem(400, "bad_request", "The Content-Length header is not a number.")
             if int(text) > self.max_body:
-                raise _too_large(self.max_body)
+                raise too_large(self.max_body)
 
     def _respond(self, method: str, path: str, headers: dict[str, str], body: bytes
                  ) -> _Answer:
@@ -327,7 +299,7 @@ class SandboxApp:
                          ) -> _Answer:
         self._screen(method, path, headers)
         if len(body) > self.max_body:
-            raise _too_large(self.max_body)
+            raise too_large(self.max_body)
         if path.rstrip("/") == "/schema" and method in ("GET", "HEAD") and self.schema_bytes:
             return self._representation(method, headers, self.schema_bytes, [])
         match = self.router.match(method, path)
@@ -343,9 +315,9 @@ class SandboxApp:
                 {"remaining": self.rate.remaining}), [])
         data: Any = None
         if body.strip():
-            _check_content_type(headers.get("content-type"))
+            check_content_type(headers.get("content-type"))
             data = parse_body(body)
-        route, checked = _choose(self.spec, match.routes, data)
+        route, checked = choose_route(self.spec, match.routes, data)
         with self.store.transaction():
             if_match = headers.get("if-match")
             if if_match is not None:
@@ -356,7 +328,7 @@ class SandboxApp:
             try:
                 outcome = lifecycles.handle(self, route, match.values, checked, headers)
             except ParamError as exc:
-                raise _invalid(exc) from None
+                raise invalid_params(exc) from None
         return self._render(method, headers, route, outcome)
 
     def _authorized(self, value: str | None) -> bool:
@@ -427,160 +399,6 @@ class SandboxApp:
 
 def _data(rec: Record) -> dict[str, Any]:
     return rec.data
-
-
-def _request_headers(scope: Scope) -> dict[str, str]:
-    """Header names folded to lower case; repeated headers joined with ``, ``."""
-    headers: dict[str, str] = {}
-    for raw_key, raw_value in scope.get("headers", ()):
-        key = bytes(raw_key).decode("latin-1").lower()
-        value = _header_text(bytes(raw_value))
-        headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    return headers
-
-
-def _header_text(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _header_bytes(value: str) -> bytes:
-    """A header value the sandbox writes, safe on the wire: no control characters
-    (percent-escaped), no surrounding blanks, UTF-8."""
-    text = _CONTROL_RE.sub(lambda m: f"%{ord(m.group()):02X}", value).strip()
-    return text.encode("utf-8", "backslashreplace")
-
-
-def _raw_path(scope: Scope) -> str:
-    """The request path as sent, still percent-encoded (``raw_path``; the decoded
-    ``path`` would turn ``%2F`` into a separator)."""
-    raw = scope.get("raw_path")
-    if isinstance(raw, bytes | bytearray) and raw:
-        text = bytes(raw).decode("latin-1").partition("?")[0]
-    else:
-        text = quote(str(scope.get("path", "/")), safe="/!$&'()*+,;=:@~")
-    return text or "/"
-
-
-def _too_large(limit: int) -> Problem:
-    return Problem(413, "request_entity_too_large",
-                   f"The request body is over the limit of {limit:,} bytes.")
-
-
-def _check_content_type(value: str | None) -> None:
-    """A body is JSON: a ``Content-Type`` naming anything else is answered 415."""
-    if value is None:
-        return
-    media = value.partition(";")[0].strip().lower()
-    if media == "application/json" or (media.startswith("application/") and
-                                       media.endswith("+json")):
-        return
-    raise Problem(415, "unsupported_media_type",
-                  "The request body must be JSON (Content-Type: application/json).")
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def parse_body(body: bytes) -> Any:
-    """A request body as JSON: UTF-8 text, standard JSON (no ``NaN``), nested at most
-    :data:`MAX_DEPTH` deep, no lone surrogates; anything else is a 400."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Problem(400, "bad_request", "The request body is not UTF-8 text.") from None
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except RecursionError:
-        raise _too_deep() from None
-    except ValueError:
-        raise Problem(400, "bad_request", "The request body is not valid JSON.") from None
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, str):
-            _check_text(value)
-        elif isinstance(value, dict | list):
-            if depth > MAX_DEPTH:
-                raise _too_deep()
-            if isinstance(value, dict):
-                for key in value:
-                    _check_text(key)
-                stack.extend((v, depth + 1) for v in value.values())
-            else:
-                stack.extend((v, depth + 1) for v in value)
-    return data
-
-
-def _check_text(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise Problem(400, "bad_request",
-                      "The request body holds a lone UTF-16 surrogate (\\ud800-\\udfff).") from None
-
-
-def _too_deep() -> Problem:
-    return Problem(400, "bad_request",
-                   f"The request body nests arrays and objects over {MAX_DEPTH} deep.")
-
-
-def _invalid(exc: ParamError) -> Problem:
-    """Heroku's 422: ``Invalid params: quantity: expected integer, got "x".``"""
-    sep = ": " if exc.message.startswith(("expected", "required", "the key", "unknown")) else " "
-    text = exc.message if exc.message[:1].isupper() else f"{exc.field}{sep}{exc.message}"
-    return Problem(422, "invalid_params", f"Invalid params: {text.rstrip('.')}.")
-
-
-def schema_source(spec: ApiSpec) -> bytes | None:
-    """The original bytes of ``spec``'s schema, when its origin can still be read
-    unchanged (the bundled file, or a path whose content has the same hash)."""
-    origin = spec.source.origin
-    try:
-        if origin.startswith("bundled:"):
-            from importlib import resources
-
-            name = origin.partition(":")[2]
-            data = resources.files("heroku_explorer.schema").joinpath("bundled", name).read_bytes()
-        else:
-            data = Path(origin).read_bytes()
-    except (OSError, ValueError):
-        return None
-    if spec.source.sha256 and hashlib.sha256(data).hexdigest() != spec.source.sha256:
-        return None
-    return data
-
-
-def _choose(spec: ApiSpec, routes: tuple[Route, ...], data: Any
-            ) -> tuple[Route, dict[str, Any]]:
-    """The first route whose body rules the request satisfies (Create vs Rollback);
-    when none does, the error of the one whose parameters the body uses most."""
-    best: tuple[int, ParamError] | None = None
-    keys = set(data) if isinstance(data, dict) else set()
-    for route in routes:
-        try:
-            return route, validate_body(route.action, data if route.action.method in (
-                "POST", "PATCH", "PUT") else None, spec.resource(route.resource))
-        except ParamError as exc:
-            body = route.action.body
-            used = len(keys & {p.name for p in body.params}) if body is not None else 0
-            if best is None or used > best[0]:
-                best = (used, exc)
-    assert best is not None
-    raise _invalid(best[1])
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
 
 
 def create_app(spec: ApiSpec, *, token: str = SANDBOX_TOKEN, seed: int = 0,

@@ -16,7 +16,7 @@ Connections are bounded (uvicorn's h11 protocol, with these settings):
   ``max_incomplete_event_size``); at most :data:`MAX_CONNECTIONS` connections
   are served at once (``limit_concurrency``; more get a 503); an idle
   keep-alive connection closes after 5 s (``timeout_keep_alive``).
-* Bodies are capped by the application (:data:`heroku_explorer.sandbox.app.MAX_BODY`).
+* Bodies are capped by the application (:data:`heroku_explorer.sandbox.bodies.MAX_BODY`).
 
 Listening anywhere but loopback prints a warning on stderr: anyone on the
 network could then use the sandbox.
