@@ -70,7 +70,7 @@ async def test_diff_n_against_a_numbered_history_entry(spec: ApiSpec,
     assert await session.run_line("app create name=diff-new region=eu")
     assert await session.run_line("app list")
     assert await session.run_line("history")
-    assert re.search(r"#1 GET +/apps", out.getvalue())  # type: ignore[attr-defined]
+    assert re.search(r"#1 +SANDBOX +\S+ +GET +/apps", out.getvalue())  # type: ignore[attr-defined]
     assert await session.run_line("diff 1")
     text = out.getvalue()  # type: ignore[attr-defined]
     assert "#1 GET /apps → the last answer: 1 change: 1 added" in text
@@ -96,7 +96,7 @@ async def test_diff_reads_the_redacted_history(spec: ApiSpec, tmp_path: Path) ->
         assert await fresh.run_line(f"config-var info app={name}")
         assert await fresh.run_line("history config-vars")
         listing = fresh.console.out.getvalue()  # type: ignore[attr-defined]
-        assert re.search(r"#\d+ GET +/apps/cv-app/config-vars", listing)
+        assert re.search(r"#\d+ +SANDBOX +\S+ +GET +/apps/cv-app/config-vars", listing)
         assert await fresh.run_line("diff")
     text = fresh.console.out.getvalue()  # type: ignore[attr-defined]
     shown = text.split("→ the last answer:")[1]

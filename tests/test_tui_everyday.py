@@ -300,23 +300,9 @@ async def test_the_params_tab_points_to_range_and_shows_an_active_one(tmp_path: 
 
 def _bindings() -> list[tuple[str, str, str]]:
     """(class, key, id) of every binding with an id in the explorer's package."""
-    import importlib
-    import inspect
-    import pkgutil
+    from heroku_explorer.tui.keys import binding_ids
 
-    from textual.binding import Binding
-
-    import heroku_explorer.tui as tui
-
-    found = []
-    for info in pkgutil.walk_packages(tui.__path__, "heroku_explorer.tui."):
-        module = importlib.import_module(info.name)
-        for obj in vars(module).values():
-            if inspect.isclass(obj) and obj.__module__ == module.__name__:
-                for binding in vars(obj).get("BINDINGS", []):
-                    if isinstance(binding, Binding) and binding.id:
-                        found.append((obj.__name__, binding.key, binding.id))
-    return found
+    return [(b.where, b.key, b.id) for b in binding_ids().values()]
 
 
 def test_the_readme_key_list_covers_every_key() -> None:
