@@ -37,6 +37,7 @@ __all__ = [
     "ensure_dir",
     "open_private",
     "refuse_link",
+    "replace_in",
 ]
 
 APP_NAME = "heroku-explorer"
@@ -179,26 +180,33 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
             if stat.S_ISLNK(info.st_mode):
                 raise OSError(errno.ELOOP, f"{path} is a symbolic link, which is not followed",
                               str(path))
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        for _ in range(100):
-            tmp = f".{path.name}.{secrets.token_hex(6)}.tmp"
-            try:
-                fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
-                break
-            except FileExistsError:
-                continue
-        else:
-            raise OSError(errno.EEXIST, "no free temporary name", str(path.parent))
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), mode)
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=dir_fd)
-            raise
+        replace_in(dir_fd, path.name, data, mode=mode)
     finally:
         os.close(dir_fd)
+
+
+def replace_in(dir_fd: int, name: str, data: bytes, *, mode: int = 0o600) -> None:
+    """Put ``data`` in the file ``name`` of the open folder ``dir_fd`` in one step: a
+    temporary file created there with ``O_EXCL | O_NOFOLLOW`` (mode 0600, then
+    ``mode``), flushed to disk, then renamed over ``name``. Raises :class:`OSError`."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(100):
+        tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise OSError(errno.EEXIST, "no free temporary name")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=dir_fd)
+        raise

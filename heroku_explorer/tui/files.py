@@ -15,13 +15,14 @@ import errno
 import json
 import os
 import re
-import secrets
 import shlex
 import stat
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from heroku_explorer.paths import replace_in
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -45,20 +46,7 @@ def save_file(path: Path, data: bytes) -> Path:
                 raise OSError(errno.ELOOP, "it is a symbolic link, which is not followed")
             if stat.S_ISDIR(info.st_mode):
                 raise OSError(errno.EISDIR, "it is a folder")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        tmp = f".{path.name}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), 0o600)
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=dir_fd)
-            raise
+        replace_in(dir_fd, path.name, data)
     finally:
         os.close(dir_fd)
     return folder / path.name
