@@ -38,6 +38,7 @@ __all__ = [
     "open_private",
     "refuse_link",
     "replace_in",
+    "target_kind",
 ]
 
 APP_NAME = "heroku-explorer"
@@ -172,17 +173,24 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     ensure_dir(path.parent)
     dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
-        try:
-            info = os.lstat(path.name, dir_fd=dir_fd)
-        except FileNotFoundError:
-            pass
-        else:
-            if stat.S_ISLNK(info.st_mode):
-                raise OSError(errno.ELOOP, f"{path} is a symbolic link, which is not followed",
-                              str(path))
+        if target_kind(dir_fd, path.name) == "link":
+            raise OSError(errno.ELOOP, f"{path} is a symbolic link, which is not followed",
+                          str(path))
         replace_in(dir_fd, path.name, data, mode=mode)
     finally:
         os.close(dir_fd)
+
+
+def target_kind(dir_fd: int, name: str) -> str:
+    """What ``name`` in the open folder ``dir_fd`` is, its links not followed:
+    ``missing``, ``link``, ``folder`` or ``file`` (anything else)."""
+    try:
+        info = os.lstat(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return "missing"
+    if stat.S_ISLNK(info.st_mode):
+        return "link"
+    return "folder" if stat.S_ISDIR(info.st_mode) else "file"
 
 
 def replace_in(dir_fd: int, name: str, data: bytes, *, mode: int = 0o600) -> None:

@@ -16,13 +16,12 @@ import json
 import os
 import re
 import shlex
-import stat
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heroku_explorer.paths import replace_in
+from heroku_explorer.paths import replace_in, target_kind
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -37,15 +36,11 @@ def save_file(path: Path, data: bytes) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        try:
-            info = os.lstat(path.name, dir_fd=dir_fd)
-        except FileNotFoundError:
-            pass
-        else:
-            if stat.S_ISLNK(info.st_mode):
-                raise OSError(errno.ELOOP, "it is a symbolic link, which is not followed")
-            if stat.S_ISDIR(info.st_mode):
-                raise OSError(errno.EISDIR, "it is a folder")
+        kind = target_kind(dir_fd, path.name)
+        if kind == "link":
+            raise OSError(errno.ELOOP, "it is a symbolic link, which is not followed")
+        if kind == "folder":
+            raise OSError(errno.EISDIR, "it is a folder")
         replace_in(dir_fd, path.name, data)
     finally:
         os.close(dir_fd)
