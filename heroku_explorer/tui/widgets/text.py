@@ -5,7 +5,8 @@ markup (``[/x]`` ends the app with a ``MarkupError`` when parsed; ``[a-z]``
 silently disappears) and control characters (an OSC 52 clipboard write). What
 the widgets show goes through :func:`literal`: a :class:`Content` built from the
 text as it is, with every control character made visible by
-:func:`heroku_explorer.safe_text.visible`.
+:func:`heroku_explorer.safe_text.visible`. Sizes are written one way
+everywhere, by :func:`format_size`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.notifications import SeverityLevel
 
-__all__ = ["literal", "literal_text", "put", "say"]
+__all__ = ["format_size", "literal", "literal_text", "put", "say"]
 
 
 def literal(text: str, *, single_line: bool = False, style: str = "") -> Content:
@@ -50,3 +51,13 @@ def say(node: DOMNode, text: str, *, severity: SeverityLevel = "information",
     """A notification showing ``text`` literally (no markup, controls visible)."""
     node.app.notify(visible(text, single_line=True), severity=severity, timeout=timeout,
                     markup=False)
+
+
+def format_size(size: int) -> str:
+    """``size`` bytes in words: ``12 B``, ``2.3 KB``, ``1.5 MB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
