@@ -20,10 +20,12 @@ from textual.widgets import Static
 from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
+    from rich.style import Style
     from textual.dom import DOMNode
     from textual.notifications import SeverityLevel
+    from textual.widget import Widget
 
-__all__ = ["format_size", "literal", "literal_text", "put", "say"]
+__all__ = ["PartStyles", "format_size", "literal", "literal_text", "put", "say"]
 
 
 def literal(text: str, *, single_line: bool = False, style: str = "") -> Content:
@@ -61,3 +63,22 @@ def format_size(size: int) -> str:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
 
+
+class PartStyles:
+    """The component styles of a widget by part name (``<prefix>--<name>``), cached:
+    labels need them often. The widget calls :meth:`clear` when its styles change."""
+
+    def __init__(self, widget: Widget, prefix: str) -> None:
+        self._widget = widget
+        self._prefix = prefix
+        self._found: dict[str, Style] = {}
+
+    def __call__(self, name: str) -> Style:
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = self._widget.get_component_rich_style(
+                f"{self._prefix}--{name}")
+        return found
+
+    def clear(self) -> None:
+        self._found = {}
