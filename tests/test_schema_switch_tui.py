@@ -20,13 +20,8 @@ from heroku_explorer.request import raw_request
 from heroku_explorer.runtime import Setup, prepare, schema_source
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui import app as app_module
-from heroku_explorer.tui.app import (
-    SWITCH_ID,
-    ExplorerApp,
-    ExplorerOptions,
-    run_tui,
-    switched_options,
-)
+from heroku_explorer.tui.app import ExplorerApp, ExplorerOptions, run_tui, switched_options
+from heroku_explorer.tui.schema_switch import SWITCH_ID
 from heroku_explorer.tui.screens.help import help_markdown
 from heroku_explorer.tui.widgets.status_bar import StatusBar, compact_source
 from tests.schema_support import GatedSchema, changed_schema

@@ -14,8 +14,8 @@ from heroku_explorer.tui.widgets.json_text import tokenize
 from heroku_explorer.tui.widgets.json_tree import attribute_at
 from heroku_explorer.tui.widgets.param_form import field_of, ordered_params
 from heroku_explorer.tui.widgets.resource_tree import action_haystack, fuzzy_match, short_path
-from heroku_explorer.tui.widgets.response_view import format_size
 from heroku_explorer.tui.widgets.status_bar import StatusBar, gauge
+from heroku_explorer.tui.widgets.text import format_size
 
 
 def _matches(spec: ApiSpec, query: str) -> list[str]:

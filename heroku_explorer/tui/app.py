@@ -16,7 +16,6 @@ set, and :func:`run_tui` starts a new one on the new schema.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
@@ -33,6 +32,7 @@ from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui.commands import ActionCommands
 from heroku_explorer.tui.lessons import LessonsMixin
 from heroku_explorer.tui.messages import ActionRequested, ClientOpened
+from heroku_explorer.tui.schema_switch import SWITCH_ID, SchemaSwitchMixin
 from heroku_explorer.tui.screens.explorer import ExplorerScreen
 
 if TYPE_CHECKING:
@@ -47,10 +47,6 @@ _HERE = Path(__file__).parent
 DEFERRED_CSS = (_HERE / "widgets" / "widgets.tcss", _HERE / "widgets" / "workbench.tcss")
 #: Exchanges kept in memory for the history screen when no history file is used.
 SESSION_LIMIT = 500
-#: Lines of a schema change summary shown in the notice that offers the switch.
-SUMMARY_LINES = 6
-#: The id of the key that switches to a schema that arrived (remappable under [keys]).
-SWITCH_ID = "use-todays-schema"
 
 
 class ExplorerOptions(TypedDict, total=False):
@@ -70,7 +66,7 @@ class ExplorerOptions(TypedDict, total=False):
     learn: bool
 
 
-class ExplorerApp(LessonsMixin, App[int]):
+class ExplorerApp(LessonsMixin, SchemaSwitchMixin, App[int]):
     """A terminal explorer for the Heroku Platform API, built from its schema."""
 
     TITLE = "heroku-explorer"
@@ -269,84 +265,10 @@ class ExplorerApp(LessonsMixin, App[int]):
         self._show_notices()  # those made while opening it (a history file that is off)
         self.screen.post_message(ClientOpened(self._client_error))
 
-    # -- today's schema -----------------------------------------------------------------
-
-    def _start_schema_update(self) -> None:
-        update = self.schema_update
-        if update is None or update.state in ("offline", "changed", "current"):
-            return
-        update.on_change = self._schema_settled
-        self.run_worker(update.run(), name="schema-update", group="schema", exclusive=True)
-        self._show_schema_state()
-
-    def schema_status(self) -> str:
-        """The status bar's words on the schema in use (see :func:`compact_source`)."""
-        from heroku_explorer.tui.widgets.status_bar import compact_source
-
-        update = self.schema_update
-        if update is None:
-            return compact_source(self.schema_source or "")
-        if update.state in ("idle", "fetching") and update.current_sha256 is None:
-            return f"loading the schema from {update.host}…"
-        text = compact_source(update.source)
-        if update.state == "changed":
-            text += f" · new schema: {self._switch_key()}"
-        return text
-
-    def _show_schema_state(self) -> None:
-        from textual.css.query import NoMatches
-
-        from heroku_explorer.tui.widgets.status_bar import StatusBar
-
-        if self._explorer is None:
-            return
-        with contextlib.suppress(NoMatches):  # not composed yet: compose reads it
-            self._explorer.query_one(StatusBar).schema = self.schema_status()
-
-    def _switch_key(self) -> str:
-        for active in self.screen.active_bindings.values():
-            if active.binding.id == SWITCH_ID:
-                return active.binding.key
-        return "ctrl+u"
-
-    def _schema_settled(self, update: SchemaUpdate) -> None:
-        """The background fetch ended: say so, and offer a schema that differs."""
-        from heroku_explorer.schema_updates import BUNDLED_SOURCE, UPDATE_HINT
-
-        self._show_schema_state()
-        self.refresh_bindings()
-        if update.state == "changed":
-            lines = (update.summary or "").splitlines()
-            shown = "\n".join(lines[:SUMMARY_LINES])
-            if len(lines) > SUMMARY_LINES:
-                shown += f"\n… and {len(lines) - SUMMARY_LINES} more line(s)"
-            self.notify(f"{shown}\n\n{self._switch_key()}: use it (the tree is rebuilt; the "
-                        "form and the response are cleared).",
-                        title=f"Today's schema from {update.host} differs from the one in use",
-                        timeout=30)
-        elif update.state == "failed":
-            why = update.message or f"The schema from {update.host} could not be fetched."
-            if update.source == BUNDLED_SOURCE:
-                why += f" The bundled 2013 manifest stays in use; {UPDATE_HINT}."
-            self.notify(why, severity="warning", timeout=10)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "use_todays_schema":
             return self._switch_ready()
         return True
-
-    def _switch_ready(self) -> bool:
-        update = self.schema_update
-        return (update is not None and update.state == "changed"
-                and update.new_spec is not None and self.switch_to is None)
-
-    def action_use_todays_schema(self) -> None:
-        update = self.schema_update
-        if not self._switch_ready() or update is None or update.new_spec is None:
-            self.notify("No newer schema has arrived.", severity="warning")
-            return
-        self.switch_to = (update.new_spec, update.new_bytes)
-        self.exit(0)
 
     async def get_client(self) -> HerokuClient:
         """The open client, once it is ready. Raises :class:`RequestError` if it failed."""

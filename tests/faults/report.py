@@ -311,7 +311,8 @@ def _cell(text: str) -> str:
 
 def _tui_text(exchange: Any) -> str:
     from heroku_explorer.policy import describe_error
-    from heroku_explorer.tui.widgets.response_view import format_size, large_body_tail
+    from heroku_explorer.tui.widgets.response_view import large_body_tail
+    from heroku_explorer.tui.widgets.text import format_size
 
     if exchange.error is not None:
         return describe_error(exchange.error)

@@ -7,35 +7,33 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from heroku_explorer.tui.screens.modal import TitledModal
 from heroku_explorer.tui.widgets.text import literal
 
 __all__ = ["AskPathScreen"]
 
 
-class AskPathScreen(ModalScreen[str | None]):
+class AskPathScreen(TitledModal[str | None]):
     """The path the person typed (``None`` when they cancel)."""
+
+    BOX_ID = "ask-path-box"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel-save"),
     ]
 
     def __init__(self, title: str, proposal: str, note: str = "") -> None:
-        super().__init__(classes="modal")
-        self.heading = title
+        super().__init__(title)
         self.proposal = proposal
         self.note = note
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box", id="ask-path-box"):
-            yield Label(literal(self.heading, single_line=True), classes="modal-title")
-            if self.note:
-                yield Label(literal(self.note), id="ask-path-note")
-            yield Input(self.proposal, placeholder="a file path", id="ask-path-input")
-            yield Label("Enter saves · Esc cancels", classes="modal-hint")
+    def compose_box(self) -> ComposeResult:
+        if self.note:
+            yield Label(literal(self.note), id="ask-path-note")
+        yield Input(self.proposal, placeholder="a file path", id="ask-path-input")
+        yield Label("Enter saves · Esc cancels", classes="modal-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -19,14 +19,12 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Param, Resource
-from heroku_explorer.tui.widgets.text import literal
+from heroku_explorer.tui.screens.modal import TitledModal
 
 __all__ = ["DrillScreen", "DrillTarget", "drill_targets", "identity_value", "param_resource",
            "slot_value"]
@@ -157,39 +155,38 @@ def drill_targets(
     return [target for _, target in found]
 
 
-class DrillScreen(ModalScreen[DrillTarget | None]):
+class DrillScreen(TitledModal[DrillTarget | None]):
     """Pick one of the actions an object leads to."""
+
+    BOX_ID = "drill-box"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Close", id="close-drill"),
     ]
 
     def __init__(self, title: str, targets: list[DrillTarget], spec: ApiSpec) -> None:
-        super().__init__(classes="modal")
-        self.heading = title
+        super().__init__(title)
         self.targets = targets
         self.spec = spec
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box", id="drill-box"):
-            yield Label(literal(self.heading, single_line=True), classes="modal-title")
-            options = []
-            for n, target in enumerate(self.targets):
-                act = target.action
-                res = self.spec.resource(act.resource)
-                label = Text(f"{act.method:<7}", style="bold")
-                label.append(visible(f"{res.name if res else act.resource} {act.title}",
-                                     single_line=True) + "  ")
-                path = act.path
-                for name, value in target.values.items():
-                    path = path.replace("{" + name + "}", str(value))
-                label.append(visible(path, single_line=True), style="dim")
-                if target.missing:
-                    label.append(f"  (needs {', '.join(target.missing)})", style="italic")
-                options.append(Option(label, id=f"drill-{n}"))
-            yield OptionList(*options, id="drill-options")
-            yield Label("Enter opens the action with its path filled · Esc closes",
-                        classes="modal-hint")
+    def compose_box(self) -> ComposeResult:
+        options = []
+        for n, target in enumerate(self.targets):
+            act = target.action
+            res = self.spec.resource(act.resource)
+            label = Text(f"{act.method:<7}", style="bold")
+            label.append(visible(f"{res.name if res else act.resource} {act.title}",
+                                 single_line=True) + "  ")
+            path = act.path
+            for name, value in target.values.items():
+                path = path.replace("{" + name + "}", str(value))
+            label.append(visible(path, single_line=True), style="dim")
+            if target.missing:
+                label.append(f"  (needs {', '.join(target.missing)})", style="italic")
+            options.append(Option(label, id=f"drill-{n}"))
+        yield OptionList(*options, id="drill-options")
+        yield Label("Enter opens the action with its path filled · Esc closes",
+                    classes="modal-hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -33,18 +33,38 @@ if TYPE_CHECKING:
     from heroku_explorer.conformance import Difference
     from heroku_explorer.schema.model import ApiSpec
 
-__all__ = ["BodyFilter", "DiffPane", "FilterBox", "SchemaPane", "tree_marks"]
+__all__ = ["AnswerPane", "BodyFilter", "DiffPane", "FilterBox", "SchemaPane", "tree_marks"]
 
 _STYLES = {"+": "$text-success", "-": "$text-error", "~": "$text-warning"}
 
 
-class DiffPane(VerticalScroll):
-    """What changed between an earlier answer and this one, by key path."""
+class AnswerPane(VerticalScroll):
+    """A title and lines under it about the answer on show (the Diff and Schema
+    tabs): ``NAME`` names the parts (``#<NAME>-title``, ``#<NAME>-body``)."""
 
     DEFAULT_CSS = """
-    DiffPane { height: 1fr; background: $surface; padding: 0 1; }
-    DiffPane > #diff-title { text-style: bold; margin-bottom: 1; }
+    AnswerPane { height: 1fr; background: $surface; padding: 0 1; }
+    AnswerPane > .pane-title { text-style: bold; margin-bottom: 1; }
     """
+    NAME: ClassVar[str] = ""
+    #: The title until there is something to show.
+    EMPTY: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.EMPTY), id=f"{self.NAME}-title", classes="pane-title")
+        yield Static("", id=f"{self.NAME}-body")
+
+    def show_lines(self, title: str, lines: Sequence[Content] = ()) -> None:
+        """Show ``title`` (already made visible) over ``lines``."""
+        self.query_one(f"#{self.NAME}-title", Static).update(Content(title))
+        self.query_one(f"#{self.NAME}-body", Static).update(Content("\n").join(lines))
+
+
+class DiffPane(AnswerPane):
+    """What changed between an earlier answer and this one, by key path."""
+
+    NAME = "diff"
+    EMPTY = "No answer to compare yet."
 
     @dataclass
     class Compared(Message):
@@ -58,10 +78,6 @@ class DiffPane(VerticalScroll):
         self.changes: list[Change] = []
         self.label = ""
 
-    def compose(self) -> ComposeResult:
-        yield Static(Content("No answer to compare yet."), id="diff-title")
-        yield Static("", id="diff-body")
-
     def compare(self, old: Any, label: str, exchange: Exchange | None,
                 secrets: Sequence[str] = ()) -> bool:
         """Show what changed from ``old`` (an earlier answer, already redacted) to the
@@ -73,10 +89,8 @@ class DiffPane(VerticalScroll):
         self.changes, self.label = answer_diff.diff(old, new), label
         title = visible(f"{label} → this answer: {answer_diff.summary(self.changes)}",
                         single_line=True)
-        self.query_one("#diff-title", Static).update(Content(title))
-        lines = [Content.styled(line, _STYLES.get(line[:1], ""))
-                 for line in answer_diff.render(self.changes)]
-        self.query_one("#diff-body", Static).update(Content("\n").join(lines))
+        self.show_lines(title, [Content.styled(line, _STYLES.get(line[:1], ""))
+                                for line in answer_diff.render(self.changes)])
         self.post_message(self.Compared(label, self.changes))
         return True
 
@@ -94,17 +108,14 @@ class DiffPane(VerticalScroll):
 
     def show_none(self, text: str) -> None:
         self.changes, self.label = [], ""
-        self.query_one("#diff-title", Static).update(Content(visible(text, single_line=True)))
-        self.query_one("#diff-body", Static).update("")
+        self.show_lines(visible(text, single_line=True))
 
 
-class SchemaPane(VerticalScroll):
+class SchemaPane(AnswerPane):
     """How the answer departs from its action's schema, one difference a line."""
 
-    DEFAULT_CSS = """
-    SchemaPane { height: 1fr; background: $surface; padding: 0 1; }
-    SchemaPane > #schema-title { text-style: bold; margin-bottom: 1; }
-    """
+    NAME = "schema"
+    EMPTY = "No answer checked yet."
 
     @dataclass
     class Checked(Message):
@@ -117,10 +128,6 @@ class SchemaPane(VerticalScroll):
         super().__init__(id=id)
         self.differences: list[Difference] | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(Content("No answer checked yet."), id="schema-title")
-        yield Static("", id="schema-body")
-
     def check(self, spec: ApiSpec | None, exchange: Exchange) -> list[Difference] | None:
         from heroku_explorer.conformance import check_exchange
 
@@ -132,11 +139,10 @@ class SchemaPane(VerticalScroll):
             title = "The answer conforms to its schema."
         else:
             title = f"{len(found)} difference{'s' if len(found) != 1 else ''} from the schema:"
-        self.query_one("#schema-title", Static).update(Content(title))
-        lines = [Content.assemble((visible(d.path, single_line=True), "$text-warning bold"),
-                                  "  ", visible(d.what, single_line=True))
-                 for d in found or ()]
-        self.query_one("#schema-body", Static).update(Content("\n").join(lines))
+        self.show_lines(title, [
+            Content.assemble((visible(d.path, single_line=True), "$text-warning bold"),
+                             "  ", visible(d.what, single_line=True))
+            for d in found or ()])
         self.post_message(self.Checked(exchange, found))
         return found
 

@@ -15,6 +15,7 @@ anything else            ``Input`` (uuid, date-time, email... are checked
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -130,10 +131,9 @@ class FieldRow(Vertical):
     def raw_text(self) -> str:
         """What the field holds, as text (for previews and tests)."""
         w = self.widget
-        if isinstance(w, Input):
-            return w.value
-        if isinstance(w, TextArea):
-            return w.text
+        text = typed_text(w)
+        if text is not None:
+            return text
         if isinstance(w, Switch):
             return "true" if w.value else "false"
         if isinstance(w, Select):
@@ -147,7 +147,7 @@ class FieldRow(Vertical):
             return w.value if (self.touched or self.required) else OMITTED
         if isinstance(w, Select):
             return OMITTED if w.is_blank() else w.value
-        text = w.text if isinstance(w, TextArea) else w.value if isinstance(w, Input) else ""
+        text = typed_text(w) or ""
         if self.param is None:
             if not text.strip():
                 return OMITTED
@@ -165,31 +165,15 @@ class FieldRow(Vertical):
         """Put ``value`` in the field (from an example, a drill-down or a re-send)."""
         if value is OMITTED:
             return
-        w = self.widget
-        self.touched = True
-        if isinstance(w, Switch):
-            w.value = bool(value)
-        elif isinstance(w, Select):
-            if self.doc is not None and self.doc.enum is not None and value in self.doc.enum:
-                w.value = value
-        elif isinstance(w, TextArea):
-            w.text = pretty(value)
-        elif isinstance(w, Input):
-            if isinstance(value, dict | list) or value is None:
-                w.value = json.dumps(value)
-            elif isinstance(value, bool):
-                w.value = "true" if value else "false"
-            else:
-                w.value = str(value)
+        self._put(value, lambda area: pretty(value) if area else _input_text(value))
 
     def state(self) -> Any:
         """What the field holds as the person left it (kept in the action's draft):
         the text of a text field, a switch's bool, a choice's value or ``None``."""
         w = self.widget
-        if isinstance(w, Input):
-            return w.value
-        if isinstance(w, TextArea):
-            return w.text
+        text = typed_text(w)
+        if text is not None:
+            return text
         if isinstance(w, Switch):
             return w.value if self.touched else None
         if isinstance(w, Select):
@@ -200,17 +184,23 @@ class FieldRow(Vertical):
         """Put back what :meth:`state` returned; ``None`` or ``""`` leaves it empty."""
         if state is None or state == "":
             return
+        self._put(state, lambda area: str(state))
+
+    def _put(self, value: Any, as_text: Callable[[bool], str]) -> None:
+        """Put ``value`` in the widget: a switch takes its truth, a choice takes it when
+        the enum has it, and a text field ``as_text(True)`` (a text area) or
+        ``as_text(False)`` (an input)."""
         w = self.widget
         self.touched = True
-        if isinstance(w, Input):
-            w.value = str(state)
+        if isinstance(w, Switch):
+            w.value = bool(value)
+        elif isinstance(w, Select):
+            if self.doc is not None and self.doc.enum is not None and value in self.doc.enum:
+                w.value = value
         elif isinstance(w, TextArea):
-            w.text = str(state)
-        elif isinstance(w, Switch):
-            w.value = bool(state)
-        elif isinstance(w, Select) and self.doc is not None and self.doc.enum is not None \
-                and state in self.doc.enum:
-            w.value = state
+            w.text = as_text(True)
+        elif isinstance(w, Input):
+            w.value = as_text(False)
 
     def clear(self) -> None:
         w = self.widget
@@ -259,3 +249,22 @@ class FieldRow(Vertical):
         if self.kind == "switch" and not self.required:
             bits.append("sent once switched")
         return " · ".join(bits)
+
+
+def typed_text(widget: Widget) -> str | None:
+    """What a text field (an input or a text area) holds; ``None`` for a switch or a
+    choice."""
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    return None
+
+
+def _input_text(value: Any) -> str:
+    """``value`` as a one-line input shows it: JSON for objects, lists and null."""
+    if isinstance(value, dict | list) or value is None:
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

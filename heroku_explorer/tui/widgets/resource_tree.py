@@ -24,6 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, ApiSpec, Resource
+from heroku_explorer.tui.widgets.text import PartStyles
 
 __all__ = ["ResourceBrowser", "ResourceTree", "action_haystack", "fuzzy_match", "listed",
            "short_path"]
@@ -162,7 +163,8 @@ follow the highlighted item. **Enter** on an action opens it in the form;
             act.id: action_haystack(act, res) for res in spec.resources for act in res.actions
         }
         self._paths = {act.id: short_path(act.path) for act in spec.actions()}
-        self._styles: dict[str, Style] = {}
+        self._part = PartStyles(self, "resource-tree")
+        """A component style by part name, cached until the styles change."""
         self._resources = listed(spec)
         self._fill("", None)  # before mounting, so that the first frame shows the tree
 
@@ -233,15 +235,8 @@ follow the highlighted item. **Enter** on an action opens it in the form;
             self.post_message(self.FilterCleared())
             self.call_after_refresh(self.select_action, action)
 
-    def _part(self, name: str) -> Style:
-        """A component style, cached until the styles change (labels need them often)."""
-        found = self._styles.get(name)
-        if found is None:
-            found = self._styles[name] = self.get_component_rich_style(f"resource-tree--{name}")
-        return found
-
     def notify_style_update(self) -> None:
-        self._styles = {}
+        self._part.clear()
         super().notify_style_update()
 
     def render_label(self, node: TreeNode[TreeItem], base_style: Style, style: Style) -> Text:

@@ -8,10 +8,6 @@ the full table with those rows first, and what was sent.
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,20 +23,18 @@ from heroku_explorer.policy import describe_error, large_body_note
 from heroku_explorer.protocol import KEY_HEADERS, H
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
+from heroku_explorer.tui.widgets.answer_actions import AnswerActionsMixin
 from heroku_explorer.tui.widgets.answer_tabs import BodyFilter, DiffPane, SchemaPane, tree_marks
 from heroku_explorer.tui.widgets.docs_panel import attribute_detail
 from heroku_explorer.tui.widgets.json_text import pretty
 from heroku_explorer.tui.widgets.json_tree import JsonNode, JsonTree
 from heroku_explorer.tui.widgets.json_view import JsonBodyView
-from heroku_explorer.tui.widgets.text import literal, literal_text, put
+from heroku_explorer.tui.widgets.text import format_size, literal, literal_text, put
 
 if TYPE_CHECKING:  # the client package imports httpx: keep it off the start-up path
-    from pathlib import Path
-
-    from heroku_explorer.client import HerokuClient
     from heroku_explorer.client.response import Exchange
 
-__all__ = ["ResponseView", "format_elapsed", "format_size"]
+__all__ = ["ResponseView", "format_elapsed"]
 
 
 #: The key headers in the order they are packed into lines; warnings go last.
@@ -49,14 +43,6 @@ _KEY_GROUPS: tuple[tuple[str, ...], ...] = (
     (H.WARNING, H.X_HEROKU_WARNING, H.RETRY_AFTER),
 )
 _WARNING_HEADERS = (H.WARNING, H.X_HEROKU_WARNING)
-
-
-def format_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def format_elapsed(ms: float) -> str:
@@ -80,7 +66,7 @@ def _status_class(exchange: Exchange) -> str:
     return "-client-error" if exchange.status < 500 else "-server-error"
 
 
-class ResponseView(Vertical):
+class ResponseView(AnswerActionsMixin, Vertical):
     """The answer to the last request, with its headers, body and body tree."""
 
     ALLOW_MAXIMIZE = True
@@ -372,110 +358,3 @@ the answer departs from its action's schema, and the Tree marks those keys with 
     def _next(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one(JsonBodyView).action_next_match()
-
-    # -- copy and pager -----------------------------------------------------------
-
-    def action_copy(self, what: str) -> None:
-        ex = self.exchange
-        if ex is None:
-            self.notify("Nothing to copy yet.", severity="warning")
-            return
-        if what == "body":
-            body = self._whole_body(ex)
-            if body is None:
-                return
-            text = body.decode("utf-8", errors="replace")
-        elif what in ("curl", "httpie", "python"):
-            text = self._export(ex, what)
-        else:
-            text = ex.request_id or ""
-        if not text:
-            self.notify(f"This answer has no {what}.", severity="warning")
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied the {what.replace('-', ' ')} ({len(text)} characters).")
-
-    def _export(self, ex: Exchange, what: str = "curl") -> str:
-        """``ex`` as curl, HTTPie or Python through the client's export: secrets it
-        knows are scrubbed and the token is never inlined."""
-        from heroku_explorer.client.exports import Format, export
-
-        kind: Format = "httpie" if what == "httpie" else "python" if what == "python" else "curl"
-        client: HerokuClient | None = getattr(self.app, "client", None)
-        if client is not None:
-            return client.export(ex, kind)
-        return export(ex, kind)
-
-    def action_save_body(self) -> None:
-        """Ask for a path and save the whole body there (as received; mode 0600)."""
-        from pathlib import Path
-
-        from heroku_explorer.tui.screens.ask_path import AskPathScreen
-
-        ex = self.exchange
-        if ex is None:
-            self.notify("Nothing to save yet: send a request first.", severity="warning")
-            return
-        body = self._whole_body(ex)
-        if body is None:
-            return
-        if not body:
-            self.notify("This answer has no body to save.", severity="warning")
-            return
-        stem = (ex.action_id or "response").replace(".", "-")
-        suffix = ".json" if ex.body_state == "json" else ".txt"
-        proposal = str(Path.cwd() / f"{stem}{suffix}")
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self._save(Path(path), body)
-
-        self.app.push_screen(AskPathScreen(
-            "Save the body to a file", proposal,
-            f"{format_size(len(body))}, as received (mode 0600)."), chosen)
-
-    def _save(self, path: Path, body: bytes) -> None:
-        from heroku_explorer.tui.files import save_file
-
-        try:
-            saved = save_file(path, body)
-        except OSError as exc:
-            self.notify(visible(f"Not saved to {path}: {exc.strerror or exc}.",
-                                single_line=True), severity="error", timeout=8)
-            return
-        self.notify(visible(f"Saved {format_size(len(body))} to {saved} (mode 0600).",
-                            single_line=True))
-
-    def _whole_body(self, ex: Exchange) -> bytes | None:
-        """The whole body, or ``None`` (and a notification) when its file is gone."""
-        try:
-            return ex.full_body()
-        except OSError:
-            self.notify(f"The whole body is no longer on disk (only the first {len(ex.body):,} "
-                        "bytes were kept); send the request again to see it all.",
-                        severity="warning")
-            return None
-
-    def action_pager(self) -> None:
-        ex = self.exchange
-        if ex is None:
-            return
-        # The pager gets the body as the view shows it: control characters as escapes
-        # (``less -R`` would pass colour sequences from the server to the terminal).
-        if ex.body_state == "json":
-            body = visible(pretty(ex.data)).encode("utf-8")
-        else:
-            whole = self._whole_body(ex)
-            if whole is None:
-                return
-            body = visible(whole.decode("utf-8", errors="replace")).encode("utf-8")
-        pager = shlex.split(os.environ.get("PAGER") or "less -R")
-        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
-            handle.write(body)
-        try:
-            with self.app.suspend():
-                subprocess.run([*pager, handle.name], check=False)
-        except (OSError, Exception) as exc:  # no pager, or a driver that cannot suspend
-            self.notify(f"Could not open the pager: {exc}", severity="error")
-        finally:
-            os.unlink(handle.name)

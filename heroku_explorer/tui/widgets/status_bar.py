@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from heroku_explorer.safe_text import visible
+from heroku_explorer.tui.widgets.text import PartStyles
 
 __all__ = ["SOURCE_WIDTH", "StatusBar", "compact_source", "gauge"]
 
@@ -107,7 +107,8 @@ class StatusBar(Widget):
         self.set_reactive(StatusBar.limit, limit)
         self.set_reactive(StatusBar.schema, schema)
         self._peak = 0
-        self._styles: dict[str, Style] = {}
+        self._part = PartStyles(self, "status-bar")
+        """A component style by part name, cached until the styles change."""
 
     def watch_remaining(self, remaining: int | None) -> None:
         if remaining is not None:
@@ -120,14 +121,8 @@ class StatusBar(Widget):
             return "unknown"
         return gauge(self.remaining, self.limit or self._peak)[1]
 
-    def _part(self, name: str) -> Style:
-        found = self._styles.get(name)
-        if found is None:
-            found = self._styles[name] = self.get_component_rich_style(f"status-bar--{name}")
-        return found
-
     def notify_style_update(self) -> None:
-        self._styles = {}
+        self._part.clear()
         super().notify_style_update()
 
     def render(self) -> Text:

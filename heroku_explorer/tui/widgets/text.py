@@ -5,7 +5,8 @@ markup (``[/x]`` ends the app with a ``MarkupError`` when parsed; ``[a-z]``
 silently disappears) and control characters (an OSC 52 clipboard write). What
 the widgets show goes through :func:`literal`: a :class:`Content` built from the
 text as it is, with every control character made visible by
-:func:`heroku_explorer.safe_text.visible`.
+:func:`heroku_explorer.safe_text.visible`. Sizes are written one way
+everywhere, by :func:`format_size`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from textual.widgets import Static
 from heroku_explorer.safe_text import visible
 
 if TYPE_CHECKING:
+    from rich.style import Style
     from textual.dom import DOMNode
     from textual.notifications import SeverityLevel
+    from textual.widget import Widget
 
-__all__ = ["literal", "literal_text", "put", "say"]
+__all__ = ["PartStyles", "format_size", "literal", "literal_text", "put", "say"]
 
 
 def literal(text: str, *, single_line: bool = False, style: str = "") -> Content:
@@ -50,3 +53,32 @@ def say(node: DOMNode, text: str, *, severity: SeverityLevel = "information",
     """A notification showing ``text`` literally (no markup, controls visible)."""
     node.app.notify(visible(text, single_line=True), severity=severity, timeout=timeout,
                     markup=False)
+
+
+def format_size(size: int) -> str:
+    """``size`` bytes in words: ``12 B``, ``2.3 KB``, ``1.5 MB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class PartStyles:
+    """The component styles of a widget by part name (``<prefix>--<name>``), cached:
+    labels need them often. The widget calls :meth:`clear` when its styles change."""
+
+    def __init__(self, widget: Widget, prefix: str) -> None:
+        self._widget = widget
+        self._prefix = prefix
+        self._found: dict[str, Style] = {}
+
+    def __call__(self, name: str) -> Style:
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = self._widget.get_component_rich_style(
+                f"{self._prefix}--{name}")
+        return found
+
+    def clear(self) -> None:
+        self._found = {}

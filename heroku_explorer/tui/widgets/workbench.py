@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,10 +31,7 @@ from heroku_explorer.policy import (
     describe_error,
     needs_confirmation,
     needs_second_factor,
-    no_next_page,
     read_only_refusal,
-    resend_refusal,
-    revalidate_refusal,
     second_factor_prompt,
 )
 from heroku_explorer.protocol import H
@@ -52,6 +48,7 @@ from heroku_explorer.tui.screens.drill import (
 )
 from heroku_explorer.tui.screens.two_factor import TwoFactorScreen
 from heroku_explorer.tui.widgets.docs_panel import DocsPanel
+from heroku_explorer.tui.widgets.follow_ups import FollowUpsMixin
 from heroku_explorer.tui.widgets.headers_tab import HeadersTab
 from heroku_explorer.tui.widgets.param_form import ParamForm, field_of
 from heroku_explorer.tui.widgets.request_preview import ExampleView, RequestPreview
@@ -69,7 +66,7 @@ _HEADER_FIELDS = ("header", "range")
 _NOTED = (H.IF_MATCH, H.IF_NONE_MATCH, H.RANGE)
 
 
-class Workbench(Vertical):
+class Workbench(FollowUpsMixin, Vertical):
     """Docs, form, headers, preview and example above the response view."""
 
     @dataclass
@@ -403,58 +400,6 @@ class Workbench(Vertical):
             return
         self.query_one("#request-tabs", TabbedContent).active = "tab-params"
         self.query_one(ParamForm).action_fill_examples()
-
-    async def next_page(self) -> None:
-        ex = self.last_exchange
-        if ex is None:
-            self.notify("Send a list request first.", severity="warning")
-            return
-        # The header as received: the client drops a Next-Range it cannot read.
-        sent_next = ex.next_range or ex.header("Next-Range")
-        shown = visible(sent_next or "", single_line=True)
-        try:
-            client = await self.host.get_client()
-        except Exception as exc:  # the client could not open
-            self._report(describe_error(exc))
-            return
-        try:
-            spec = client.next_page(ex)
-        except Exception as exc:  # a Next-Range the client cannot read
-            reason = visible(str(exc) or type(exc).__name__, single_line=True)
-            self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
-                         f"({reason}).", severity="warning")
-            return
-        if spec is not None and not all(v.isascii() for _, v in spec.headers):
-            self._report(f"Not sent: the answer's Next-Range ({shown}) cannot be followed "
-                         "(a header value must be plain ASCII).", severity="warning")
-            return
-        if spec is None:
-            reason = no_next_page(ex)
-            if reason.startswith("Not sent"):
-                self._report(reason, severity="warning")
-            else:
-                self.notify(reason)
-            return
-        action = self.host.spec.action(ex.action_id or "")
-        self.send(spec, action)
-
-    def revalidate(self) -> None:
-        """Ask again with If-None-Match: only ever a GET (see the policy)."""
-        ex = self.last_exchange
-        refusal = revalidate_refusal(ex)
-        if refusal is not None or ex is None or ex.spec is None:
-            self._report(refusal or "Nothing to revalidate yet.", severity="warning")
-            return
-        self.send(ex.spec, self.host.spec.action(ex.action_id or ""), revalidate_from=ex)
-
-    def resend(self, spec: RequestSpec, action_id: str | None) -> None:
-        """Send ``spec`` again (from the history), unless a secret was removed from it."""
-        refusal = resend_refusal(spec.method, unquote(spec.target), spec.headers,
-                                 spec.body_bytes())
-        if refusal is not None:
-            self._report(refusal, severity="warning")
-            return
-        self.send(spec, self.host.spec.action(action_id or ""))
 
     # -- drill-down -------------------------------------------------------------------
 
