@@ -42,7 +42,7 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.heroku.com"
 
 
-def _s(text: object) -> str:
+def _shown(text: object) -> str:
     """Schema text, inert; newlines kept."""
     return visible(str(text))
 
@@ -55,7 +55,7 @@ def _l(text: object) -> str:
 def _wrap(text: str | None, indent: str = "  ", width: int = 88) -> str:
     if not text:
         return ""
-    return "\n".join(textwrap.fill(_s(p), width, initial_indent=indent,
+    return "\n".join(textwrap.fill(_shown(p), width, initial_indent=indent,
                                    subsequent_indent=indent, break_long_words=False,
                                    break_on_hyphens=False)
                      for p in text.strip().split("\n\n"))
@@ -180,7 +180,7 @@ def example_text(spec: ApiSpec, action: Action, *, base_url: str = DEFAULT_BASE_
         lines.append(f"  ({_l(problem)})")
     else:
         lines += [paint("Request", "bold", color),
-                  _s(curl_for(req) if curl_for is not None
+                  _shown(curl_for(req) if curl_for is not None
                      else to_curl(unsent(req, base_url, authenticated=True))), ""]
         words = [action.resource, action.key]
         for name, value in values.items():
@@ -244,12 +244,12 @@ def markdown_text(markdown: str, *, color: bool = False, width: int | None = Non
         joined = " ".join(part.strip() for part in paragraph)
         if item is not None:
             lead = item.group(1) + item.group(2) + " "
-            body = _inline(_s(_ITEM.sub("", joined, count=1)))
+            body = _inline(_shown(_ITEM.sub("", joined, count=1)))
             out.append(textwrap.fill(body, width, initial_indent=lead,
                                      subsequent_indent=" " * len(lead),
                                      break_long_words=False, break_on_hyphens=False))
         else:
-            out.append(textwrap.fill(_inline(_s(joined)), width, break_long_words=False,
+            out.append(textwrap.fill(_inline(_shown(joined)), width, break_long_words=False,
                                      break_on_hyphens=False))
         paragraph.clear()
 
@@ -260,7 +260,7 @@ def markdown_text(markdown: str, *, color: bool = False, width: int | None = Non
             continue
         if fenced or line.startswith(("    ", "\t")):
             flush()
-            out.append(_s(line.rstrip()))
+            out.append(_shown(line.rstrip()))
             continue
         if not line.strip():
             flush()

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 
 from heroku_explorer import answer_diff
 from heroku_explorer.safe_text import visible
-from heroku_explorer.tui.widgets.text import put
+from heroku_explorer.tui.widgets.text import show_text
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -200,7 +200,7 @@ class BodyFilter(Vertical):
 
     def close(self) -> None:
         self.remove_class("-open")
-        put(self.query_one("#filter-error", Static), "")
+        show_text(self.query_one("#filter-error", Static), "")
         self.post_message(self.Closed())
 
     @on(Input.Submitted, "#body-filter")
@@ -223,7 +223,7 @@ class BodyFilter(Vertical):
         self.app.call_from_thread(self._done, expression, text, None)
 
     def _done(self, expression: str, text: str | None, error: str | None) -> None:
-        put(self.query_one("#filter-error", Static), error or "")
+        show_text(self.query_one("#filter-error", Static), error or "")
         self.post_message(self.Applied(expression, text, error))
 
 

@@ -122,18 +122,18 @@ goes, whether it is required, its type, description and example).
 
     # -- styles -----------------------------------------------------------
 
-    def _s(self, part: str) -> Style:
+    def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"docs-panel--{part}")
 
     def _method(self, method: str) -> Style:
-        return self._s(method.lower() if method in METHODS else "muted")
+        return self._style(method.lower() if method in METHODS else "muted")
 
     # -- renderers ---------------------------------------------------------
 
     def _intro(self) -> RenderableType:
         spec = self.spec
         text = Text()
-        text.append(_v(spec.title or "API"), self._s("title") if self.is_mounted else "")
+        text.append(_v(spec.title or "API"), self._style("title") if self.is_mounted else "")
         text.append(f"\n{len(spec.resources)} resources, {spec.action_count} actions\n\n")
         if spec.description:
             text.append_text(prose(spec.description))
@@ -143,29 +143,29 @@ goes, whether it is required, its type, description and example).
         return text
 
     def _resource(self, res: Resource) -> RenderableType:
-        head = Text(_v(res.name), self._s("title"))
-        head.append(_v(f"  {res.key}"), self._s("muted"))
+        head = Text(_v(res.name), self._style("title"))
+        head.append(_v(f"  {res.key}"), self._style("muted"))
         if res.deprecated:
-            head.append("  deprecated", self._s("badge"))
+            head.append("  deprecated", self._style("badge"))
         if res.stability:
-            head.append(_v(f"  {res.stability}"), self._s("badge"))
+            head.append(_v(f"  {res.stability}"), self._style("badge"))
         parts: list[RenderableType] = [head]
         if res.description:
-            parts.append(prose(res.description, self._s("example")))
+            parts.append(prose(res.description, self._style("example")))
         if res.identity:
-            ident = Text("Identified by ", self._s("muted"))
-            ident.append(_v(" or ".join(a.name for a in res.identity)), self._s("name"))
+            ident = Text("Identified by ", self._style("muted"))
+            ident.append(_v(" or ".join(a.name for a in res.identity)), self._style("name"))
             parts.append(ident)
-        parts.append(Text("\nAttributes", self._s("heading")))
+        parts.append(Text("\nAttributes", self._style("heading")))
         parts.append(self._attr_table(res.attributes))
         if res.map_values is not None:
             parts.append(Text(_v(f"Any key → {res.map_values.value.type_label}"),
-                              self._s("muted")))
-        parts.append(Text("\nActions", self._s("heading")))
+                              self._style("muted")))
+        parts.append(Text("\nActions", self._style("heading")))
         for act in res.actions:
             line = Text(f"{act.method:<7}", self._method(act.method))
             line.append(_v(act.title) + "  ")
-            line.append(_v(act.path), self._s("path"))
+            line.append(_v(act.path), self._style("path"))
             parts.append(line)
         return Group(*parts)
 
@@ -174,8 +174,8 @@ goes, whether it is required, its type, description and example).
         table.add_column(max_width=30, overflow="fold")
         table.add_column(ratio=1)
         for attr, guide in self._walk(tuple(attrs), "", top=True):
-            name = Text(guide, self._s("muted"))
-            name.append(_v(attr.name), self._s("name"))
+            name = Text(guide, self._style("muted"))
+            name.append(_v(attr.name), self._style("name"))
             table.add_row(name, self._detail(attr))
         return table
 
@@ -190,40 +190,40 @@ goes, whether it is required, its type, description and example).
                 yield from self._walk(kids, "" if top else prefix + ("  " if last else "│ "))
 
     def _detail(self, attr: Attribute) -> Text:
-        text = Text(_v(attr.type_label), self._s("muted"))
+        text = Text(_v(attr.type_label), self._style("muted"))
         if attr.read_only:
-            text.append(" · read-only", self._s("badge"))
+            text.append(" · read-only", self._style("badge"))
         return self._described(text, attr)
 
     def _action(self, act: Action) -> RenderableType:
         res = self.spec.resource(act.resource)
         head = Text(act.method, self._method(act.method))
         head.append(" ")
-        head.append(_v(act.path), self._s("path"))
-        title = Text(_v(f"{res.name if res else act.resource} {act.title}"), self._s("title"))
+        head.append(_v(act.path), self._style("path"))
+        title = Text(_v(f"{res.name if res else act.resource} {act.title}"), self._style("title"))
         if act.deprecated:
-            title.append("  deprecated", self._s("badge"))
+            title.append("  deprecated", self._style("badge"))
         if act.stability:
-            title.append(_v(f"  {act.stability}"), self._s("badge"))
+            title.append(_v(f"  {act.stability}"), self._style("badge"))
         parts: list[RenderableType] = [head, title]
         if act.description:
-            parts.append(prose(act.description, self._s("example")))
+            parts.append(prose(act.description, self._style("example")))
         facts = Text()
         if act.statuses:
-            facts.append("Answers ", self._s("muted"))
+            facts.append("Answers ", self._style("muted"))
             facts.append(", ".join(f"{s} {reason_phrase(s)}" for s in act.statuses))
             facts.append("\n")
-        facts.append("Returns ", self._s("muted"))
+        facts.append("Returns ", self._style("muted"))
         facts.append(_v(self._returns(act)))
         if act.is_list:
-            facts.append("\nRange ", self._s("muted"))
+            facts.append("\nRange ", self._style("muted"))
             fields = ", ".join(act.sort_fields) if act.sort_fields else "id"
             facts.append(_v(f"sort by {fields}; max=1..1000 per page, Next-Range for more"))
         parts.append(facts)
         params = act.params
-        parts.append(Text("\nParameters", self._s("heading")))
+        parts.append(Text("\nParameters", self._style("heading")))
         if not params and not (act.body and act.body.map_values):
-            parts.append(Text("none", self._s("muted")))
+            parts.append(Text("none", self._style("muted")))
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(max_width=28, overflow="fold")
         table.add_column(ratio=1)
@@ -231,10 +231,10 @@ goes, whether it is required, its type, description and example).
             table.add_row(self._param_name(param), self._param_detail(param))
         if act.body is not None and act.body.map_values is not None:
             table.add_row(
-                Text("<any key>", self._s("name")),
+                Text("<any key>", self._style("name")),
                 Text(_v(f"body · {act.body.map_values.value.type_label}")
                      + (" · null removes the key" if act.body.map_values.null_deletes else ""),
-                     self._s("muted")),
+                     self._style("muted")),
             )
         parts.append(table)
         return Group(*parts)
@@ -252,17 +252,17 @@ goes, whether it is required, its type, description and example).
         return name or "(not documented)"
 
     def _param_name(self, param: Param) -> Text:
-        text = Text(_v(param.name), self._s("name"))
+        text = Text(_v(param.name), self._style("name"))
         if param.required:
-            text.append("*", self._s("required"))
+            text.append("*", self._style("required"))
         return text
 
     def _param_detail(self, param: Param) -> Text:
         doc = param.doc
-        text = Text(_v(f"{param.location} · "), self._s("muted"))
+        text = Text(_v(f"{param.location} · "), self._style("muted"))
         text.append("required" if param.required else "optional",
-                    self._s("required") if param.required else self._s("muted"))
-        text.append(_v(f" · {doc.type_label}"), self._s("muted"))
+                    self._style("required") if param.required else self._style("muted"))
+        text.append(_v(f" · {doc.type_label}"), self._style("muted"))
         return self._described(text, doc)
 
     def _described(self, text: Text, attr: Attribute) -> Text:
@@ -271,8 +271,8 @@ goes, whether it is required, its type, description and example).
             text.append(_v(" · one of " + ", ".join(short_json(v, 20) for v in attr.enum)))
         if attr.description:
             text.append("\n")
-            text.append_text(prose(attr.description, self._s("example")))
+            text.append_text(prose(attr.description, self._style("example")))
         if attr.has_example:
-            text.append("\ne.g. ", self._s("muted"))
-            text.append(_v(short_json(attr.example)), self._s("example"))
+            text.append("\ne.g. ", self._style("muted"))
+            text.append(_v(short_json(attr.example)), self._style("example"))
         return text

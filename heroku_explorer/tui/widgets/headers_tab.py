@@ -17,7 +17,7 @@ from heroku_explorer.protocol import RANGE_LIMIT, RangeSpec
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action
 from heroku_explorer.tui.widgets.on_off import OnOff
-from heroku_explorer.tui.widgets.text import put
+from heroku_explorer.tui.widgets.text import show_text
 
 __all__ = ["HeadersTab", "parse_header_lines"]
 
@@ -194,8 +194,8 @@ here belongs to the action it was set for: another action starts from its own.
         errors = list(found)
         header = [str(e) for e in errors if e.field.startswith("header")]
         ranges = [e.message for e in errors if e.field == "range"]
-        put(self.query_one("#headers-error", Label), "; ".join(header))
-        put(self.query_one("#range-error", Label), "; ".join(ranges))
+        show_text(self.query_one("#headers-error", Label), "; ".join(header))
+        show_text(self.query_one("#range-error", Label), "; ".join(ranges))
 
     @on(Input.Changed)
     @on(TextArea.Changed)

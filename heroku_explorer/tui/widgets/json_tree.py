@@ -159,7 +159,7 @@ class JsonTree(Tree[JsonNode]):
         if node is not None and node.data is not None and isinstance(node.data.value, dict):
             self.post_message(self.ObjectSelected(node.data.path, node.data.value))
 
-    def _s(self, kind: str) -> Style:
+    def _style(self, kind: str) -> Style:
         return self.get_component_rich_style(f"json-tree--{kind}")
 
     def render_label(self, node: TreeNode[JsonNode], base_style: Style, style: Style) -> Text:
@@ -167,26 +167,26 @@ class JsonTree(Tree[JsonNode]):
         if data is None or node is self.root:
             return super().render_label(node, base_style, style)
         if data.more_from >= 0:
-            return Text(f"… more (Enter adds {PAGE})", self._s("muted") + style)
+            return Text(f"… more (Enter adds {PAGE})", self._style("muted") + style)
         label = super().render_label(node, base_style, Style.null())
         if data.key is not None:
             key = (f"[{data.key}]" if isinstance(data.key, int)
                    else visible(str(data.key), single_line=True))
-            label.append(key, self._s("key") + style)
+            label.append(key, self._style("key") + style)
             if not isinstance(data.value, dict | list):
-                label.append(": ", self._s("punct"))
+                label.append(": ", self._style("punct"))
         value = data.value
         if isinstance(value, dict | list):
-            label.append(" " + _size(value), self._s("muted"))
+            label.append(" " + _size(value), self._style("muted"))
             preview = _preview(value)
             if preview:
-                label.append("  " + preview, self._s("muted"))
+                label.append("  " + preview, self._style("muted"))
         elif value is None or isinstance(value, bool):
-            label.append(short_json(value), self._s("literal"))
+            label.append(short_json(value), self._style("literal"))
         elif isinstance(value, int | float):
-            label.append(short_json(value), self._s("number"))
+            label.append(short_json(value), self._style("number"))
         else:
-            label.append(visible(short_json(value, 120), single_line=True), self._s("string"))
+            label.append(visible(short_json(value, 120), single_line=True), self._style("string"))
         if data.path in self.marks:
-            label.append("  ⚠", self._s("mark"))
+            label.append("  ⚠", self._style("mark"))
         return label

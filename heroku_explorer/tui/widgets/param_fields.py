@@ -32,7 +32,7 @@ from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute, MapSpec, Param
 from heroku_explorer.tui.widgets.json_text import pretty, short_json
 from heroku_explorer.tui.widgets.on_off import OnOff
-from heroku_explorer.tui.widgets.text import literal_text, put
+from heroku_explorer.tui.widgets.text import literal_text, show_text
 
 __all__ = ["MAP_FIELD", "FieldRow"]
 
@@ -68,7 +68,7 @@ class FieldRow(Vertical):
         super().__init__(id=id, classes="field-row")
         self.param = param
         self.map_spec = map_spec
-        self.name_ = param.name if param is not None else MAP_FIELD
+        self.param_name = param.name if param is not None else MAP_FIELD
         self.doc: Attribute | None = param.doc if param is not None else None
         self.kind = _kind(self.doc) if self.doc is not None else "json"
         self.required = bool(param is not None and param.required)
@@ -84,7 +84,7 @@ class FieldRow(Vertical):
         yield Label("", classes="field-error -empty")
 
     def _label(self) -> Text:
-        text = Text(visible(self.name_, single_line=True), style="bold")
+        text = Text(visible(self.param_name, single_line=True), style="bold")
         if self.required:
             text.append("*", style="bold")
         return text
@@ -219,7 +219,7 @@ class FieldRow(Vertical):
 
     def show_error(self, message: str | None) -> None:
         """Show ``message`` under the field, or clear it."""
-        put(self.query_one(".field-error", Label), message or "")
+        show_text(self.query_one(".field-error", Label), message or "")
         self.set_class(bool(message), "-invalid")
 
     def set_suggestions(self, values: list[str]) -> None:
@@ -240,7 +240,7 @@ class FieldRow(Vertical):
     def _hint(self, param: Param) -> str:
         doc = param.doc
         need = "required" if self.required else "optional"
-        bits = [f"{self.name_} ({param.location}, {need}): {doc.type_label}"]
+        bits = [f"{self.param_name} ({param.location}, {need}): {doc.type_label}"]
         if doc.description:
             bits.append(doc.description)
         example = attribute_example(doc)

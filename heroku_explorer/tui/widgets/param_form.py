@@ -24,7 +24,7 @@ from heroku_explorer.examples import example_inputs
 from heroku_explorer.request import OMITTED, ValidationError
 from heroku_explorer.schema.model import Action, Param
 from heroku_explorer.tui.widgets.param_fields import MAP_FIELD, FieldRow
-from heroku_explorer.tui.widgets.text import put
+from heroku_explorer.tui.widgets.text import show_text
 
 __all__ = ["ParamForm", "field_of", "ordered_params"]
 
@@ -101,19 +101,19 @@ typed stays with the action when you look at another one and come back.
                                  suggestions=(suggestions or {}).get(param.name)))
         if action.body is not None and action.body.map_values is not None:
             rows.append(FieldRow(None, map_spec=action.body.map_values, id="field-map"))
-        self.rows = {row.name_: row for row in rows}
+        self.rows = {row.param_name: row for row in rows}
         if rows:
             await scroll.mount_all(rows)
         else:
             await scroll.mount(Label("This action takes no parameters: press ctrl+j to send.",
                                      classes="form-empty"))
-        width = max((len(r.name_) + 3 for r in rows), default=12)
+        width = max((len(r.param_name) + 3 for r in rows), default=12)
         for row in rows:
             row.set_label_width(min(max(width, 14), 32))
         self.restore(draft or {})
         self.set_values(values or {})
         self._loading = False
-        put(self.query_one("#form-hint", Label), rows[0].hint if rows else "")
+        show_text(self.query_one("#form-hint", Label), rows[0].hint if rows else "")
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill fields by parameter name; keys a map body takes go into its JSON field."""
@@ -245,7 +245,7 @@ typed stays with the action when you look at another one and come back.
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         row = self._row_of(event.widget)
         if row is not None:
-            put(self.query_one("#form-hint", Label), row.hint)
+            show_text(self.query_one("#form-hint", Label), row.hint)
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         row = self._row_of(event.widget)

@@ -43,21 +43,21 @@ class _TextPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", classes="panel-body")
 
-    def _s(self, part: str) -> Style:
+    def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"request-preview--{part}")
 
     def _json(self, text: str) -> Text:
-        return highlight(visible(text), {k: self._s(k) for k in KINDS})
+        return highlight(visible(text), {k: self._style(k) for k in KINDS})
 
     def _wire(self, wire: Wire) -> list[RenderableType]:
-        line = Text(wire.method, self._s("method"))
+        line = Text(wire.method, self._style("method"))
         line.append(" " + visible(wire.url, single_line=True))
         parts: list[RenderableType] = [line]
         headers = Text()
         for n, (name, value) in enumerate(wire.request_headers):
             if n:
                 headers.append("\n")
-            headers.append(visible(name, single_line=True), self._s("muted"))
+            headers.append(visible(name, single_line=True), self._style("muted"))
             headers.append(visible(f": {value}", single_line=True))
         if wire.request_headers:
             parts.append(headers)
@@ -94,18 +94,18 @@ the same request as a curl command (the token is never shown: `-n` reads
              errors: Sequence[ValidationError] = ()) -> None:
         parts: list[RenderableType] = []
         if errors:
-            parts.append(Text("Not ready to send", self._s("heading")))
+            parts.append(Text("Not ready to send", self._style("heading")))
             for err in errors:
-                parts.append(Text(visible(f"• {err}", single_line=True), self._s("error")))
+                parts.append(Text(visible(f"• {err}", single_line=True), self._style("error")))
             parts.append(Text(""))
         if wire is not None:
             parts.extend(self._wire(wire))
         if curl:
-            parts.append(Text("\ncurl", self._s("heading")))
+            parts.append(Text("\ncurl", self._style("heading")))
             parts.append(Text(visible(curl)))
         if not parts:
             parts.append(Text("Open an action (Enter in the tree) to see its request here.",
-                              self._s("muted")))
+                              self._style("muted")))
         self._put(parts)
 
 
@@ -122,19 +122,19 @@ and the answer the schema promises, the way Heroku's reference docs show them.
     def show(self, spec: ApiSpec, action: Action | None, curl: str | None,
              problem: str | None = None) -> None:
         if action is None:
-            self._put([Text("Highlight an action to see an example.", self._s("muted"))])
+            self._put([Text("Highlight an action to see an example.", self._style("muted"))])
             return
-        parts: list[RenderableType] = [Text("Example request", self._s("heading"))]
+        parts: list[RenderableType] = [Text("Example request", self._style("heading"))]
         if curl:
             parts.append(Text(visible(curl)))
         if problem:
-            parts.append(Text(visible(problem), self._s("muted")))
+            parts.append(Text(visible(problem), self._style("muted")))
         status, example, known = promised_response(spec, action)
-        head = Text("\nExample response", self._s("heading"))
+        head = Text("\nExample response", self._style("heading"))
         parts.append(head)
-        parts.append(Text(f"HTTP/1.1 {status} {reason_phrase(status)}", self._s("method")))
+        parts.append(Text(f"HTTP/1.1 {status} {reason_phrase(status)}", self._style("method")))
         if example is not None:
             parts.append(self._json(pretty(example)))
         elif not known:
-            parts.append(Text("(the schema gives no example body)", self._s("muted")))
+            parts.append(Text("(the schema gives no example body)", self._style("muted")))
         self._put(parts)

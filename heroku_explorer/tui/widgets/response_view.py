@@ -29,7 +29,7 @@ from heroku_explorer.tui.widgets.docs_panel import attribute_detail
 from heroku_explorer.tui.widgets.json_text import pretty
 from heroku_explorer.tui.widgets.json_tree import JsonNode, JsonTree
 from heroku_explorer.tui.widgets.json_view import JsonBodyView
-from heroku_explorer.tui.widgets.text import format_size, literal, literal_text, put
+from heroku_explorer.tui.widgets.text import format_size, literal, literal_text, show_text
 
 if TYPE_CHECKING:  # the client package imports httpx: keep it off the start-up path
     from heroku_explorer.client.response import Exchange
@@ -169,7 +169,7 @@ the answer departs from its action's schema, and the Tree marks those keys with 
     def show_message(self, text: str, *, error: bool = True) -> None:
         """A message instead of an answer (refused, cancelled, not sent)."""
         self._status(literal(text), "-error" if error else "-pending")
-        put(self.query_one("#key-headers", Static), "")
+        show_text(self.query_one("#key-headers", Static), "")
 
     def show_exchange(self, exchange: Exchange, attributes: tuple[Attribute, ...] = ()) -> None:
         """Show ``exchange``; ``attributes`` document one object of its resource."""
@@ -198,7 +198,7 @@ the answer departs from its action's schema, and the Tree marks those keys with 
 
             line += Content.styled(f"\n⚠ {note(differences)}  (s: Schema)", "$text-warning")
         self._status(line, state)
-        put(self.query_one("#key-headers", Static), self._key_headers(exchange))
+        show_text(self.query_one("#key-headers", Static), self._key_headers(exchange))
         self._fill_headers(exchange)
         self._fill_body(exchange)
         self.query_one(DiffPane).compare_earlier(
@@ -265,7 +265,7 @@ the answer departs from its action's schema, and the Tree marks those keys with 
 
     def on_resize(self) -> None:
         if self.exchange is not None and self.exchange.status is not None:
-            put(self.query_one("#key-headers", Static), self._key_headers(self.exchange))
+            show_text(self.query_one("#key-headers", Static), self._key_headers(self.exchange))
 
     def _fill_headers(self, exchange: Exchange) -> None:
         table = self.query_one("#header-table", DataTable)
@@ -324,7 +324,7 @@ the answer departs from its action's schema, and the Tree marks those keys with 
         mark = self.query_one(JsonTree).marks.get(data.path) if data is not None else None
         if mark is not None:  # beside the key's docs: how it departs from the schema
             text = f"{text}  ⚠ {mark or 'differs from the schema below'}".strip()
-        put(self.query_one("#tree-doc", Static), visible(text, single_line=True))
+        show_text(self.query_one("#tree-doc", Static), visible(text, single_line=True))
 
     @on(JsonTree.ObjectSelected)
     def _object(self, event: JsonTree.ObjectSelected) -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.widget import Widget
 
-__all__ = ["PartStyles", "format_size", "literal", "literal_text", "put", "say"]
+__all__ = ["PartStyles", "format_size", "literal", "literal_text", "say", "show_text"]
 
 
 def literal(text: str, *, single_line: bool = False, style: str = "") -> Content:
@@ -39,7 +39,7 @@ def literal_text(text: Any, style: Any = "", *, single_line: bool = True) -> Tex
     return Text(visible(str(text), single_line=single_line), style=style, end="")
 
 
-def put(widget: Static, text: str | Content) -> None:
+def show_text(widget: Static, text: str | Content) -> None:
     """Show ``text`` in ``widget``, hiding it (class ``-empty``) when there is none.
 
     A ``str`` is shown literally (see :func:`literal`).

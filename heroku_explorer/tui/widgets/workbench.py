@@ -53,7 +53,7 @@ from heroku_explorer.tui.widgets.headers_tab import HeadersTab
 from heroku_explorer.tui.widgets.param_form import ParamForm, field_of
 from heroku_explorer.tui.widgets.request_preview import ExampleView, RequestPreview
 from heroku_explorer.tui.widgets.response_view import ResponseView
-from heroku_explorer.tui.widgets.text import put
+from heroku_explorer.tui.widgets.text import show_text
 
 if TYPE_CHECKING:
     from heroku_explorer.client import HerokuClient
@@ -220,7 +220,7 @@ class Workbench(FollowUpsMixin, Vertical):
             preview.show(None, None, errors)
         else:
             preview.show(self._wire(spec), self._curl(spec))
-        put(self.query_one("#params-note", Static), self._header_note(spec))
+        show_text(self.query_one("#params-note", Static), self._header_note(spec))
 
     def _header_note(self, spec: RequestSpec | None) -> str:
         """One line for the Params tab naming what the Headers tab adds to the request."""
