@@ -35,7 +35,7 @@ from heroku_explorer.errors import (
     RequestTimeout,
     ValidationError,
 )
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.redaction import REDACTED, is_config_var_path
 from heroku_explorer.safe_text import visible
 
@@ -245,7 +245,7 @@ def needs_second_factor(exchange: Exchange, spec: RequestSpec) -> bool:
     """True after ``403 two_factor`` when no code was sent yet: ask once, send again."""
     error = exchange.error
     return (isinstance(error, Forbidden) and error.id == "two_factor"
-            and spec.header(H.TWO_FACTOR) is None)
+            and spec.header(HeaderName.TWO_FACTOR) is None)
 
 
 def second_factor_prompt(spec: RequestSpec) -> str:

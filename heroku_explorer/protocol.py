@@ -31,7 +31,7 @@ __all__ = [
     "RANGE_DEFAULT_MAX",
     "RANGE_LIMIT",
     "ErrorBody",
-    "H",
+    "HeaderName",
     "RangeSpec",
     "RangeSyntaxError",
     "accept_header",
@@ -53,7 +53,7 @@ RANGE_DEFAULT_MAX = 200
 RANGE_LIMIT = 1000
 
 
-class H:
+class HeaderName:
     """Header names, in the spelling the API uses."""
 
     ACCEPT = "Accept"
@@ -86,17 +86,17 @@ def header_value(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
 
 #: The response headers a person debugging a call wants to see first.
 KEY_HEADERS: tuple[str, ...] = (
-    H.ETAG,
-    H.RATELIMIT_REMAINING,
-    H.REQUEST_ID,
-    H.CONTENT_RANGE,
-    H.NEXT_RANGE,
-    H.ACCEPT_RANGES,
-    H.WARNING,
-    H.WARNING_ID,
-    H.WARNING_MESSAGE,
-    H.X_HEROKU_WARNING,
-    H.RETRY_AFTER,
+    HeaderName.ETAG,
+    HeaderName.RATELIMIT_REMAINING,
+    HeaderName.REQUEST_ID,
+    HeaderName.CONTENT_RANGE,
+    HeaderName.NEXT_RANGE,
+    HeaderName.ACCEPT_RANGES,
+    HeaderName.WARNING,
+    HeaderName.WARNING_ID,
+    HeaderName.WARNING_MESSAGE,
+    HeaderName.X_HEROKU_WARNING,
+    HeaderName.RETRY_AFTER,
 )
 
 

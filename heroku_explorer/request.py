@@ -37,7 +37,7 @@ from urllib.parse import quote
 from heroku_explorer.errors import RequestInvalid, ValidationError
 from heroku_explorer.protocol import (
     RANGE_LIMIT,
-    H,
+    HeaderName,
     RangeSpec,
     RangeSyntaxError,
     parse_range,
@@ -107,7 +107,7 @@ def _range_header(value: RangeSpec | str, sort_fields: tuple[str, ...] | None,
             f"{', '.join(sort_fields)}"))
         return None
     text = value.strip() if isinstance(value, str) else str(spec)
-    problem = header_problem(H.RANGE, text)
+    problem = header_problem(HeaderName.RANGE, text)
     if problem is not None:
         errors.append(ValidationError("range", problem.message))
         return None
@@ -248,8 +248,8 @@ def build_request(
 
     pairs = checked_headers(headers, errors)
     if range is not None and (text := _range_header(range, action.sort_fields, errors)):
-        pairs.append((H.RANGE, text))
-    for name, tag in ((H.IF_NONE_MATCH, if_none_match), (H.IF_MATCH, if_match)):
+        pairs.append((HeaderName.RANGE, text))
+    for name, tag in ((HeaderName.IF_NONE_MATCH, if_none_match), (HeaderName.IF_MATCH, if_match)):
         if tag is not None:
             pairs.extend(checked_headers([(name, tag)], errors))
     if not errors and len(target := target_of(path, query)) > MAX_TARGET:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from heroku_explorer.errors import ValidationError
-from heroku_explorer.protocol import H, header_value
+from heroku_explorer.protocol import HeaderName, header_value
 from heroku_explorer.safe_text import visible
 from heroku_explorer.values import MAX_DEPTH, too_deep
 
@@ -65,7 +65,7 @@ class RequestSpec:
     @property
     def wire_headers(self) -> tuple[tuple[str, str], ...]:
         if self.method_override and self.method in OVERRIDABLE:
-            return (*self.headers, (H.METHOD_OVERRIDE, self.method))
+            return (*self.headers, (HeaderName.METHOD_OVERRIDE, self.method))
         return self.headers
 
     @property

@@ -26,7 +26,7 @@ from heroku_explorer.client import Credentials, Exchange, HerokuClient, History,
 from heroku_explorer.client.exports import export
 from heroku_explorer.client.history import HistoryEntry
 from heroku_explorer.errors import Forbidden, RateLimited, RequestError, Unauthorized
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.request import raw_request
 from tests.faults import FaultServer, closed_port_url
 from tests.faults.cases import CASES, FaultCase, case, is_clear, says_what_to_do
@@ -304,10 +304,11 @@ async def test_two_factor_retried_with_a_code(client: HerokuClient, faults: Faul
     spec = raw_request("POST", "/two-factor", {"name": "example"})
     first = await client.send(spec)
     assert isinstance(first.error, Forbidden) and first.error.id == "two_factor"
-    second = await client.send(spec.with_header(H.TWO_FACTOR, "424242"))
+    second = await client.send(spec.with_header(HeaderName.TWO_FACTOR, "424242"))
     assert second.status == 200 and second.json()["two_factor"] == "accepted"
     sent = faults.requests
-    assert not sent[0].has_header(H.TWO_FACTOR) and sent[1].header(H.TWO_FACTOR) == "424242"
+    assert not sent[0].has_header(HeaderName.TWO_FACTOR)
+    assert sent[1].header(HeaderName.TWO_FACTOR) == "424242"
     assert json.loads(sent[1].body) == {"name": "example"}  # the same request, repeated
     # the code is a secret too: not in history, not in any export
     assert client.history is not None

@@ -18,7 +18,7 @@ from heroku_explorer.policy import (
     resend_refusal,
     revalidate_refusal,
 )
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.request import RequestSpec, build_request, raw_request
 from heroku_explorer.schema import load_bundled, load_path
 from heroku_explorer.schema.model import Action, ApiSpec
@@ -132,7 +132,7 @@ def test_second_factor_asked_once() -> None:
     spec = RequestSpec("DELETE", "/apps/demo")
     err = Forbidden(403, "two_factor", "A second factor is required.")
     assert needs_second_factor(_exchange(spec, status=403, error=err), spec)
-    again = spec.with_header(H.TWO_FACTOR, "123456")
+    again = spec.with_header(HeaderName.TWO_FACTOR, "123456")
     assert not needs_second_factor(_exchange(again, status=403, error=err), again)
     other = Forbidden(403, "forbidden", "no")
     assert not needs_second_factor(_exchange(spec, status=403, error=other), spec)

@@ -18,7 +18,7 @@ from heroku_explorer.repl.commands import (
     Exit,
     Export,
     Help,
-    History,
+    HistoryCommand,
     Next,
     Overview,
     ParseError,
@@ -191,8 +191,8 @@ def test_session_commands(parser: Parser, spec: ApiSpec) -> None:
     assert parser.parse("status") == Show("status")
     for fmt in ("curl", "httpie", "python"):
         assert parser.parse(fmt) == Export(fmt)
-    assert parser.parse("history") == History("")
-    assert parser.parse("history apps 404") == History("apps 404")
+    assert parser.parse("history") == HistoryCommand("")
+    assert parser.parse("history apps 404") == HistoryCommand("apps 404")
     assert parser.parse("help") == Help()
     assert parser.parse("help next") == Help("next")
     assert parser.parse("exit") == Exit()

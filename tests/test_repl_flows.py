@@ -29,7 +29,7 @@ from prompt_toolkit.output import DummyOutput
 from heroku_explorer.client.auth import Credentials
 from heroku_explorer.client.client import HerokuClient
 from heroku_explorer.policy import Destruction
-from heroku_explorer.repl.app import _Engine, run_repl
+from heroku_explorer.repl.app import ReplRuntime, run_repl
 from heroku_explorer.repl.commands import Parser
 from heroku_explorer.repl.completer import ReplCompleter
 from heroku_explorer.repl.docs import action_doc, markdown_text
@@ -404,7 +404,7 @@ def test_overview_wrapped_at_words_without_markdown() -> None:
 
 async def test_toolbar_says_the_mode(spec: ApiSpec, client: HerokuClient) -> None:
     async with contextlib.AsyncExitStack() as stack:
-        engine = _Engine(spec, client, stack, io.StringIO(), None, interactive=False)
+        engine = ReplRuntime(spec, client, stack, io.StringIO(), None, interactive=False)
         await engine.ready()
         bar = _toolbar(engine)
         assert "SANDBOX" in bar and "sandbox.test" not in bar

@@ -25,7 +25,7 @@ from prompt_toolkit.document import Document
 
 from heroku_explorer.client.auth import Credentials
 from heroku_explorer.client.client import HerokuClient
-from heroku_explorer.repl.app import _Engine
+from heroku_explorer.repl.app import ReplRuntime
 from heroku_explorer.repl.call import EXIT_HTTP_ERROR, EXIT_OK, run_call
 from heroku_explorer.repl.completer import ReplCompleter
 from heroku_explorer.repl.prompts import toolbar as _toolbar
@@ -195,7 +195,7 @@ def test_completions_show_seen_values_and_schema_notes_inert() -> None:
 async def test_the_toolbar_is_inert(spec: ApiSpec) -> None:
     out = io.StringIO()
     async with hostile_client() as client, contextlib.AsyncExitStack() as stack:
-        engine = _Engine(spec, client, stack, out, out, interactive=True)
+        engine = ReplRuntime(spec, client, stack, out, out, interactive=True)
         session = await engine.ready()
         assert await session.run_line("GET /json")
         bar = _toolbar(engine)

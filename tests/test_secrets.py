@@ -24,7 +24,7 @@ import pytest
 
 from heroku_explorer.client import Credentials, Exchange, HerokuClient, History
 from heroku_explorer.client.exports import export
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.repl.history import default_history_path
 from heroku_explorer.request import RequestSpec, raw_request
 from tests.faults import FaultServer, closed_port_url
@@ -89,7 +89,7 @@ SESSION: list[tuple[RequestSpec, bool]] = [
     (raw_request("GET", "/invalid-utf8"), True),
     (raw_request("GET", "/big"), True),
     (raw_request("POST", "/two-factor", {"name": "x"}), True),
-    (raw_request("POST", "/two-factor", {"name": "x"}, {H.TWO_FACTOR: CODE}), True),
+    (raw_request("POST", "/two-factor", {"name": "x"}, {HeaderName.TWO_FACTOR: CODE}), True),
 ]
 
 

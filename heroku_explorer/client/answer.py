@@ -19,7 +19,7 @@ from heroku_explorer.client.ratelimit import RateLimitState
 from heroku_explorer.client.response import Exchange, Outgoing, api_error, classify
 from heroku_explorer.client.transfer import Body
 from heroku_explorer.errors import RequestError
-from heroku_explorer.protocol import H, reason_phrase
+from heroku_explorer.protocol import HeaderName, reason_phrase
 from heroku_explorer.request import RequestSpec
 
 __all__ = ["answer_exchange", "failed_exchange"]
@@ -70,7 +70,7 @@ def answer_exchange(spec: RequestSpec, request: httpx.Request, out: Outgoing,
     if status >= 400:
         error = api_error(status, body, reason=reason, request_id=request_id,
                           retry_after=retry_after, remaining=remaining,
-                          sent_range=request.headers.get(H.RANGE),
+                          sent_range=request.headers.get(HeaderName.RANGE),
                           accept_ranges=accept_ranges)
     elif etag and 200 <= status < 300 and body_path is None and not read.truncated:
         fresh = CachedResponse(etag, status, pairs, body, time.time())

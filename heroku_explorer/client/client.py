@@ -55,7 +55,7 @@ from heroku_explorer.client.transfer import Body, Progress, Spool, read_body
 from heroku_explorer.errors import RateLimited, ReadOnlyRefused, RequestError
 from heroku_explorer.paths import cache_dir as default_cache_dir
 from heroku_explorer.protocol import (
-    H,
+    HeaderName,
     accept_header,
 )
 from heroku_explorer.request import RequestSpec
@@ -122,7 +122,8 @@ class HerokuClient:
         self.sandbox_control: object | None = None
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir(env)
         self.user_agent = user_agent or f"heroku-explorer/{__version__}"
-        self._defaults = ((H.USER_AGENT, self.user_agent), ("Accept-Encoding", "gzip, deflate"))
+        self._defaults = ((HeaderName.USER_AGENT, self.user_agent),
+                          ("Accept-Encoding", "gzip, deflate"))
         self.retry_policy = retry_policy or RetryPolicy()
         self.display_cap = display_cap
         self.spool_cap = max(spool_cap, display_cap)
@@ -155,7 +156,8 @@ class HerokuClient:
         if self._http is None:
             self._http = httpx.AsyncClient(
                 transport=self._transport, timeout=self.timeout, follow_redirects=False,
-                headers={H.USER_AGENT: self.user_agent, H.ACCEPT: accept_header(self.variant)},
+                headers={HeaderName.USER_AGENT: self.user_agent,
+                         HeaderName.ACCEPT: accept_header(self.variant)},
             )
         return self._http
 
@@ -205,17 +207,17 @@ class HerokuClient:
         """Exactly what :meth:`send` puts on the wire, minus the token."""
         url = self.url_for(spec)
         headers: list[tuple[str, str]] = []
-        if spec.header(H.ACCEPT) is None:
-            headers.append((H.ACCEPT, self._accept))
+        if spec.header(HeaderName.ACCEPT) is None:
+            headers.append((HeaderName.ACCEPT, self._accept))
         body = spec.body_bytes()
-        if body is not None and spec.header(H.CONTENT_TYPE) is None:
-            headers.append((H.CONTENT_TYPE, _JSON))
+        if body is not None and spec.header(HeaderName.CONTENT_TYPE) is None:
+            headers.append((HeaderName.CONTENT_TYPE, _JSON))
         headers.extend(spec.wire_headers)
         # An Authorization header typed by the person replaces ours (never both).
         # No token over plain http:// to a host off loopback (a transport given in
         # place of the network, such as the in-process sandbox, sends nothing out).
         auth = (self.credentials is not None and self._same_origin(url)
-                and spec.header(H.AUTHORIZATION) is None
+                and spec.header(HeaderName.AUTHORIZATION) is None
                 and (self._transport is not None or token_refusal(url) is None))
         return Outgoing(spec.wire_method, url, tuple(headers), body, auth)
 
@@ -250,11 +252,11 @@ class HerokuClient:
         cached: CachedResponse | None = None
         key: CacheKey | None = None
         headers = list(out.request_headers)
-        if revalidate and spec.header(H.IF_NONE_MATCH) is None:
+        if revalidate and spec.header(HeaderName.IF_NONE_MATCH) is None:
             key = self._key(out)
             cached = self.etags.get(key)
             if cached is not None:
-                headers.append((H.IF_NONE_MATCH, cached.etag))
+                headers.append((HeaderName.IF_NONE_MATCH, cached.etag))
         attempt = 0
         while True:
             exchange = await self._send_once(http, spec, out, headers, cached, key, sink)
@@ -288,7 +290,7 @@ class HerokuClient:
                          sink: Callable[[bytes], None] | None = None) -> Exchange:
         headers = [*self._defaults, *headers]
         if out.authenticated and self.credentials is not None:
-            headers.append((H.AUTHORIZATION, self.credentials.authorization))
+            headers.append((HeaderName.AUTHORIZATION, self.credentials.authorization))
         # Built directly rather than through http.build_request: this client sets
         # every header itself and uses no cookies, so the merge step is skipped.
         request = httpx.Request(out.method, out.url, headers=headers, content=out.request_body,
@@ -323,7 +325,7 @@ class HerokuClient:
                 break
             await response.aclose()
             if not (out.authenticated and same_origin(nxt.url, self.base_url)):
-                nxt.headers.pop(H.AUTHORIZATION, None)
+                nxt.headers.pop(HeaderName.AUTHORIZATION, None)
             request = nxt
         progress.answered = True
         try:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
 from heroku_explorer.client.auth import ENV_VAR
-from heroku_explorer.protocol import DEFAULT_VARIANT, H, accept_header, header_value
+from heroku_explorer.protocol import DEFAULT_VARIANT, HeaderName, accept_header, header_value
 from heroku_explorer.redaction import REDACTED, is_secret_header, is_secret_name
 
 if TYPE_CHECKING:
@@ -98,11 +98,11 @@ def unsent(spec: RequestSpec, base_url: str, *, variant: str = DEFAULT_VARIANT,
     headers ``HerokuClient.prepare`` writes (a typed ``Accept`` or ``Content-Type``
     replaces the default, never both)."""
     headers: list[tuple[str, str]] = []
-    if spec.header(H.ACCEPT) is None:
-        headers.append((H.ACCEPT, accept_header(variant)))
+    if spec.header(HeaderName.ACCEPT) is None:
+        headers.append((HeaderName.ACCEPT, accept_header(variant)))
     body = spec.body_bytes()
-    if body is not None and spec.header(H.CONTENT_TYPE) is None:
-        headers.append((H.CONTENT_TYPE, "application/json"))
+    if body is not None and spec.header(HeaderName.CONTENT_TYPE) is None:
+        headers.append((HeaderName.CONTENT_TYPE, "application/json"))
     headers.extend(spec.wire_headers)
     url = spec.path if spec.path.startswith(("http://", "https://")) else (
         base_url.rstrip("/") + spec.path)
@@ -136,7 +136,7 @@ class _Plan:
 
 
 def _env_name(header: str) -> str:
-    if header.lower() == H.TWO_FACTOR.lower():
+    if header.lower() == HeaderName.TWO_FACTOR.lower():
         return _TWO_FACTOR_VAR
     name = re.sub(r"[^A-Za-z0-9]+", "_", header).strip("_").upper() or "SECRET"
     return name if not name[0].isdigit() else "_" + name
@@ -237,7 +237,7 @@ def _plan(request: WireRequest, auth: AuthStyle, secrets: Iterable[str],
     known = [s for s in secrets if s]
     # Values typed under secret names are secrets wherever else they appear.
     found: list[str] = _found_in_query(request.url)
-    typed_auth = header_value(request.request_headers, H.AUTHORIZATION)
+    typed_auth = header_value(request.request_headers, HeaderName.AUTHORIZATION)
     if typed_auth is not None and not authenticated:
         authenticated, auth = True, "env"  # a typed token stands in as the env placeholder
     for name, value in request.request_headers:
@@ -262,7 +262,7 @@ def _plan(request: WireRequest, auth: AuthStyle, secrets: Iterable[str],
             headers.append(_Header(name, "", _env_name(name)))
         else:
             headers.append(_Header(name, _redact(value, everything)))
-    order = {H.CONTENT_TYPE.lower(): 0, H.ACCEPT.lower(): 1}
+    order = {HeaderName.CONTENT_TYPE.lower(): 0, HeaderName.ACCEPT.lower(): 1}
     headers.sort(key=lambda h: order.get(h.name.lower(), 2))
     return _Plan(request.method, _scrub_url(url, everything), tuple(headers), body,
                  auth if authenticated else None, note)

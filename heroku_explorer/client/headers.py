@@ -16,7 +16,7 @@ from heroku_explorer.client.ranges import (
 )
 from heroku_explorer.client.ratelimit import remaining_note
 from heroku_explorer.client.response import safe_retry_after
-from heroku_explorer.protocol import H, header_value, parse_warning
+from heroku_explorer.protocol import HeaderName, header_value, parse_warning
 from heroku_explorer.safe_text import has_controls
 
 __all__ = ["AnswerHeaders", "cached_ctype", "header_pairs", "read_warnings",
@@ -142,7 +142,7 @@ def header_pairs(headers: httpx.Headers, secrets: tuple[str, ...] = ()
 
 
 def cached_ctype(cached: CachedResponse | None) -> str | None:
-    return header_value(cached.headers, H.CONTENT_TYPE) if cached is not None else None
+    return header_value(cached.headers, HeaderName.CONTENT_TYPE) if cached is not None else None
 
 
 def redacted_headers(request: httpx.Request) -> tuple[tuple[str, str], ...]:

@@ -27,7 +27,7 @@ import httpx
 from heroku_explorer.client.body import BodyDecoder
 from heroku_explorer.client.cache import CachedSchema, SchemaCache
 from heroku_explorer.errors import NetworkError, RequestError, RequestTimeout, SchemaError
-from heroku_explorer.protocol import H, accept_header
+from heroku_explorer.protocol import HeaderName, accept_header
 
 __all__ = ["SCHEMA_CAP", "SchemaDocument", "deadline_error", "fetch_schema", "network_error"]
 
@@ -78,11 +78,11 @@ async def fetch_schema(http: httpx.AsyncClient, url: str, variant: str, cache_di
     ``max_bytes`` bounds the decoded body."""
     cache = SchemaCache(cache_dir / "schema") if cache_dir is not None else None
     cached = cache.load(url, variant) if cache is not None else None
-    headers = {H.ACCEPT: accept_header(variant), H.USER_AGENT: user_agent}
+    headers = {HeaderName.ACCEPT: accept_header(variant), HeaderName.USER_AGENT: user_agent}
     if cached is not None and cached.etag:
-        headers[H.IF_NONE_MATCH] = cached.etag
+        headers[HeaderName.IF_NONE_MATCH] = cached.etag
     request = http.build_request("GET", url, headers=headers)
-    request.headers.pop(H.AUTHORIZATION, None)
+    request.headers.pop(HeaderName.AUTHORIZATION, None)
     limit = timeout if timeout is not None else http.timeout.read
 
     def fallback(why: str, offline: bool = False) -> SchemaDocument:
@@ -130,7 +130,7 @@ async def _get(http: httpx.AsyncClient, request: httpx.Request, max_bytes: int
     response = await http.send(request, follow_redirects=True, stream=True)
     try:
         status, reason = response.status_code, response.reason_phrase
-        etag = response.headers.get(H.ETAG)
+        etag = response.headers.get(HeaderName.ETAG)
         if status != 200:
             return status, reason, etag, b""
         if response.is_stream_consumed:  # built in memory (MockTransport): decoded already

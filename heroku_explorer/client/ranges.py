@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.protocol import (
     RANGE_LIMIT,
-    H,
+    HeaderName,
     RangeSpec,
     RangeSyntaxError,
     parse_range,
@@ -123,7 +123,7 @@ def next_page_request(exchange: Exchange) -> RequestSpec | None:
         return None
     spec = exchange.spec
     try:
-        value = continue_range(exchange.next_range, spec.header(H.RANGE))
-        return spec.with_header(H.RANGE, value).with_header(H.IF_NONE_MATCH, None)
+        value = continue_range(exchange.next_range, spec.header(HeaderName.RANGE))
+        return spec.with_header(HeaderName.RANGE, value).with_header(HeaderName.IF_NONE_MATCH, None)
     except Exception:  # a server's value must not end the caller
         return None

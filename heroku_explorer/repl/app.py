@@ -55,7 +55,7 @@ SpecSource = Union["ApiSpec", Callable[[], "ApiSpec"]]
 OnSwitch = Callable[["ApiSpec", "bytes | None"], Callable[[], "HerokuClient"]]
 
 
-class _Engine:
+class ReplRuntime:
     """Everything behind the prompt, made ready in the background on first need."""
 
     def __init__(self, spec: SpecSource, client: ClientSource,
@@ -247,7 +247,7 @@ async def run_repl(
     if interactive and output is None and stdout is None:
         output, stdout = _terminal_streams(sys.stdout, sys.stderr)
     async with contextlib.AsyncExitStack() as stack:
-        engine = _Engine(spec, client, stack, stdout, stderr, interactive=interactive,
+        engine = ReplRuntime(spec, client, stack, stdout, stderr, interactive=interactive,
                          yes=yes, mode=mode, schema_update=schema_update,
                          schema_source=schema_source, on_switch=on_switch)
         try:
@@ -342,7 +342,7 @@ async def _cancellable(session: Session, line: str) -> bool:
             loop.remove_signal_handler(signal.SIGINT)
 
 
-async def _interactive(engine: _Engine, history_path: Path | str | None,
+async def _interactive(engine: ReplRuntime, history_path: Path | str | None,
                        input: Input | None, output: Output | None) -> int:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory

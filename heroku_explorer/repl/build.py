@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import heroku_explorer.repl.compose as compose
 from heroku_explorer.errors import ValidationError
 from heroku_explorer.policy import resend_refusal
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.repl.arguments import place_value
 from heroku_explorer.repl.refusals import NotSent, SessionProblem
 from heroku_explorer.repl.vocab import default_group, param_label
@@ -83,7 +83,7 @@ def build_raw(session: Session, command: Raw) -> RequestSpec:
         body = {**whole, **(body or {})} if isinstance(whole, dict) else whole
     headers = list(command.options.headers)
     if command.options.range is not None:
-        headers.append((H.RANGE, str(command.options.range)))
+        headers.append((HeaderName.RANGE, str(command.options.range)))
     spec = raw_request(command.method, path, body, headers)
     spec = compose.finish(spec, command.options, session.headers)
     return _if_match(session, spec, command.options)
@@ -97,4 +97,4 @@ def _if_match(session: Session, spec: RequestSpec, options: Options) -> RequestS
         etag = session.last.etag
     if etag is None:
         raise SessionProblem(f"no ETag known for {spec.path}: read it first, then --if-match")
-    return spec.with_header(H.IF_MATCH, etag)
+    return spec.with_header(HeaderName.IF_MATCH, etag)

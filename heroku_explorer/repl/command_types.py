@@ -15,7 +15,7 @@ from heroku_explorer.schema.model import Action, DocSection, Resource
 
 __all__ = [
     "Again", "Call", "Command", "Diff", "Doc", "Empty", "Example", "Exit", "Export",
-    "Help", "Hint", "History", "Jq", "Learn", "Logs", "Next", "Overview", "Raw",
+    "Help", "Hint", "HistoryCommand", "Jq", "Learn", "Logs", "Next", "Overview", "Raw",
     "Revalidate", "SchemaCommand", "SetDefaults", "Show", "Source", "UnsetDefaults",
 ]
 
@@ -91,7 +91,7 @@ class Export:
 
 
 @dataclass(frozen=True, slots=True)
-class History:
+class HistoryCommand:
     """``history [filter]``: the earlier requests, or one of them by number."""
 
     filter: str = ""
@@ -211,7 +211,7 @@ class Empty:
 
 
 Command = (
-    Call | Raw | Next | Revalidate | Show | Export | History | Diff | Jq | Doc | Example
+    Call | Raw | Next | Revalidate | Show | Export | HistoryCommand | Diff | Jq | Doc | Example
     | Overview | SetDefaults | UnsetDefaults | SchemaCommand | Help | Exit | Empty | Again
     | Source | Logs | Learn | Hint
 )

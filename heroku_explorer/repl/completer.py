@@ -14,7 +14,7 @@ from typing import Protocol
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.repl.commands import (
     FLAG_OPTIONS,
     HTTP_METHODS,
@@ -30,7 +30,8 @@ from heroku_explorer.schema.model import Action, ApiSpec, Param, Resource
 
 __all__ = ["CompletionState", "ReplCompleter"]
 
-_HEADERS = (H.IF_MATCH, H.IF_NONE_MATCH, H.RANGE, H.ACCEPT, H.TWO_FACTOR, H.USER_AGENT)
+_HEADERS = (HeaderName.IF_MATCH, HeaderName.IF_NONE_MATCH, HeaderName.RANGE, HeaderName.ACCEPT,
+            HeaderName.TWO_FACTOR, HeaderName.USER_AGENT)
 _OPTION_HELP = {
     "--header": "add a request header: -H 'Name: value'",
     "--range": "ask for one page of a list: --range 'name ..; max=10'",
@@ -336,8 +337,9 @@ class ReplCompleter(Completer):
 
 
 #: A value to start from for the headers offered after ``-H``.
-_HEADER_VALUES = {H.IF_MATCH: "*", H.IF_NONE_MATCH: "*", H.RANGE: "id ..; max=10",
-                  H.ACCEPT: "application/vnd.heroku+json; version=3"}
+_HEADER_VALUES = {HeaderName.IF_MATCH: "*", HeaderName.IF_NONE_MATCH: "*",
+                  HeaderName.RANGE: "id ..; max=10",
+                  HeaderName.ACCEPT: "application/vnd.heroku+json; version=3"}
 
 
 def _quoted(text: str) -> str:

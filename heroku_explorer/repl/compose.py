@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heroku_explorer.errors import ExplorerError
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.repl.arguments import Options, Value
 from heroku_explorer.safe_text import visible
 
@@ -118,9 +118,9 @@ def finish(spec: RequestSpec, options: Options,
         if key not in typed:
             spec = spec.with_header(name, value)
     if options.if_match_value is not None:
-        spec = spec.with_header(H.IF_MATCH, options.if_match_value)
+        spec = spec.with_header(HeaderName.IF_MATCH, options.if_match_value)
     if options.if_none_match is not None:
-        spec = spec.with_header(H.IF_NONE_MATCH, options.if_none_match)
+        spec = spec.with_header(HeaderName.IF_NONE_MATCH, options.if_none_match)
     return spec
 
 

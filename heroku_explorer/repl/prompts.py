@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from heroku_explorer.policy import Destruction
     from heroku_explorer.repl.session import Session
 
-__all__ = ["Engine", "code_asker", "confirmer", "prompt_text", "toolbar"]
+__all__ = ["PromptState", "code_asker", "confirmer", "prompt_text", "toolbar"]
 
 
-class Engine(Protocol):
+class PromptState(Protocol):
     """What the toolbar reads: the session and the client, once they are ready."""
 
     @property
@@ -69,7 +69,7 @@ def prompt_text(session: Session | None) -> str:
     return f"heroku {visible(app, single_line=True)}> " if app else "heroku> "
 
 
-def toolbar(engine: Engine) -> str:
+def toolbar(engine: PromptState) -> str:
     """The line under the prompt: the mode, the rate limit left, the last answer."""
     parts = ["Tab completes", "help", "Ctrl-D exits"]
     session = engine.session

@@ -32,7 +32,7 @@ from heroku_explorer.policy import (
     revalidate_refusal,
     second_factor_prompt,
 )
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.repl.answer import need_last, show, show_part
 from heroku_explorer.repl.build import build_call, build_raw
 from heroku_explorer.repl.commands import Parser
@@ -260,11 +260,11 @@ class Session:
             case cmd.Export(format=fmt):
                 # The client's export scrubs every secret it knows, not just the token.
                 self.console.print(visible(self.client.export(need_last(self, fmt), fmt)))
-            case cmd.History(filter=text, verb=""):
+            case cmd.HistoryCommand(filter=text, verb=""):
                 from heroku_explorer.repl.replay import print_history
 
                 print_history(self, text)
-            case cmd.History(verb=verb, number=number, format=fmt):
+            case cmd.HistoryCommand(verb=verb, number=number, format=fmt):
                 from heroku_explorer.repl.replay import history_entry
 
                 return await history_entry(self, verb, number, fmt)
@@ -364,7 +364,7 @@ class Session:
         if self.ask_code is not None and needs_second_factor(exchange, spec):
             code = await self.ask_code(f"{second_factor_prompt(spec)} Code (empty to skip): ")
             if code:
-                exchange = await self.transmit(spec.with_header(H.TWO_FACTOR, code))
+                exchange = await self.transmit(spec.with_header(HeaderName.TWO_FACTOR, code))
                 shown = show(self, exchange, options)
         return shown
 

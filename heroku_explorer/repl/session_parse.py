@@ -153,11 +153,11 @@ def _topic(parser: Parser, args: list[Token], line: str) -> DocSection:
                      suggestions=hint)
 
 
-def _history(tokens: list[Token], line: str) -> cmd.History:
+def _history(tokens: list[Token], line: str) -> cmd.HistoryCommand:
     args = tokens[1:]
     verb = args[0].text.casefold() if args else ""
     if verb not in ("show", "send", "export"):
-        return cmd.History(" ".join(t.text for t in args))
+        return cmd.HistoryCommand(" ".join(t.text for t in args))
     if len(args) < 2 or not args[1].text.isdigit():
         where = args[1].start if len(args) > 1 else len(line)
         raise ParseError(f"history {verb} needs the number 'history' shows: history {verb} 3"
@@ -165,14 +165,14 @@ def _history(tokens: list[Token], line: str) -> cmd.History:
     number = int(args[1].text)
     if verb != "export":
         _no_more(f"history {verb}", args, 2)
-        return cmd.History("", verb, number)  # type: ignore[arg-type]
+        return cmd.HistoryCommand("", verb, number)  # type: ignore[arg-type]
     _no_more("history export", args, 3)
     fmt = args[2].text.casefold() if len(args) > 2 else "curl"
     if fmt not in ("curl", "httpie", "python"):
         raise ParseError(f"history export takes curl, httpie or python, not '{args[2].text}'",
                          args[2].start, end=args[2].end,
                          suggestions=did_you_mean(args[2].text, ["curl", "httpie", "python"]))
-    return cmd.History("", "export", number, fmt)  # type: ignore[arg-type]
+    return cmd.HistoryCommand("", "export", number, fmt)  # type: ignore[arg-type]
 
 
 def _set(parser: Parser, args: list[Token]) -> cmd.SetDefaults:

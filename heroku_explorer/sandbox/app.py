@@ -37,7 +37,7 @@ import heroku_explorer.sandbox.lifecycles as lifecycles
 import heroku_explorer.sandbox.presets as presets
 import heroku_explorer.sandbox.streams as streams
 from heroku_explorer import protocol
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.sandbox.bodies import (
     MAX_BODY,
     check_content_type,
@@ -257,13 +257,13 @@ class SandboxApp:
             status, out = result.status, []
             payload = encode(protocol.error_body(result.id, result.message))
             if result.status == 429:
-                out.append((H.RETRY_AFTER, str(self.rate.retry_after())))
+                out.append((HeaderName.RETRY_AFTER, str(self.rate.retry_after())))
         else:
             status, out, payload = result
-        base = [(H.REQUEST_ID, request_id),
-                (H.RATELIMIT_REMAINING, str(self.rate.remaining))]
+        base = [(HeaderName.REQUEST_ID, request_id),
+                (HeaderName.RATELIMIT_REMAINING, str(self.rate.remaining))]
         if status != 304:
-            base.append((H.CONTENT_TYPE, _JSON.decode()))
+            base.append((HeaderName.CONTENT_TYPE, _JSON.decode()))
         base.append(("Content-Length", str(len(payload))))
         return status, base + out, payload
 
@@ -370,7 +370,7 @@ class SandboxApp:
                         extra: list[tuple[str, str]], status: int = 200
                         ) -> _Answer:
         etag = protocol.compute_etag(payload)
-        out = [(H.ETAG, etag), *extra]
+        out = [(HeaderName.ETAG, etag), *extra]
         if method in ("GET", "HEAD") and protocol.etag_matches(headers.get("if-none-match"), etag):
             return 304, out, b""
         return status, out, payload
@@ -392,8 +392,8 @@ class SandboxApp:
                     # As today's API: Warning-Id and Warning-Message, beside the
                     # legacy X-Heroku-Warning (what Heroku's own CLI reads).
                     code, message = presets.STACK_WARNING
-                    return [(H.WARNING_ID, code), (H.WARNING_MESSAGE, message),
-                            (H.X_HEROKU_WARNING, message)]
+                    return [(HeaderName.WARNING_ID, code), (HeaderName.WARNING_MESSAGE, message),
+                            (HeaderName.X_HEROKU_WARNING, message)]
         return []
 
 

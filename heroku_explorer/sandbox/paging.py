@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
-from heroku_explorer.protocol import H, RangeSpec, RangeSyntaxError, parse_range
+from heroku_explorer.protocol import HeaderName, RangeSpec, RangeSyntaxError, parse_range
 
 __all__ = ["Page", "RangeError", "paginate"]
 
@@ -83,7 +83,7 @@ def paginate(
     ``Accept-Ranges``)."""
     aliases = dict(aliases or {})
     accepted = list(dict.fromkeys([*sort_fields, *aliases]))
-    accept = [(H.ACCEPT_RANGES, ", ".join(accepted))]
+    accept = [(HeaderName.ACCEPT_RANGES, ", ".join(accepted))]
     try:
         spec = parse_range(header) if header and header.strip() else RangeSpec(
             attr=sort_fields[0])
@@ -113,10 +113,10 @@ def paginate(
     first = _text(data(page[0]).get(attr)) if page else None
     last = _text(data(page[-1]).get(attr)) if page else None
     content = RangeSpec(attr=spec.attr, start=first, end=last, max=size, order=spec.order)
-    headers = [*accept, (H.CONTENT_RANGE, str(content))]
+    headers = [*accept, (HeaderName.CONTENT_RANGE, str(content))]
     if more and last is not None:
         following = RangeSpec(attr=spec.attr, start=last, start_exclusive=True, end=spec.end,
                               end_exclusive=spec.end_exclusive, max=size, order=spec.order)
-        headers.append((H.NEXT_RANGE, str(following)))
+        headers.append((HeaderName.NEXT_RANGE, str(following)))
         return Page(page, 206, headers)
     return Page(page, 200, headers)

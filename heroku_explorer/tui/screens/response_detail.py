@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 
 from heroku_explorer.policy import describe_error
-from heroku_explorer.protocol import H, header_value
+from heroku_explorer.protocol import HeaderName, header_value
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui.widgets.response_view import ResponseView
 from heroku_explorer.tui.widgets.text import literal
@@ -42,12 +42,12 @@ def as_exchange(row: Any) -> Exchange:
         content_range=row.content_range, next_range=row.next_range,
         not_modified=row.not_modified, from_cache=row.from_cache, action_id=row.action_id,
         started_at=row.ts, data=data,
-        authenticated=header_value(row.request_headers, H.AUTHORIZATION) is not None,
+        authenticated=header_value(row.request_headers, HeaderName.AUTHORIZATION) is not None,
     )
 
 
 def _ctype(headers: tuple[tuple[str, str], ...]) -> str | None:
-    return header_value(headers, H.CONTENT_TYPE)
+    return header_value(headers, HeaderName.CONTENT_TYPE)
 
 
 class ResponseDetailScreen(Screen[None]):

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane, Tree
 
 from heroku_explorer.policy import describe_error, large_body_note
-from heroku_explorer.protocol import KEY_HEADERS, H
+from heroku_explorer.protocol import KEY_HEADERS, HeaderName
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Attribute
 from heroku_explorer.tui.widgets.answer_actions import AnswerActionsMixin
@@ -39,10 +39,11 @@ __all__ = ["ResponseView", "format_elapsed"]
 
 #: The key headers in the order they are packed into lines; warnings go last.
 _KEY_GROUPS: tuple[tuple[str, ...], ...] = (
-    (H.RATELIMIT_REMAINING, H.REQUEST_ID, H.ETAG, H.CONTENT_RANGE, H.NEXT_RANGE),
-    (H.WARNING, H.X_HEROKU_WARNING, H.RETRY_AFTER),
+    (HeaderName.RATELIMIT_REMAINING, HeaderName.REQUEST_ID, HeaderName.ETAG,
+     HeaderName.CONTENT_RANGE, HeaderName.NEXT_RANGE),
+    (HeaderName.WARNING, HeaderName.X_HEROKU_WARNING, HeaderName.RETRY_AFTER),
 )
-_WARNING_HEADERS = (H.WARNING, H.X_HEROKU_WARNING)
+_WARNING_HEADERS = (HeaderName.WARNING, HeaderName.X_HEROKU_WARNING)
 
 
 def format_elapsed(ms: float) -> str:

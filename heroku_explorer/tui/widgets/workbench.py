@@ -34,7 +34,7 @@ from heroku_explorer.policy import (
     read_only_refusal,
     second_factor_prompt,
 )
-from heroku_explorer.protocol import H
+from heroku_explorer.protocol import HeaderName
 from heroku_explorer.request import RequestSpec, build_request
 from heroku_explorer.safe_text import visible
 from heroku_explorer.schema.model import Action, Resource
@@ -63,7 +63,7 @@ __all__ = ["Workbench"]
 
 _HEADER_FIELDS = ("header", "range")
 #: Headers of the Headers tab, in the order the Params tab's note names them.
-_NOTED = (H.IF_MATCH, H.IF_NONE_MATCH, H.RANGE)
+_NOTED = (HeaderName.IF_MATCH, HeaderName.IF_NONE_MATCH, HeaderName.RANGE)
 
 
 class Workbench(FollowUpsMixin, Vertical):
@@ -228,7 +228,8 @@ class Workbench(FollowUpsMixin, Vertical):
         noted = {n.lower() for n in _NOTED}
         pairs: list[tuple[str, str | None]] = (
             [(k, v) for k, v in spec.headers if k.lower() in noted] if spec is not None
-            else [(H.IF_MATCH, tab.if_match()), (H.IF_NONE_MATCH, tab.if_none_match())])
+            else [(HeaderName.IF_MATCH, tab.if_match()),
+                  (HeaderName.IF_NONE_MATCH, tab.if_none_match())])
         extra = [k for k, _ in tab.headers()[0]]
         bits = [f"{name} {value}" for name, value in pairs if value]
         if extra:
@@ -315,7 +316,7 @@ class Workbench(FollowUpsMixin, Vertical):
 
         def retry(code: str | None) -> None:
             if code:
-                self.send(spec.with_header(H.TWO_FACTOR, code), action)
+                self.send(spec.with_header(HeaderName.TWO_FACTOR, code), action)
 
         self.app.push_screen(TwoFactorScreen(second_factor_prompt(spec)), callback=retry)
 
