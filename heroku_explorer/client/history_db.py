@@ -14,9 +14,12 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heroku_explorer.paths import ensure_dir, open_private, refuse_link
+
+if TYPE_CHECKING:
+    from heroku_explorer.client.response import Exchange
 
 __all__ = ["BODY_CAP", "COLUMNS", "HistoryEntry", "entry_from_row", "open_database"]
 
@@ -132,6 +135,28 @@ class HistoryEntry:
     """``request_body`` holds only the first :data:`BODY_CAP` bytes."""
     redaction: str = ""
     """The mode the row was written in (empty for rows older than the modes)."""
+
+    def to_exchange(self) -> Exchange:
+        """This row as an :class:`~heroku_explorer.client.response.Exchange` (as
+        redacted as the row), for the views that show an answer."""
+        from heroku_explorer.client.response import Exchange, classify_body
+        from heroku_explorer.protocol import HeaderName, header_value
+
+        ctype = header_value(self.response_headers, HeaderName.CONTENT_TYPE)
+        state, data = classify_body(self.response_body, ctype, len(self.response_body))
+        if self.body_truncated and state != "json":
+            state = "text"
+        return Exchange(
+            method=self.method, url=self.url, request_headers=self.request_headers,
+            request_body=self.request_body, status=self.status, reason=self.reason,
+            headers=self.response_headers, body=self.response_body, body_state=state,
+            size=self.size, elapsed_ms=self.elapsed_ms, request_id=self.request_id,
+            etag=self.etag, content_range=self.content_range, next_range=self.next_range,
+            not_modified=self.not_modified, from_cache=self.from_cache,
+            action_id=self.action_id, started_at=self.ts, data=data,
+            authenticated=header_value(self.request_headers,
+                                       HeaderName.AUTHORIZATION) is not None,
+        )
 
     def incomplete(self) -> str | None:
         """Why this row does not hold the whole request, so that it cannot be sent

@@ -153,7 +153,7 @@ screen (the Diff tab; secrets stay redacted).
     def __init__(self, context: ExplorerContext) -> None:
         super().__init__(id="history")
         self.host = context
-        self.rows: list[Any] = []
+        self.rows: list[HistoryEntry | Exchange] = []
 
     def compose(self) -> ComposeResult:
         yield Label(" History", classes="screen-title", id="history-title")
@@ -186,7 +186,7 @@ screen (the Diff tab; secrets stay redacted).
         host = self.host
         f = parse_filter(text)
         history = host.history
-        rows: list[Any]
+        rows: list[HistoryEntry | Exchange]
         if history is not None and history.enabled:
             rows = list(history.search(path=f.path, status=f.status, method=f.method,
                                        request_id=f.request_id, limit=500))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from heroku_explorer.client.history_db import HistoryEntry
 from heroku_explorer.policy import describe_error
-from heroku_explorer.protocol import HeaderName, header_value
 from heroku_explorer.schema.model import ApiSpec
 from heroku_explorer.tui.widgets.response_view import ResponseView
 from heroku_explorer.tui.widgets.text import literal
@@ -23,31 +23,9 @@ if TYPE_CHECKING:
 __all__ = ["ResponseDetailScreen", "as_exchange"]
 
 
-def as_exchange(row: Any) -> Exchange:
+def as_exchange(row: HistoryEntry | Exchange) -> Exchange:
     """An :class:`Exchange` for a history row (a stored entry or a session exchange)."""
-    from heroku_explorer.client import Exchange
-    from heroku_explorer.client.response import classify_body
-
-    if isinstance(row, Exchange):
-        return row
-    state, data = classify_body(row.response_body, _ctype(row.response_headers),
-                                len(row.response_body))
-    if row.body_truncated and state != "json":
-        state = "text"
-    return Exchange(
-        method=row.method, url=row.url, request_headers=row.request_headers,
-        request_body=row.request_body, status=row.status, reason=row.reason,
-        headers=row.response_headers, body=row.response_body, body_state=state,
-        size=row.size, elapsed_ms=row.elapsed_ms, request_id=row.request_id, etag=row.etag,
-        content_range=row.content_range, next_range=row.next_range,
-        not_modified=row.not_modified, from_cache=row.from_cache, action_id=row.action_id,
-        started_at=row.ts, data=data,
-        authenticated=header_value(row.request_headers, HeaderName.AUTHORIZATION) is not None,
-    )
-
-
-def _ctype(headers: tuple[tuple[str, str], ...]) -> str | None:
-    return header_value(headers, HeaderName.CONTENT_TYPE)
+    return row.to_exchange() if isinstance(row, HistoryEntry) else row
 
 
 class ResponseDetailScreen(Screen[None]):
