@@ -113,6 +113,15 @@ async def test_412_and_416_are_explained() -> None:
     assert "size ..;" in str(e416) and "id, name" in str(e416)
 
 
+async def test_a_hostile_accept_ranges_is_never_a_sort_field_nor_written_raw() -> None:
+    client, _ = make_client(lambda r: httpx.Response(
+        416, headers={"Accept-Ranges": "\x1b[2J, name, \x1b]52;c;eA==\x07"}))
+    async with client:
+        ex = await client.send(raw_request("GET", "/apps", headers={"Range": "size ..;"}))
+    assert ex.accept_ranges == ("name",)
+    assert "\x1b" not in str(ex.error) and "name" in str(ex.error)
+
+
 async def test_rate_limit_tracking_and_429() -> None:
     body = {"id": "rate_limit", "message": "Your account reached the API rate limit."}
     client, _ = make_client(lambda r: json_response(429, body, RateLimit_Remaining="0",

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
 from heroku_explorer.errors import ValidationError
@@ -86,11 +87,16 @@ def parse_next_range(value: str | None) -> RangeSpec | None:
     return _parse(value)
 
 
+_ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}")
+
+
 def parse_accept_ranges(value: str | None) -> tuple[str, ...]:
     """The attributes a list may be sorted on: ``id, name`` -> ``("id", "name")``."""
     if not value:
         return ()
-    return tuple(part.strip() for part in value.split(",") if part.strip())
+    # A server's value is outside text: only names an attribute can have are kept.
+    return tuple(name for part in value.split(",")
+                 if (name := part.strip()) and _ATTRIBUTE_NAME.fullmatch(name))
 
 
 def continue_range(next_range: str, previous: str | None) -> str:

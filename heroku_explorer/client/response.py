@@ -293,9 +293,11 @@ def api_error(
     if status == 412 and "changed" not in message.lower():
         message = f"{message} (the resource changed since you last read it)"
     if status == 416:
-        hint = f"the Range {sent_range!r} is not valid for this list" if sent_range else ""
+        shown = visible(sent_range, single_line=True) if sent_range else ""
+        hint = f"the Range '{shown}' is not valid for this list" if sent_range else ""
         if accept_ranges:
-            hint += ("; " if hint else "") + f"it can be sorted on {', '.join(accept_ranges)}"
+            sorts = visible(", ".join(accept_ranges), single_line=True)
+            hint += ("; " if hint else "") + f"it can be sorted on {sorts}"
         if hint:
             message = f"{message} ({hint})"
     hint = _HINTS.get(ident or "") or _HINTS.get(str(status)) or (
