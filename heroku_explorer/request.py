@@ -79,6 +79,7 @@ __all__ = [
     "coerce_text",
     "fill_path",
     "header_problem",
+    "path_segment",
     "raw_request",
 ]
 
@@ -124,6 +125,30 @@ def _query_pairs(name: str, value: Any) -> list[tuple[str, str]]:
     return [(name, str(value))]
 
 
+def path_segment(name: str, text: str, errors: list[ValidationError], *,
+                 expected: str = "a value") -> str | None:
+    """``text`` percent-encoded to fill exactly one path segment, or ``None`` and an
+    error naming ``name``: empty, ``.``, ``..``, undecodable and over-long values are
+    refused (a path value never climbs out of its segment)."""
+    if not is_text(text):
+        errors.append(ValidationError(name, "holds characters that are not valid "
+                                      "text (undecodable bytes?)"))
+        return None
+    if not text:
+        errors.append(ValidationError(name, f"required: expected {expected}"))
+        return None
+    if text in DOT_SEGMENTS:
+        errors.append(ValidationError(
+            name, _DOTS_MESSAGE.format(text=text, meaning=_DOTS_MEANING[text])))
+        return None
+    encoded = quote(text, safe="")
+    if len(encoded) > MAX_TARGET:
+        errors.append(ValidationError(name, f"is too long for a URL ({len(encoded)} "
+                                      f"bytes once encoded; at most {MAX_TARGET})"))
+        return None
+    return encoded
+
+
 def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str | None:
     """``value`` percent-encoded to fill exactly one path segment, or ``None`` (and an
     error naming the parameter) when it cannot."""
@@ -132,21 +157,8 @@ def _path_value(param: Param, value: Any, errors: list[ValidationError]) -> str 
             param.name, f"expected {expect(param.doc)}, got {json_type(value)}"))
         return None
     text = str(value)
-    if not is_text(text):
-        errors.append(ValidationError(param.name, "holds characters that are not valid "
-                                      "text (undecodable bytes?)"))
-        return None
-    if not text:
-        errors.append(ValidationError(param.name, f"required: expected {expect(param.doc)}"))
-        return None
-    if text in DOT_SEGMENTS:
-        errors.append(ValidationError(
-            param.name, _DOTS_MESSAGE.format(text=text, meaning=_DOTS_MEANING[text])))
-        return None
-    encoded = quote(text, safe="")
-    if len(encoded) > MAX_TARGET:
-        errors.append(ValidationError(param.name, f"is too long for a URL ({len(encoded)} "
-                                      f"bytes once encoded; at most {MAX_TARGET})"))
+    encoded = path_segment(param.name, text, errors, expected=expect(param.doc))
+    if encoded is None:
         return None
     doc = param.doc
     before = len(errors)

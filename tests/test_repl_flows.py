@@ -99,6 +99,20 @@ async def test_raw_path_placeholders_filled_or_refused(spec: ApiSpec,
     assert session.last.url == f"{BASE}/apps/{name}/dynos"
 
 
+async def test_a_placeholder_value_never_climbs_out_of_its_segment(
+        spec: ApiSpec, client: HerokuClient) -> None:
+    session, _out, err = make(spec, client)
+    name = await first_app(session)
+    before = session.last
+    for bad in ("..", ".", "''"):
+        assert not await session.run_line(f"DELETE /apps/{{app_id_or_name}} app={bad}")
+        assert session.last is before  # nothing sent
+    assert "cannot be '..'" in err.getvalue() and "required" in err.getvalue()
+    await session.run_line(f"GET /apps/{{app_id_or_name}}/dynos app={name}/x")  # a 404
+    assert session.last is not None and session.last is not before
+    assert session.last.url == f"{BASE}/apps/{name}%2Fx/dynos"  # one segment, encoded
+
+
 def test_completed_header_and_range_values_are_quoted(spec: ApiSpec) -> None:
     completer = ReplCompleter(spec)
     parser = Parser(spec)

@@ -130,10 +130,16 @@ def fill_placeholders(path: str, values: Iterable[Value],
     """``/apps/{app_id_or_name}`` with ``app=demo`` (or ``app_id_or_name=demo``, or
     the ``set`` default) as ``/apps/demo``; the values not used. An unfilled
     placeholder is refused by name."""
-    from urllib.parse import quote
+    from heroku_explorer.errors import ValidationError
+    from heroku_explorer.request import path_segment
 
     rest = list(values)
     missing: list[str] = []
+    errors: list[ValidationError] = []
+
+    def segment(slot: str, text: str) -> str:
+        # The same rule as an action's path: one segment, never "", "." or "..".
+        return path_segment(slot, text, errors) or ""
 
     def fill(match: re.Match[str]) -> str:
         slot = match.group(1)
@@ -142,13 +148,16 @@ def fill_placeholders(path: str, values: Iterable[Value],
             if value.name == slot or (group is not None
                                       and vocab.default_group(value.name) == group):
                 rest.remove(value)
-                return quote(value.text, safe="")
+                return segment(slot, value.text)
         if group is not None and (default := defaults.get(group)) is not None:
-            return quote(default, safe="")
+            return segment(slot, default)
         missing.append(slot)
         return match.group(0)
 
     filled = _PLACEHOLDER.sub(fill, path)
+    if errors:
+        raise ItemProblem("Not sent: " + visible("; ".join(str(e) for e in errors),
+                                                 single_line=True))
     if missing:
         names = ", ".join(f"{visible(m, single_line=True)}=..." for m in missing)
         raise ItemProblem(f"Not sent: the path still holds "
