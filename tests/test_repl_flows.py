@@ -284,6 +284,21 @@ async def test_history_send_stays_on_its_host(spec: ApiSpec, client: HerokuClien
     assert "went to sandbox.test" in err.getvalue() and "history export 1 curl" in err.getvalue()
 
 
+async def test_history_send_stays_on_its_scheme_and_port(spec: ApiSpec,
+                                                         client: HerokuClient) -> None:
+    session, _out, err = make(spec, client)
+    assert await session.run_line("region list")
+    for base in ("http://sandbox.test:8080", "https://sandbox.test"):
+        transport = httpx.ASGITransport(app=create_app(spec))
+        async with HerokuClient(base, Credentials(SANDBOX_TOKEN),
+                                transport=transport) as other:
+            moved = Session(spec, other, session.console)
+            moved._recent = list(session.recent)
+            assert not await moved.run_line("history send 1")
+            assert moved.last is None
+    assert err.getvalue().count("only to the host it went to") == 2
+
+
 async def test_resending_a_post_asks_on_the_live_api(spec: ApiSpec,
                                                      client: HerokuClient) -> None:
     session, _out, err = make(spec, client, mode="LIVE")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from heroku_explorer.errors import ExplorerError
-from heroku_explorer.policy import host_mode
+from heroku_explorer.policy import host_mode, resend_host_refusal
 from heroku_explorer.repl.arguments import Options
 from heroku_explorer.repl.render import format_json
 from heroku_explorer.safe_text import visible
@@ -167,13 +167,10 @@ def _spec_of(session: Session, r: Record) -> Any:
     """The request of ``r``, ready to send again on this session's host."""
     from heroku_explorer.request import raw_request
 
-    here = session.client.base_url.host or ""
-    there = urlsplit(r.url).hostname or ""
-    if there.lower() != here.lower():
-        raise ReplayProblem(
-            f"Not sent: #{r.number} went to {visible(there, single_line=True)} "
-            f"({r.mode}); this session talks to {visible(here, single_line=True)} "
-            f"({session.mode}). 'history export {r.number} curl' gives the command.")
+    refusal = resend_host_refusal(r.url, str(session.client.base_url))
+    if refusal is not None:
+        raise ReplayProblem(f"{refusal} ('history export {r.number} curl' gives the "
+                            "command.)")
     if r.body_cut:
         raise ReplayProblem(f"Not sent: the body of #{r.number} was kept only in part.")
     body = None
